@@ -1,0 +1,439 @@
+//! Calendar: day-count conventions, repayment frequencies and due dates, working days and holidays.
+//!
+//! Year fractions are exact fractions of integers, so interest computed from them is rounded once.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, Months, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// An exact fraction of a year (or any exact ratio), `num / den` with `den > 0`.
+///
+/// ```
+/// use microcredit::{DayCount, YearFraction};
+/// use chrono::NaiveDate;
+/// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+/// let f = DayCount::Act360.year_fraction(d("2024-01-01"), d("2024-01-31"));
+/// assert_eq!(f, YearFraction::new(30, 360));
+/// assert_eq!(f.to_f64(), 30.0 / 360.0);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct YearFraction {
+    /// Numerator.
+    pub num: i128,
+    /// Denominator (positive).
+    pub den: i128,
+}
+
+impl YearFraction {
+    /// `num / den`, reduced.
+    pub fn new(num: i128, den: i128) -> YearFraction {
+        let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+        let g = gcd(num.unsigned_abs(), den.unsigned_abs()).max(1) as i128;
+        YearFraction { num: num / g, den: den / g }
+    }
+
+    /// Zero.
+    pub const ZERO: YearFraction = YearFraction { num: 0, den: 1 };
+
+    /// As a float (for rate solvers only).
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
+    /// Product of two fractions, reduced; `None` on overflow.
+    pub fn checked_mul(self, other: YearFraction) -> Option<YearFraction> {
+        let g1 = gcd(self.num.unsigned_abs(), other.den.unsigned_abs()).max(1) as i128;
+        let g2 = gcd(other.num.unsigned_abs(), self.den.unsigned_abs()).max(1) as i128;
+        Some(YearFraction::new(
+            (self.num / g1).checked_mul(other.num / g2)?,
+            (self.den / g2).checked_mul(other.den / g1)?,
+        ))
+    }
+
+    /// Sum of two fractions, reduced; `None` on overflow.
+    pub fn checked_add(self, other: YearFraction) -> Option<YearFraction> {
+        let g = gcd(self.den.unsigned_abs(), other.den.unsigned_abs()).max(1) as i128;
+        let den = (self.den / g).checked_mul(other.den)?;
+        let num = self.num.checked_mul(other.den / g)?.checked_add(other.num.checked_mul(self.den / g)?)?;
+        Some(YearFraction::new(num, den))
+    }
+}
+
+impl PartialEq for YearFraction {
+    fn eq(&self, other: &Self) -> bool {
+        self.num * other.den == other.num * self.den
+    }
+}
+impl Eq for YearFraction {}
+
+pub(crate) fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// How days between two dates are counted and how long a year is.
+///
+/// In interest by period ([`crate::InterestBasis::Period`]) only the year length matters: a weekly
+/// period is 7/365 of a year under `Act365Fixed`, 7/360 under `Act360` and `Thirty360`, and
+/// 7/364 = 1/52 under `Act364`. Monthly periods are always 1/12.
+///
+/// ```
+/// use microcredit::DayCount;
+/// use chrono::NaiveDate;
+/// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+/// assert_eq!(DayCount::Thirty360.days(d("2024-01-31"), d("2024-03-01")), 31);
+/// assert_eq!(DayCount::Act365Fixed.days(d("2024-01-31"), d("2024-03-01")), 30);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum DayCount {
+    /// Actual/Actual (ISDA): days in a leap year count 1/366, other days 1/365.
+    #[serde(rename = "act_act_isda")]
+    ActActIsda,
+    /// Actual/365 Fixed.
+    #[default]
+    #[serde(rename = "act_365f")]
+    Act365Fixed,
+    /// Actual/360.
+    #[serde(rename = "act_360")]
+    Act360,
+    /// 30/360 (bond basis): every month has 30 days, the year 360.
+    #[serde(rename = "30_360")]
+    Thirty360,
+    /// Actual/364: a year of 52 weeks.
+    #[serde(rename = "act_364")]
+    Act364,
+}
+
+impl DayCount {
+    /// Days between two dates under this convention.
+    pub fn days(self, start: NaiveDate, end: NaiveDate) -> i64 {
+        match self {
+            DayCount::Thirty360 => {
+                let (y1, m1, mut d1) = (start.year() as i64, start.month() as i64, start.day() as i64);
+                let (y2, m2, mut d2) = (end.year() as i64, end.month() as i64, end.day() as i64);
+                if d1 == 31 {
+                    d1 = 30;
+                }
+                if d2 == 31 && d1 == 30 {
+                    d2 = 30;
+                }
+                360 * (y2 - y1) + 30 * (m2 - m1) + (d2 - d1)
+            }
+            _ => (end - start).num_days(),
+        }
+    }
+
+    /// Nominal days in a year: 365, 360 or 364 (Actual/Actual counts 365 here).
+    pub fn year_days(self) -> i128 {
+        match self {
+            DayCount::ActActIsda | DayCount::Act365Fixed => 365,
+            DayCount::Act360 | DayCount::Thirty360 => 360,
+            DayCount::Act364 => 364,
+        }
+    }
+
+    /// The fraction of a year between two dates.
+    ///
+    /// ```
+    /// use microcredit::{DayCount, YearFraction};
+    /// use chrono::NaiveDate;
+    /// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    /// // 2023-12-01 .. 2024-01-31: 31 days of 2023 (/365) and 30 days of 2024 (/366)
+    /// let f = DayCount::ActActIsda.year_fraction(d("2023-12-01"), d("2024-01-31"));
+    /// assert_eq!(f, YearFraction::new(31 * 366 + 30 * 365, 365 * 366));
+    /// ```
+    pub fn year_fraction(self, start: NaiveDate, end: NaiveDate) -> YearFraction {
+        match self {
+            DayCount::ActActIsda => {
+                let (mut leap_days, mut other_days) = (0i128, 0i128);
+                let mut cursor = start;
+                while cursor < end {
+                    let next_year = NaiveDate::from_ymd_opt(cursor.year() + 1, 1, 1).unwrap_or(end);
+                    let stop = next_year.min(end);
+                    let n = (stop - cursor).num_days() as i128;
+                    if is_leap(cursor.year()) {
+                        leap_days += n;
+                    } else {
+                        other_days += n;
+                    }
+                    cursor = stop;
+                }
+                YearFraction::new(other_days * 366 + leap_days * 365, 365 * 366)
+            }
+            _ => YearFraction::new(self.days(start, end) as i128, self.year_days()),
+        }
+    }
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// What happens to a monthly due date when the first one falls on the last day of a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthEnd {
+    /// Same day of the month, or the month's last day when it is shorter (31 Jan → 29 Feb → 31 Mar).
+    #[default]
+    SameDay,
+    /// When the first due date is a month's last day, every due date is a month's last day
+    /// (30 Apr → 31 May).
+    LastDay,
+}
+
+/// How often installments fall due.
+///
+/// ```
+/// use microcredit::Frequency;
+/// use chrono::NaiveDate;
+/// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+/// let monthly = Frequency::monthly();
+/// assert_eq!(monthly.due_date(d("2024-01-31"), 1)?, d("2024-02-29"));
+/// assert_eq!(monthly.due_date(d("2024-01-31"), 2)?, d("2024-03-31"));
+/// let semi = Frequency::SemiMonthly { days: [15, 31] };
+/// assert_eq!(semi.due_date(d("2024-02-15"), 1)?, d("2024-02-29"));
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "unit", rename_all = "snake_case")]
+pub enum Frequency {
+    /// Every `every` days (e.g. every 15 days).
+    Days {
+        /// Days between installments.
+        every: u32,
+    },
+    /// Every `every` weeks (1 weekly, 2 fortnightly, 4 four-weekly).
+    Weeks {
+        /// Weeks between installments.
+        every: u32,
+    },
+    /// Every `every` months.
+    Months {
+        /// Months between installments.
+        every: u32,
+        /// The end-of-month rule.
+        #[serde(default)]
+        month_end: MonthEnd,
+    },
+    /// Twice a month on two fixed days (a day past the month's end means its last day: 31 = last).
+    SemiMonthly {
+        /// The two days of the month, the earlier first.
+        days: [u32; 2],
+    },
+}
+
+impl Frequency {
+    /// Every month, same day.
+    pub fn monthly() -> Frequency {
+        Frequency::Months { every: 1, month_end: MonthEnd::SameDay }
+    }
+
+    /// Every week.
+    pub fn weekly() -> Frequency {
+        Frequency::Weeks { every: 1 }
+    }
+
+    /// Check the frequency's own numbers.
+    pub fn validate(&self) -> Result<()> {
+        match *self {
+            Frequency::Days { every } | Frequency::Weeks { every } | Frequency::Months { every, .. } => {
+                if every == 0 || every > 366 {
+                    return Err(Error::invalid("frequency.every", every, "must be between 1 and 366"));
+                }
+            }
+            Frequency::SemiMonthly { days: [a, b] } => {
+                if a == 0 || b == 0 || a > 31 || b > 31 || a >= b || b - a < 7 {
+                    return Err(Error::invalid(
+                        "frequency.days",
+                        format!("[{a}, {b}]"),
+                        "must be two days of the month, 1-31, the first earlier by at least 7",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The length of one period as a fraction of a year, with `day_count` setting the year length
+    /// for day- and week-based periods. Months are `every / 12`, semi-monthly `1 / 24`.
+    pub fn year_fraction(&self, day_count: DayCount) -> YearFraction {
+        match *self {
+            Frequency::Days { every } => YearFraction::new(every as i128, day_count.year_days()),
+            Frequency::Weeks { every } => YearFraction::new(7 * every as i128, day_count.year_days()),
+            Frequency::Months { every, .. } => YearFraction::new(every as i128, 12),
+            Frequency::SemiMonthly { .. } => YearFraction::new(1, 24),
+        }
+    }
+
+    /// Periods in a year as the practitioners count them for APR (MFTransparency, Reg Z unit
+    /// periods): 52 / every for weeks, 12 / every for months, 24 semi-monthly, 365 / every for days.
+    ///
+    /// ```
+    /// use microcredit::Frequency;
+    /// assert_eq!(Frequency::Weeks { every: 4 }.periods_per_year(), 13.0);
+    /// ```
+    pub fn periods_per_year(&self) -> f64 {
+        match *self {
+            Frequency::Days { every } => 365.0 / f64::from(every),
+            Frequency::Weeks { every } => 52.0 / f64::from(every),
+            Frequency::Months { every, .. } => 12.0 / f64::from(every),
+            Frequency::SemiMonthly { .. } => 24.0,
+        }
+    }
+
+    /// The first regular due date after `start` (one period later; for semi-monthly, the first
+    /// of the two days at least 14 days after `start`).
+    pub fn first_due_date(&self, start: NaiveDate) -> Result<NaiveDate> {
+        match *self {
+            Frequency::SemiMonthly { days } => {
+                let earliest = start + chrono::Duration::days(14);
+                let mut month_start = first_of_month(earliest);
+                loop {
+                    for d in days {
+                        let date = clamp_day(month_start, d);
+                        if date >= earliest {
+                            return Ok(date);
+                        }
+                    }
+                    month_start = add_months(month_start, 1)?;
+                }
+            }
+            _ => self.due_date(start, 1),
+        }
+    }
+
+    /// The `k`-th due date counted from `anchor` (k = 0 is `anchor` itself). Dates are computed
+    /// from the anchor, never from the previous date, so a short month does not shift later ones.
+    pub fn due_date(&self, anchor: NaiveDate, k: u32) -> Result<NaiveDate> {
+        match *self {
+            Frequency::Days { every } => Ok(anchor + chrono::Duration::days(i64::from(every) * i64::from(k))),
+            Frequency::Weeks { every } => Ok(anchor + chrono::Duration::days(7 * i64::from(every) * i64::from(k))),
+            Frequency::Months { every, month_end } => {
+                let date = add_months(anchor, every * k)?;
+                if month_end == MonthEnd::LastDay && is_month_end(anchor) {
+                    Ok(last_of_month(date))
+                } else {
+                    Ok(date)
+                }
+            }
+            Frequency::SemiMonthly { days } => {
+                let position = if anchor.day() >= days[1].min(days_in_month(anchor)) { 1 } else { 0 };
+                let index = position + k;
+                let month = add_months(first_of_month(anchor), index / 2)?;
+                Ok(clamp_day(month, days[(index % 2) as usize]))
+            }
+        }
+    }
+}
+
+fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
+    date.checked_add_months(Months::new(months))
+        .ok_or_else(|| Error::invalid("frequency", months, "due date out of the calendar's range"))
+}
+
+fn first_of_month(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+fn days_in_month(date: NaiveDate) -> u32 {
+    last_of_month(date).day()
+}
+
+fn last_of_month(date: NaiveDate) -> NaiveDate {
+    let first = first_of_month(date);
+    first.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(date)
+}
+
+fn is_month_end(date: NaiveDate) -> bool {
+    date == last_of_month(date)
+}
+
+fn clamp_day(month_start: NaiveDate, day: u32) -> NaiveDate {
+    let last = last_of_month(month_start);
+    month_start.with_day(day.min(last.day())).unwrap_or(last)
+}
+
+/// Where a due date that falls on a non-working day goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BusinessDayRule {
+    /// It stays on the non-working day.
+    #[default]
+    SameDay,
+    /// The next working day.
+    Next,
+    /// The previous working day.
+    Previous,
+    /// The next regular meeting day (the next due date of the frequency) that is a working day.
+    NextMeetingDay,
+}
+
+/// A working-day calendar: weekdays off, holidays, and the rule for due dates that fall on them.
+///
+/// ```
+/// use microcredit::{BusinessDays, BusinessDayRule};
+/// use chrono::{NaiveDate, Weekday};
+/// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+/// let cal = BusinessDays::new(vec![Weekday::Sat, Weekday::Sun], vec![d("2024-12-25")], BusinessDayRule::Next);
+/// assert_eq!(cal.adjust(d("2024-12-25"))?, d("2024-12-26"));
+/// assert_eq!(cal.adjust(d("2024-12-28"))?, d("2024-12-30")); // Saturday -> Monday
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessDays {
+    /// Weekdays with no collection (e.g. Saturday and Sunday).
+    #[serde(default)]
+    pub non_working_weekdays: Vec<Weekday>,
+    /// Public holidays and office closures.
+    #[serde(default)]
+    pub holidays: BTreeSet<NaiveDate>,
+    /// Where a due date on a non-working day goes.
+    #[serde(default)]
+    pub rule: BusinessDayRule,
+}
+
+impl BusinessDays {
+    /// A calendar from weekdays off, holidays and a rule.
+    pub fn new(non_working_weekdays: Vec<Weekday>, holidays: Vec<NaiveDate>, rule: BusinessDayRule) -> BusinessDays {
+        BusinessDays { non_working_weekdays, holidays: holidays.into_iter().collect(), rule }
+    }
+
+    /// Whether collections happen on `date`.
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        !self.non_working_weekdays.contains(&date.weekday()) && !self.holidays.contains(&date)
+    }
+
+    /// Check that at least one weekday is a working day.
+    pub fn validate(&self) -> Result<()> {
+        let days: BTreeSet<_> = self.non_working_weekdays.iter().map(|d| d.num_days_from_monday()).collect();
+        if days.len() >= 7 {
+            return Err(Error::invalid("business_days.non_working_weekdays", "all seven", "leaves no working day"));
+        }
+        Ok(())
+    }
+
+    /// Move `date` by the calendar's rule (`NextMeetingDay` moves like `Next` here; the schedule
+    /// applies it with the loan's frequency).
+    pub fn adjust(&self, date: NaiveDate) -> Result<NaiveDate> {
+        let step = match self.rule {
+            BusinessDayRule::SameDay => return Ok(date),
+            BusinessDayRule::Previous => -1,
+            BusinessDayRule::Next | BusinessDayRule::NextMeetingDay => 1,
+        };
+        let mut d = date;
+        for _ in 0..=400 {
+            if self.is_working_day(d) {
+                return Ok(d);
+            }
+            d = d
+                .checked_add_signed(chrono::Duration::days(step))
+                .ok_or_else(|| Error::invalid("business_days", date, "no working day near this date"))?;
+        }
+        Err(Error::invalid("business_days", date, "no working day within 400 days"))
+    }
+}

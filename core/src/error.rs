@@ -1,0 +1,158 @@
+//! Errors of the core: one enum whose variants name the field and the bad value.
+//!
+//! Errors never carry a person's data: loan terms and amounts are not personal, and the library
+//! never puts names, ids or contact details into an error.
+
+use std::fmt;
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the core, as a value.
+///
+/// Each variant names what was wrong (the field path, e.g. `fees[0].percent`) and the offending
+/// value, so a binding can show it to a field officer or an analyst without guessing.
+///
+/// ```
+/// use microcredit::{Error, Currency};
+/// let err = Currency::from_code("XYZ").unwrap_err();
+/// assert_eq!(err.kind(), "unknown_currency");
+/// assert!(err.to_string().contains("XYZ"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A field of the input has a value outside what the rules allow.
+    #[error("invalid {field}: {value} ({reason})")]
+    InvalidField {
+        /// Path of the field, e.g. `principal` or `fees[1].amount`.
+        field: String,
+        /// The rejected value, as text.
+        value: String,
+        /// What the rule is.
+        reason: String,
+    },
+    /// A currency code that is not in the ISO 4217 table the library knows.
+    #[error("unknown currency: {code}")]
+    UnknownCurrency {
+        /// The code as given.
+        code: String,
+    },
+    /// Two amounts in different currencies were combined.
+    #[error("currency mismatch: {left} and {right}")]
+    CurrencyMismatch {
+        /// Currency of the left operand.
+        left: String,
+        /// Currency of the right operand.
+        right: String,
+    },
+    /// An amount has more decimal places than its currency's minor unit allows.
+    #[error("invalid {field}: {value} has more decimals than {currency} allows ({minor_units})")]
+    TooManyDecimals {
+        /// Path of the field.
+        field: String,
+        /// The amount as given.
+        value: String,
+        /// Its currency code.
+        currency: String,
+        /// Decimal places the currency allows.
+        minor_units: u32,
+    },
+    /// A rate solver (IRR, XIRR, RATE) did not converge.
+    #[error("{what} did not converge: {reason}")]
+    NoConvergence {
+        /// Which computation (e.g. `xirr`).
+        what: String,
+        /// Why it stopped.
+        reason: String,
+    },
+    /// The cash flows have no rate of return (e.g. all of one sign).
+    #[error("{what} has no solution: {reason}")]
+    NoRate {
+        /// Which computation.
+        what: String,
+        /// Why no rate exists.
+        reason: String,
+    },
+    /// A number grew beyond what exact arithmetic can hold.
+    #[error("overflow computing {what}")]
+    Overflow {
+        /// What was being computed.
+        what: String,
+    },
+    /// JSON that does not parse or does not match the documented form.
+    #[error("invalid JSON: {reason}")]
+    Json {
+        /// The parser's message (positions and field names, never values of personal data).
+        reason: String,
+    },
+}
+
+impl Error {
+    /// A stable, machine-readable name of the variant, shared by every binding.
+    ///
+    /// ```
+    /// # use microcredit::Error;
+    /// let e = Error::invalid("principal", "0", "must be greater than zero");
+    /// assert_eq!(e.kind(), "invalid_field");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidField { .. } => "invalid_field",
+            Error::UnknownCurrency { .. } => "unknown_currency",
+            Error::CurrencyMismatch { .. } => "currency_mismatch",
+            Error::TooManyDecimals { .. } => "too_many_decimals",
+            Error::NoConvergence { .. } => "no_convergence",
+            Error::NoRate { .. } => "no_rate",
+            Error::Overflow { .. } => "overflow",
+            Error::Json { .. } => "json",
+        }
+    }
+
+    /// The field the error is about, where there is one.
+    ///
+    /// ```
+    /// # use microcredit::Error;
+    /// assert_eq!(Error::invalid("installments", 0, "must be at least 1").field(), Some("installments"));
+    /// ```
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidField { field, .. } | Error::TooManyDecimals { field, .. } => Some(field),
+            Error::UnknownCurrency { .. } => Some("currency"),
+            _ => None,
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidField`].
+    ///
+    /// ```
+    /// # use microcredit::Error;
+    /// let e = Error::invalid("rate.percent", "-1", "must not be negative");
+    /// assert_eq!(e.to_string(), "invalid rate.percent: -1 (must not be negative)");
+    /// ```
+    pub fn invalid(field: impl Into<String>, value: impl fmt::Display, reason: impl Into<String>) -> Self {
+        Error::InvalidField { field: field.into(), value: value.to_string(), reason: reason.into() }
+    }
+
+    /// Prefix the field path with a parent, e.g. `amount` inside `fees[0]`.
+    pub(crate) fn within(self, parent: &str) -> Self {
+        match self {
+            Error::InvalidField { field, value, reason } => {
+                Error::InvalidField { field: format!("{parent}.{field}"), value, reason }
+            }
+            Error::TooManyDecimals { field, value, currency, minor_units } => Error::TooManyDecimals {
+                field: format!("{parent}.{field}"),
+                value,
+                currency,
+                minor_units,
+            },
+            other => other,
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Json { reason: e.to_string() }
+    }
+}

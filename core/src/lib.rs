@@ -1,0 +1,52 @@
+//! # microcredit
+//!
+//! Exact micro-credit loan schedules and the true cost of credit, for programmes that lend small
+//! amounts to families starting a business. Money is `rust_decimal` with its currency; every
+//! schedule amount is computed from exact fractions in minor units and rounded once.
+//!
+//! Modules are named after the domain:
+//! [`money`] (currencies, rounding), [`calendar`] (day counts, frequencies, working days),
+//! [`terms`] (loan terms and their JSON form), [`schedule`] (installments), [`pricing`]
+//! (APR, EIR, XIRR, APRC and regional conventions), [`quote`] (schedule + cost in one value),
+//! [`spreadsheet`] (Excel/numpy-financial functions) and [`batch`] (many loans in parallel).
+//!
+//! ```
+//! use microcredit::{LoanTerms, Quote};
+//! let terms = LoanTerms::from_json(r#"{
+//!     "principal": "800", "currency": "USD",
+//!     "rate": {"percent": "24", "per": "year"},
+//!     "installments": 6, "frequency": {"unit": "months", "every": 1},
+//!     "disbursement_date": "2025-02-03",
+//!     "fees": [{"kind": "upfront", "percent": "2"}]
+//! }"#)?;
+//! let q = Quote::new(&terms)?;
+//! assert_eq!(q.schedule.installments.len(), 6);
+//! assert_eq!(q.schedule.disbursement.net_amount.to_string(), "784.00");
+//! assert!(q.cost("mft_apr").unwrap().percent > "24".parse().unwrap()); // the fee costs extra
+//! # Ok::<(), microcredit::Error>(())
+//! ```
+
+pub mod batch;
+pub mod calendar;
+pub mod error;
+pub mod money;
+pub mod pricing;
+pub mod quote;
+pub mod schedule;
+mod solver;
+pub mod spreadsheet;
+pub mod terms;
+
+pub use calendar::{BusinessDayRule, BusinessDays, DayCount, Frequency, MonthEnd, YearFraction};
+pub use error::{Error, Result};
+pub use money::{Currency, Money, RoundingMode};
+pub use pricing::{
+    Annualisation, CashFlow, Component, Convention, CostBreakdown, CostOfCredit, DisplayRounding, Inclusion,
+    TimeMeasure, client_cash_flows, cost_breakdown, cost_of_credit, cost_of_flows,
+};
+pub use quote::Quote;
+pub use schedule::{Disbursement, Installment, Schedule, Totals};
+pub use terms::{
+    Amortization, Collection, CompulsorySavings, DeferredInterest, Fee, FeeKind, Insurance, InsuranceBasis,
+    InterestBasis, InterestMethod, InterestRate, JSON_VERSION, LoanTerms, LoanTermsBuilder, RatePeriod,
+};

@@ -1,0 +1,375 @@
+//! Money and currencies: ISO 4217 codes with their minor units, amounts that always carry their
+//! currency, and explicit rounding (to the minor unit or to a multiple such as 0.05, 1 or 100).
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+
+/// An ISO 4217 currency: its code and how many decimal places its minor unit has.
+///
+/// ```
+/// use microcredit::Currency;
+/// let usd = Currency::from_code("usd")?;
+/// assert_eq!((usd.code(), usd.minor_units()), ("USD", 2));
+/// assert_eq!(Currency::from_code("UGX")?.minor_units(), 0);
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency {
+    code: &'static str,
+    minor_units: u8,
+}
+
+/// ISO 4217 codes and minor units of the currencies of the countries where micro-credit is common
+/// (Latin America, Africa, South and South-East Asia) and the main reserve currencies.
+const CURRENCIES: &[(&str, u8)] = &[
+    ("USD", 2), ("EUR", 2), ("GBP", 2), ("CHF", 2), ("JPY", 0), ("CAD", 2),
+    // Latin America
+    ("PEN", 2), ("COP", 2), ("BOB", 2), ("MXN", 2), ("GTQ", 2), ("HNL", 2), ("NIO", 2),
+    ("CRC", 2), ("DOP", 2), ("HTG", 2), ("BRL", 2), ("ARS", 2), ("CLP", 0), ("PYG", 0),
+    ("UYU", 2), ("VES", 2),
+    // Africa
+    ("KES", 2), ("UGX", 0), ("TZS", 2), ("RWF", 0), ("ETB", 2), ("NGN", 2), ("GHS", 2),
+    ("XOF", 0), ("XAF", 0), ("ZAR", 2), ("ZMW", 2), ("MWK", 2), ("MZN", 2), ("EGP", 2),
+    ("MAD", 2), ("TND", 3), ("MGA", 2), ("SLE", 2), ("LRD", 2),
+    // Asia and Middle East
+    ("INR", 2), ("BDT", 2), ("PKR", 2), ("NPR", 2), ("LKR", 2), ("PHP", 2), ("IDR", 2),
+    ("VND", 0), ("KHR", 2), ("MMK", 2), ("LAK", 2), ("MNT", 2), ("KGS", 2), ("TJS", 2),
+    ("JOD", 3), ("KWD", 3), ("BHD", 3), ("IQD", 3),
+];
+
+impl Currency {
+    /// US dollar (2 decimals), the currency of Ecuador.
+    pub const USD: Currency = Currency { code: "USD", minor_units: 2 };
+    /// Peruvian sol (2 decimals).
+    pub const PEN: Currency = Currency { code: "PEN", minor_units: 2 };
+    /// Euro (2 decimals).
+    pub const EUR: Currency = Currency { code: "EUR", minor_units: 2 };
+
+    /// Look a currency up by its ISO 4217 code (case-insensitive).
+    ///
+    /// ```
+    /// # use microcredit::Currency;
+    /// assert_eq!(Currency::from_code("XOF")?.minor_units(), 0);
+    /// assert!(Currency::from_code("ABC").is_err());
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn from_code(code: &str) -> Result<Currency> {
+        let upper = code.trim().to_ascii_uppercase();
+        CURRENCIES
+            .iter()
+            .find(|(c, _)| *c == upper)
+            .map(|&(code, minor_units)| Currency { code, minor_units })
+            .ok_or_else(|| Error::UnknownCurrency { code: code.to_string() })
+    }
+
+    /// The three-letter code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// Decimal places of the minor unit (2 for USD, 0 for UGX, 3 for TND).
+    pub fn minor_units(&self) -> u32 {
+        u32::from(self.minor_units)
+    }
+
+    /// Every currency the library knows, in table order.
+    pub fn all() -> impl Iterator<Item = Currency> {
+        CURRENCIES.iter().map(|&(code, minor_units)| Currency { code, minor_units })
+    }
+
+    /// Check that `amount` fits the minor unit, naming `field` if not.
+    ///
+    /// ```
+    /// # use microcredit::Currency;
+    /// assert!(Currency::USD.check_scale("principal", "10.25".parse().unwrap()).is_ok());
+    /// assert!(Currency::USD.check_scale("principal", "10.255".parse().unwrap()).is_err());
+    /// ```
+    pub fn check_scale(&self, field: &str, amount: Decimal) -> Result<()> {
+        if amount.normalize().scale() > self.minor_units() {
+            return Err(Error::TooManyDecimals {
+                field: field.to_string(),
+                value: amount.to_string(),
+                currency: self.code.to_string(),
+                minor_units: self.minor_units(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Amount in minor units (cents) as an integer; the amount must fit the minor unit.
+    pub(crate) fn to_minor(&self, field: &str, amount: Decimal) -> Result<i128> {
+        self.check_scale(field, amount)?;
+        let mut a = amount;
+        a.rescale(self.minor_units());
+        Ok(a.mantissa())
+    }
+
+    /// Minor units back to a decimal amount at the currency's scale.
+    pub(crate) fn from_minor(&self, minor: i128) -> Decimal {
+        Decimal::from_i128_with_scale(minor, self.minor_units())
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+impl FromStr for Currency {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Currency::from_code(s)
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code)
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Currency::from_code(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// How an amount is rounded to the minor unit or to a multiple.
+///
+/// `Down` and `Up` are toward and away from zero (as `java.math.RoundingMode`, which Fineract uses).
+///
+/// ```
+/// use microcredit::RoundingMode;
+/// use rust_decimal::Decimal;
+/// let x: Decimal = "2.345".parse().unwrap();
+/// assert_eq!(RoundingMode::HalfEven.round(x, 2).to_string(), "2.34");
+/// assert_eq!(RoundingMode::HalfUp.round(x, 2).to_string(), "2.35");
+/// assert_eq!(RoundingMode::Down.round(x, 2).to_string(), "2.34");
+/// assert_eq!(RoundingMode::Up.round(x, 2).to_string(), "2.35");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Ties to the even neighbour (banker's rounding); Fineract's default.
+    #[default]
+    HalfEven,
+    /// Ties away from zero.
+    HalfUp,
+    /// Toward zero (truncate).
+    Down,
+    /// Away from zero.
+    Up,
+}
+
+impl RoundingMode {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+        }
+    }
+
+    /// Round `value` to `dp` decimal places.
+    pub fn round(self, value: Decimal, dp: u32) -> Decimal {
+        value.round_dp_with_strategy(dp, self.strategy())
+    }
+
+    /// Round `value` to a multiple of `multiple` (e.g. 0.05, 1 or 100).
+    ///
+    /// ```
+    /// use microcredit::RoundingMode;
+    /// use rust_decimal::Decimal;
+    /// let d = |s: &str| s.parse::<Decimal>().unwrap();
+    /// assert_eq!(RoundingMode::HalfUp.round_to_multiple(d("87.93"), d("0.05"))?, d("87.95"));
+    /// assert_eq!(RoundingMode::Up.round_to_multiple(d("1201"), d("100"))?, d("1300"));
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn round_to_multiple(self, value: Decimal, multiple: Decimal) -> Result<Decimal> {
+        if multiple <= Decimal::ZERO {
+            return Err(Error::invalid("multiple", multiple, "must be greater than zero"));
+        }
+        let q = value
+            .checked_div(multiple)
+            .ok_or_else(|| Error::Overflow { what: "rounding to a multiple".into() })?;
+        Ok(self.round(q, 0) * multiple)
+    }
+
+    /// Divide exactly and round once: `num / den` rounded to an integer.
+    ///
+    /// This is how every amount of a schedule is computed: all factors of a product are
+    /// multiplied exactly as integers and the result is rounded a single time.
+    pub(crate) fn div_round(self, num: i128, den: i128) -> i128 {
+        debug_assert!(den != 0);
+        let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+        let q = num.div_euclid(den);
+        let r = num.rem_euclid(den); // 0 <= r < den, value = q + r/den
+        if r == 0 {
+            return q;
+        }
+        let negative = num < 0;
+        // distance toward zero vs away from zero depends on sign
+        let twice = 2 * r;
+        match self {
+            RoundingMode::Down => {
+                if negative {
+                    q + 1
+                } else {
+                    q
+                }
+            }
+            RoundingMode::Up => {
+                if negative {
+                    q
+                } else {
+                    q + 1
+                }
+            }
+            RoundingMode::HalfUp => {
+                if twice > den || (twice == den && !negative) {
+                    q + 1
+                } else {
+                    q
+                }
+            }
+            RoundingMode::HalfEven => {
+                if twice > den || (twice == den && q.rem_euclid(2) == 1) {
+                    q + 1
+                } else {
+                    q
+                }
+            }
+        }
+    }
+}
+
+/// An amount with its currency. Combining two currencies is an error, never a silent conversion.
+///
+/// ```
+/// use microcredit::{Currency, Money};
+/// let a = Money::parse("10.50", "USD")?;
+/// let b = Money::parse("0.25", "USD")?;
+/// assert_eq!(a.checked_add(&b)?.to_string(), "10.75 USD");
+/// assert!(a.checked_add(&Money::parse("1", "PEN")?).is_err());
+/// assert!(Money::parse("1.005", "USD").is_err()); // more decimals than USD has
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    #[serde(with = "rust_decimal::serde::str")]
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// An amount in a currency; fails if it has more decimals than the currency's minor unit.
+    pub fn new(amount: Decimal, currency: Currency) -> Result<Money> {
+        currency.check_scale("amount", amount)?;
+        let mut amount = amount;
+        amount.rescale(currency.minor_units());
+        Ok(Money { amount, currency })
+    }
+
+    /// Parse an amount and a currency code.
+    pub fn parse(amount: &str, currency: &str) -> Result<Money> {
+        let currency = Currency::from_code(currency)?;
+        let value = Decimal::from_str_exact(amount.trim())
+            .map_err(|_| Error::invalid("amount", amount, "not a decimal number"))?;
+        Money::new(value, currency)
+    }
+
+    /// Zero in a currency.
+    pub fn zero(currency: Currency) -> Money {
+        Money { amount: currency.from_minor(0), currency }
+    }
+
+    /// The amount (at the currency's scale).
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    fn same_currency(&self, other: &Money) -> Result<()> {
+        if self.currency != other.currency {
+            return Err(Error::CurrencyMismatch {
+                left: self.currency.code().into(),
+                right: other.currency.code().into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Sum of two amounts of the same currency.
+    pub fn checked_add(&self, other: &Money) -> Result<Money> {
+        self.same_currency(other)?;
+        let amount = self.amount.checked_add(other.amount).ok_or_else(|| Error::Overflow { what: "addition".into() })?;
+        Ok(Money { amount, currency: self.currency })
+    }
+
+    /// Difference of two amounts of the same currency.
+    pub fn checked_sub(&self, other: &Money) -> Result<Money> {
+        self.same_currency(other)?;
+        let amount = self.amount.checked_sub(other.amount).ok_or_else(|| Error::Overflow { what: "subtraction".into() })?;
+        Ok(Money { amount, currency: self.currency })
+    }
+
+    /// Round to a multiple of `multiple` (which must itself fit the currency).
+    ///
+    /// ```
+    /// # use microcredit::{Money, RoundingMode};
+    /// let m = Money::parse("87.93", "PEN")?;
+    /// assert_eq!(m.round_to_multiple("0.05".parse().unwrap(), RoundingMode::HalfUp)?.to_string(), "87.95 PEN");
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn round_to_multiple(&self, multiple: Decimal, mode: RoundingMode) -> Result<Money> {
+        self.currency.check_scale("multiple", multiple)?;
+        Money::new(mode.round_to_multiple(self.amount, multiple)?, self.currency)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn div_round_modes() {
+        use RoundingMode::*;
+        let cases = [(5, 2, HalfEven, 2), (7, 2, HalfEven, 4), (5, 2, HalfUp, 3), (-5, 2, HalfUp, -3),
+            (-5, 2, HalfEven, -2), (7, 3, Down, 2), (-7, 3, Down, -2), (7, 3, Up, 3), (-7, 3, Up, -3), (8, 3, HalfEven, 3)];
+        for (n, d, m, want) in cases {
+            assert_eq!(m.div_round(n, d), want, "{n}/{d} {m:?}");
+        }
+    }
+
+    #[test]
+    fn required_currencies_and_minor_units() {
+        for (code, mu) in [("USD", 2), ("PEN", 2), ("EUR", 2), ("COP", 2), ("BOB", 2), ("MXN", 2), ("GTQ", 2), ("KES", 2),
+            ("UGX", 0), ("XOF", 0), ("INR", 2), ("BDT", 2), ("PHP", 2)] {
+            assert_eq!(Currency::from_code(code).unwrap().minor_units(), mu, "{code}");
+        }
+    }
+}

@@ -1,0 +1,542 @@
+//! Pricing: the true cost of credit from the family's cash flows.
+//!
+//! A [`Convention`] is a named combination of four parts — which cash flows count, how time is
+//! measured, how the period rate is annualised, how the result is rounded for display — so a
+//! regulator's disclosure is a configuration, not new code. Shipped: MFTransparency APR and EIR,
+//! Excel-style XIRR, the EU APRC, US Regulation Z, Ecuador's TEA, Peru's TCEA (SBS) and Mexico's
+//! CAT (Banxico). Sources and caveats are documented on each constant.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::FromPrimitive;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Frequency;
+use crate::error::{Error, Result};
+use crate::money::RoundingMode;
+use crate::schedule::Schedule;
+use crate::solver::{self, Discount, Flow};
+
+/// What a cash flow pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Component {
+    /// The loan amount received, or principal repaid.
+    Principal,
+    /// Interest.
+    Interest,
+    /// Fees (upfront or per installment).
+    Fee,
+    /// Credit-life insurance premiums.
+    Insurance,
+    /// Compulsory savings deposited (negative) or refunded (positive).
+    Savings,
+}
+
+/// One dated cash flow from the family's side: positive when the family receives money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CashFlow {
+    /// Date of the flow.
+    pub date: NaiveDate,
+    /// 0 for the disbursement, else the installment number.
+    pub period: u32,
+    /// Amount, positive when received by the family.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// What it pays for.
+    pub component: Component,
+}
+
+/// Every cash flow of a schedule, split by component, from the family's side.
+///
+/// ```
+/// use microcredit::{LoanTerms, Schedule, client_cash_flows, Component};
+/// let terms = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
+///   "rate": {"percent": "12"}, "installments": 2, "frequency": {"unit": "months", "every": 1},
+///   "disbursement_date": "2025-01-15", "fees": [{"kind": "upfront", "amount": "20"}]}"#)?;
+/// let flows = client_cash_flows(&Schedule::generate(&terms)?);
+/// let received: rust_decimal::Decimal = flows.iter().filter(|f| f.period == 0).map(|f| f.amount).sum();
+/// assert_eq!(received.to_string(), "980.00");
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn client_cash_flows(s: &Schedule) -> Vec<CashFlow> {
+    let d = &s.disbursement;
+    let mut out = Vec::with_capacity(4 + s.installments.len() * 5);
+    let mut push = |date, period, amount: Decimal, component| {
+        if !amount.is_zero() {
+            out.push(CashFlow { date, period, amount, component });
+        }
+    };
+    push(d.date, 0, d.loan_amount, Component::Principal);
+    push(d.date, 0, -d.fees, Component::Fee);
+    push(d.date, 0, -d.insurance, Component::Insurance);
+    push(d.date, 0, -d.savings, Component::Savings);
+    for i in &s.installments {
+        push(i.due_date, i.number, -i.principal, Component::Principal);
+        push(i.due_date, i.number, -i.interest, Component::Interest);
+        push(i.due_date, i.number, -i.fees, Component::Fee);
+        push(i.due_date, i.number, -i.insurance, Component::Insurance);
+        push(i.due_date, i.number, -i.savings, Component::Savings);
+    }
+    push(s.maturity_date(), s.installments.len() as u32, s.savings_refund, Component::Savings);
+    out
+}
+
+/// Which cash flows a convention counts (principal and interest always count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Inclusion {
+    /// Fees.
+    pub fees: bool,
+    /// Insurance premiums.
+    pub insurance: bool,
+    /// Compulsory savings deposits and their refund.
+    pub savings: bool,
+}
+
+impl Inclusion {
+    /// Interest only.
+    pub const INTEREST: Inclusion = Inclusion { fees: false, insurance: false, savings: false };
+    /// Interest and fees.
+    pub const INTEREST_FEES: Inclusion = Inclusion { fees: true, insurance: false, savings: false };
+    /// Interest, fees and insurance.
+    pub const INTEREST_FEES_INSURANCE: Inclusion = Inclusion { fees: true, insurance: true, savings: false };
+    /// Everything that reduces the money the family has (MFTransparency).
+    pub const ALL: Inclusion = Inclusion { fees: true, insurance: true, savings: true };
+
+    fn counts(&self, c: Component) -> bool {
+        match c {
+            Component::Principal | Component::Interest => true,
+            Component::Fee => self.fees,
+            Component::Insurance => self.insurance,
+            Component::Savings => self.savings,
+        }
+    }
+}
+
+/// How the time of each cash flow is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum TimeMeasure {
+    /// Installment periods, all equal (MFTransparency, Excel RATE/IRR, Mexico's CAT grid k/m).
+    Periods,
+    /// Actual days over a year of `year_days` (XIRR: 365; Peru's TCEA: 360).
+    ActualDays {
+        /// Days in a year.
+        year_days: u32,
+    },
+    /// EU CCD Annex I: whole months as twelfths, whole weeks as 52nds, other days over 365 (366
+    /// when the flow's year is a leap year).
+    EuAnnex,
+    /// US Reg Z Appendix J: unit periods of the repayment frequency, the odd days of a broken first
+    /// period as a fraction of a unit period (months of 30 days) with simple interest.
+    UnitPeriods,
+}
+
+/// How the rate found per unit of time becomes an annual rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Annualisation {
+    /// Periodic rate × periods per year (APR).
+    Nominal,
+    /// (1 + periodic rate)^periods per year − 1 (EIR, TEA, TCEA, CAT, APRC).
+    Effective,
+}
+
+/// How the headline percentage is rounded for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DisplayRounding {
+    /// Decimal places of the percentage.
+    pub decimals: u32,
+    /// Rounding mode.
+    pub mode: RoundingMode,
+}
+
+/// A named cost-of-credit convention: flows, time, annualisation, display.
+///
+/// ```
+/// use microcredit::Convention;
+/// let c = Convention::by_name("peru_tcea")?;
+/// assert!(c.flows.insurance && !c.flows.savings);
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Convention {
+    /// Stable name, e.g. `mft_apr`.
+    pub name: &'static str,
+    /// Which flows count.
+    pub flows: Inclusion,
+    /// How time is measured.
+    pub time: TimeMeasure,
+    /// How the rate is annualised.
+    pub annualisation: Annualisation,
+    /// How the percentage is displayed.
+    pub display: DisplayRounding,
+}
+
+const TWO_DP: DisplayRounding = DisplayRounding { decimals: 2, mode: RoundingMode::HalfUp };
+const ONE_DP: DisplayRounding = DisplayRounding { decimals: 1, mode: RoundingMode::HalfUp };
+
+impl Convention {
+    /// MFTransparency APR: IRR of all the family's flows per installment period × periods per
+    /// year (Tucker 2000; MFT "Interest Rate Formulas" 2012).
+    pub const MFT_APR: Convention = Convention {
+        name: "mft_apr",
+        flows: Inclusion::ALL,
+        time: TimeMeasure::Periods,
+        annualisation: Annualisation::Nominal,
+        display: TWO_DP,
+    };
+    /// MFTransparency EIR: (1 + periodic IRR)^periods per year − 1.
+    pub const MFT_EIR: Convention = Convention {
+        name: "mft_eir",
+        flows: Inclusion::ALL,
+        time: TimeMeasure::Periods,
+        annualisation: Annualisation::Effective,
+        display: TWO_DP,
+    };
+    /// Excel XIRR over actual days / 365: an effective annual rate of all flows.
+    pub const XIRR: Convention = Convention {
+        name: "xirr_act365",
+        flows: Inclusion::ALL,
+        time: TimeMeasure::ActualDays { year_days: 365 },
+        annualisation: Annualisation::Effective,
+        display: TWO_DP,
+    };
+    /// EU APRC (Directive 2008/48/EC Annex I): effective, interest, fees and compulsory insurance,
+    /// shown to one decimal, half up.
+    pub const EU_APRC: Convention = Convention {
+        name: "eu_aprc",
+        flows: Inclusion::INTEREST_FEES_INSURANCE,
+        time: TimeMeasure::EuAnnex,
+        annualisation: Annualisation::Effective,
+        display: ONE_DP,
+    };
+    /// US Regulation Z Appendix J: unit-period rate × unit periods a year, with odd days.
+    pub const US_REG_Z: Convention = Convention {
+        name: "us_reg_z",
+        flows: Inclusion::INTEREST_FEES,
+        time: TimeMeasure::UnitPeriods,
+        annualisation: Annualisation::Nominal,
+        display: TWO_DP,
+    };
+    /// Ecuador's TEA (BCE): (1 + i/m)^m − 1 of the interest flows; commissions are barred on
+    /// Ecuadorian credit, so fees would show only in the all-in rates.
+    pub const ECUADOR_TEA: Convention = Convention {
+        name: "ecuador_tea",
+        flows: Inclusion::INTEREST,
+        time: TimeMeasure::Periods,
+        annualisation: Annualisation::Effective,
+        display: TWO_DP,
+    };
+    /// Peru's TCEA (SBS, Res. 3274-2017): interest, commissions and insurance (ITF excluded),
+    /// time in actual days over a 360-day year, (1 + i)^(360/d) − 1.
+    pub const PERU_TCEA: Convention = Convention {
+        name: "peru_tcea",
+        flows: Inclusion::INTEREST_FEES_INSURANCE,
+        time: TimeMeasure::ActualDays { year_days: 360 },
+        annualisation: Annualisation::Effective,
+        display: TWO_DP,
+    };
+    /// Mexico's CAT (Banxico, Circular 21/2009), without IVA: interest, commissions and required
+    /// insurance; time as k/m years on the payment grid; one decimal.
+    pub const MEXICO_CAT: Convention = Convention {
+        name: "mexico_cat",
+        flows: Inclusion::INTEREST_FEES_INSURANCE,
+        time: TimeMeasure::Periods,
+        annualisation: Annualisation::Effective,
+        display: ONE_DP,
+    };
+
+    /// Every named convention.
+    pub const ALL: [Convention; 8] = [
+        Convention::MFT_APR,
+        Convention::MFT_EIR,
+        Convention::XIRR,
+        Convention::EU_APRC,
+        Convention::US_REG_Z,
+        Convention::ECUADOR_TEA,
+        Convention::PERU_TCEA,
+        Convention::MEXICO_CAT,
+    ];
+
+    /// Look a convention up by its name.
+    pub fn by_name(name: &str) -> Result<Convention> {
+        Convention::ALL
+            .into_iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| Error::invalid("convention", name, "unknown convention"))
+    }
+}
+
+/// The true cost of a loan under one convention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostOfCredit {
+    /// The convention's name.
+    pub convention: String,
+    /// The annual rate as a fraction (0.2684 = 26.84 %), to 10 decimals.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub annual_rate: Decimal,
+    /// The rate per installment period, as a fraction, to 10 decimals.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub periodic_rate: Decimal,
+    /// The annual rate in percent, rounded as the convention displays it.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub percent: Decimal,
+}
+
+/// A time for each flow, for a given measure.
+fn flow_times(flows: &[(NaiveDate, u32, f64)], start: NaiveDate, freq: Frequency, time: TimeMeasure) -> Vec<Flow> {
+    match time {
+        TimeMeasure::Periods => flows.iter().map(|&(_, k, a)| Flow { t: f64::from(k), odd: 0.0, amount: a }).collect(),
+        TimeMeasure::ActualDays { year_days } => flows
+            .iter()
+            .map(|&(d, _, a)| Flow { t: (d - start).num_days() as f64 / f64::from(year_days), odd: 0.0, amount: a })
+            .collect(),
+        TimeMeasure::EuAnnex => flows.iter().map(|&(d, _, a)| Flow { t: eu_years(start, d), odd: 0.0, amount: a }).collect(),
+        TimeMeasure::UnitPeriods => {
+            // Whole unit periods and the odd fraction of the first period (Appendix J (b)(5)).
+            let first = flows.iter().filter(|f| f.1 == 1).map(|f| f.0).next().unwrap_or(start);
+            let regular = freq.due_date(start, 1).unwrap_or(first);
+            let (whole, odd) = if first == regular {
+                (1.0, 0.0)
+            } else {
+                let unit_days = match freq {
+                    Frequency::Days { every } => f64::from(every),
+                    Frequency::Weeks { every } => 7.0 * f64::from(every),
+                    Frequency::Months { every, .. } => 30.0 * f64::from(every),
+                    Frequency::SemiMonthly { .. } => 15.0,
+                };
+                let days = DayCountThirty::days(start, first, freq) as f64;
+                let w = (days / unit_days).floor();
+                (w, (days - w * unit_days) / unit_days)
+            };
+            flows
+                .iter()
+                .map(|&(_, k, a)| {
+                    if k == 0 {
+                        Flow { t: 0.0, odd: 0.0, amount: a }
+                    } else {
+                        Flow { t: whole + f64::from(k - 1), odd, amount: a }
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+/// Reg Z counts odd days of a monthly unit period on 30-day months; other units count actual days.
+struct DayCountThirty;
+impl DayCountThirty {
+    fn days(start: NaiveDate, end: NaiveDate, freq: Frequency) -> i64 {
+        match freq {
+            Frequency::Months { .. } | Frequency::SemiMonthly { .. } => crate::calendar::DayCount::Thirty360.days(start, end),
+            _ => (end - start).num_days(),
+        }
+    }
+}
+
+/// EU Annex I time in years from `start` to `d`.
+fn eu_years(start: NaiveDate, d: NaiveDate) -> f64 {
+    let months = (d.year() - start.year()) * 12 + d.month() as i32 - start.month() as i32;
+    if months >= 0 && start.checked_add_months(chrono::Months::new(months as u32)) == Some(d) {
+        return f64::from(months) / 12.0;
+    }
+    let days = (d - start).num_days();
+    if days % 7 == 0 {
+        return days as f64 / 7.0 / 52.0;
+    }
+    let year_days = if NaiveDate::from_ymd_opt(d.year(), 2, 29).is_some() { 366.0 } else { 365.0 };
+    days as f64 / year_days
+}
+
+fn to_decimal(x: f64, what: &str) -> Result<Decimal> {
+    Decimal::from_f64(x)
+        .map(|d| d.round_dp(10))
+        .ok_or_else(|| Error::NoConvergence { what: what.into(), reason: "rate out of range".into() })
+}
+
+/// The cost of credit of a schedule under a convention.
+///
+/// ```
+/// use microcredit::{LoanTerms, Schedule, Convention, cost_of_credit};
+/// // A fee-free declining-balance loan costs its nominal rate: 24 % APR, 26.82 % EIR.
+/// let terms = LoanTerms::from_json(r#"{"principal": "1200", "currency": "USD",
+///   "rate": {"percent": "24"}, "installments": 12, "frequency": {"unit": "months", "every": 1},
+///   "disbursement_date": "2025-01-15"}"#)?;
+/// let s = Schedule::generate(&terms)?;
+/// assert_eq!(cost_of_credit(&s, &Convention::MFT_APR)?.percent.to_string(), "24.00");
+/// assert_eq!(cost_of_credit(&s, &Convention::MFT_EIR)?.percent.to_string(), "26.82");
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn cost_of_credit(schedule: &Schedule, convention: &Convention) -> Result<CostOfCredit> {
+    let flows: Vec<(NaiveDate, u32, f64)> = merge_flows(&client_cash_flows(schedule), &convention.flows);
+    rate_of_flows(&flows, schedule.disbursement.date, schedule.frequency, convention)
+}
+
+/// Sum the counted flows per date, as floats for the solver.
+fn merge_flows(flows: &[CashFlow], inclusion: &Inclusion) -> Vec<(NaiveDate, u32, f64)> {
+    let mut out: Vec<(NaiveDate, u32, Decimal)> = Vec::new();
+    for f in flows.iter().filter(|f| inclusion.counts(f.component)) {
+        match out.last_mut() {
+            Some(last) if last.0 == f.date && last.1 == f.period => last.2 += f.amount,
+            _ => out.push((f.date, f.period, f.amount)),
+        }
+    }
+    out.into_iter().map(|(d, k, a)| (d, k, rust_decimal::prelude::ToPrimitive::to_f64(&a).unwrap_or(f64::NAN))).collect()
+}
+
+/// The rate of dated flows `(date, period index, amount)` under a convention.
+pub(crate) fn rate_of_flows(
+    flows: &[(NaiveDate, u32, f64)],
+    start: NaiveDate,
+    freq: Frequency,
+    convention: &Convention,
+) -> Result<CostOfCredit> {
+    let what = convention.name;
+    let timed = flow_times(flows, start, freq, convention.time);
+    let m = freq.periods_per_year();
+    let (periodic, annual) = match convention.time {
+        TimeMeasure::Periods | TimeMeasure::UnitPeriods => {
+            let kind = if convention.time == TimeMeasure::Periods { Discount::Periods } else { Discount::OddPeriod };
+            let r = solver::solve(what, &timed, kind, 0.02)?;
+            let annual = match convention.annualisation {
+                Annualisation::Nominal => r * m,
+                Annualisation::Effective => (1.0 + r).powf(m) - 1.0,
+            };
+            (r, annual)
+        }
+        TimeMeasure::ActualDays { .. } | TimeMeasure::EuAnnex => {
+            let x = solver::solve(what, &timed, Discount::Real, 0.2)?;
+            let r = (1.0 + x).powf(1.0 / m) - 1.0;
+            let annual = match convention.annualisation {
+                Annualisation::Nominal => r * m,
+                Annualisation::Effective => x,
+            };
+            (r, annual)
+        }
+    };
+    let annual_rate = to_decimal(annual, what)?;
+    let percent = convention.display.mode.round(annual_rate * Decimal::ONE_HUNDRED, convention.display.decimals);
+    Ok(CostOfCredit { convention: what.to_string(), annual_rate, periodic_rate: to_decimal(periodic, what)?, percent })
+}
+
+/// What a loan costs the family, by component, and the MFTransparency APR built up layer by layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostBreakdown {
+    /// Total interest.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub interest: Decimal,
+    /// Total fees, upfront and per installment.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub fees: Decimal,
+    /// Total insurance premiums.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub insurance: Decimal,
+    /// Compulsory savings held (deposited, and refunded at the end).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub savings_held: Decimal,
+    /// Interest + fees + insurance: what the loan costs in money.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total_cost: Decimal,
+    /// APR counting interest only, in percent.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub apr_interest: Decimal,
+    /// APR counting interest and fees.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub apr_with_fees: Decimal,
+    /// APR counting interest, fees and insurance.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub apr_with_insurance: Decimal,
+    /// APR counting everything, compulsory savings included (MFTransparency's APR).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub apr_all_in: Decimal,
+}
+
+/// The cost of a schedule by component, with the APR layer by layer (MFTransparency's tables).
+pub fn cost_breakdown(schedule: &Schedule) -> Result<CostBreakdown> {
+    let t = &schedule.totals;
+    let d = &schedule.disbursement;
+    let layer = |flows: Inclusion| {
+        let c = Convention { flows, ..Convention::MFT_APR };
+        cost_of_credit(schedule, &c).map(|c| c.percent)
+    };
+    Ok(CostBreakdown {
+        interest: t.interest,
+        fees: t.fees + d.fees,
+        insurance: t.insurance + d.insurance,
+        savings_held: t.savings + d.savings,
+        total_cost: t.interest + t.fees + d.fees + t.insurance + d.insurance,
+        apr_interest: layer(Inclusion::INTEREST)?,
+        apr_with_fees: layer(Inclusion::INTEREST_FEES)?,
+        apr_with_insurance: layer(Inclusion::INTEREST_FEES_INSURANCE)?,
+        apr_all_in: layer(Inclusion::ALL)?,
+    })
+}
+
+/// One dated amount of a plain list of cash flows (client's side: + received, − paid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatedAmount {
+    /// Date.
+    pub date: NaiveDate,
+    /// Amount.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+/// The cost of credit of plain dated cash flows (no schedule), under a convention. The first date
+/// is the start; the k-th later date is period k. `frequency` gives the period (for APR
+/// conventions and Reg Z unit periods).
+///
+/// ```
+/// use microcredit::{Convention, Frequency, pricing::{cost_of_flows, DatedAmount}};
+/// use chrono::NaiveDate;
+/// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+/// let flows = [DatedAmount { date: d("2024-01-01"), amount: "1000".parse().unwrap() },
+///              DatedAmount { date: d("2025-01-01"), amount: "-1200".parse().unwrap() }];
+/// let c = cost_of_flows(&flows, Frequency::Months { every: 12, month_end: Default::default() }, &Convention::EU_APRC)?;
+/// assert_eq!(c.percent.to_string(), "20.0");
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn cost_of_flows(flows: &[DatedAmount], frequency: Frequency, convention: &Convention) -> Result<CostOfCredit> {
+    frequency.validate()?;
+    let mut sorted: Vec<DatedAmount> = flows.to_vec();
+    sorted.sort_by_key(|f| f.date);
+    let Some(start) = sorted.first().map(|f| f.date) else {
+        return Err(Error::invalid("flows", 0, "need at least two cash flows"));
+    };
+    let mut merged: Vec<(NaiveDate, u32, f64)> = Vec::with_capacity(sorted.len());
+    for f in &sorted {
+        let a = rust_decimal::prelude::ToPrimitive::to_f64(&f.amount)
+            .ok_or_else(|| Error::invalid("flows.amount", f.amount, "not representable"))?;
+        match merged.last_mut() {
+            Some(last) if last.0 == f.date => last.2 += a,
+            _ => {
+                let k = merged.len() as u32;
+                merged.push((f.date, k, a));
+            }
+        }
+    }
+    rate_of_flows(&merged, start, frequency, convention)
+}
+
+/// Annualise a periodic rate: nominal `r × m` (APR) or effective `(1 + r)^m − 1` (EIR).
+///
+/// ```
+/// use microcredit::{Annualisation, pricing::annualise};
+/// let r = "0.01".parse().unwrap();
+/// assert_eq!(annualise(r, 52.0, Annualisation::Nominal)?.round_dp(4).to_string(), "0.5200");
+/// assert_eq!(annualise(r, 52.0, Annualisation::Effective)?.round_dp(4).to_string(), "0.6777");
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn annualise(periodic: Decimal, periods_per_year: f64, how: Annualisation) -> Result<Decimal> {
+    let r = rust_decimal::prelude::ToPrimitive::to_f64(&periodic)
+        .ok_or_else(|| Error::invalid("periodic_rate", periodic, "not representable"))?;
+    if !(periods_per_year > 0.0) || !periods_per_year.is_finite() {
+        return Err(Error::invalid("periods_per_year", periods_per_year, "must be a positive number"));
+    }
+    let x = match how {
+        Annualisation::Nominal => r * periods_per_year,
+        Annualisation::Effective => (1.0 + r).powf(periods_per_year) - 1.0,
+    };
+    to_decimal(x, "annualise")
+}

@@ -1,0 +1,54 @@
+//! A quote: what a field officer shows a family before it signs — the schedule and the true cost
+//! of the loan under every named convention, in one value (one call across an FFI boundary).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::pricing::{Convention, CostBreakdown, CostOfCredit, cost_breakdown, cost_of_credit};
+use crate::schedule::Schedule;
+use crate::terms::LoanTerms;
+
+/// Schedule and true cost of one loan.
+///
+/// ```
+/// use microcredit::{LoanTerms, Quote};
+/// let terms = LoanTerms::from_json(r#"{"principal": "500", "currency": "USD",
+///   "rate": {"percent": "3", "per": "month"}, "interest_method": "flat", "installments": 16,
+///   "frequency": {"unit": "weeks", "every": 1}, "disbursement_date": "2025-03-03",
+///   "fees": [{"kind": "upfront", "percent": "2"}]}"#)?;
+/// let q = Quote::new(&terms)?;
+/// let apr = q.cost("mft_apr").unwrap();
+/// assert!(apr.percent > "36".parse().unwrap()); // flat 3 %/month costs far more than 36 % a year
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The terms quoted.
+    pub terms: LoanTerms,
+    /// Their schedule.
+    pub schedule: Schedule,
+    /// The cost under each named convention, in [`Convention::ALL`] order.
+    pub costs: Vec<CostOfCredit>,
+    /// The cost by component and the APR layer by layer.
+    pub breakdown: CostBreakdown,
+}
+
+impl Quote {
+    /// Build the schedule and price it under every named convention.
+    pub fn new(terms: &LoanTerms) -> Result<Quote> {
+        let schedule = Schedule::generate(terms)?;
+        let costs = Convention::ALL.iter().map(|c| cost_of_credit(&schedule, c)).collect::<Result<Vec<_>>>()?;
+        let breakdown = cost_breakdown(&schedule)?;
+        Ok(Quote { terms: terms.clone(), schedule, costs, breakdown })
+    }
+
+    /// The cost under the convention of that name.
+    pub fn cost(&self, convention: &str) -> Option<&CostOfCredit> {
+        self.costs.iter().find(|c| c.convention == convention)
+    }
+
+    /// The shared JSON form.
+    pub fn to_json(&self) -> Result<String> {
+        Ok(serde_json::to_string(self)?)
+    }
+}

@@ -1,0 +1,504 @@
+//! Schedule generation: from [`LoanTerms`] to the installments a family will pay, to the cent.
+//!
+//! Every amount is computed in integer minor units from exact fractions and rounded once, with the
+//! loan's rounding mode, so the same terms give the same schedule on every machine and binding.
+//! The rules follow Apache Fineract's cumulative engine where the settings match (EMI rounded to the
+//! currency, interest rounded per period, principal = EMI − interest, the last installment takes
+//! the remaining balance), and fix its known complaints: a broken first period is charged by its
+//! real days, and deferred interest can be spread instead of falling as a lump.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{MathematicalOps, ToPrimitive};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{BusinessDayRule, Frequency, YearFraction};
+use crate::error::{Error, Result};
+use crate::money::{Currency, RoundingMode};
+use crate::terms::{
+    Amortization, Collection, DeferredInterest, FeeKind, InsuranceBasis, InterestBasis, InterestMethod, LoanTerms,
+    JSON_VERSION,
+};
+
+/// One installment of a schedule. Amounts are in the schedule's currency at its minor unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Installment {
+    /// 1-based number.
+    pub number: u32,
+    /// When it falls due (after working-day adjustment).
+    pub due_date: NaiveDate,
+    /// Actual days since the previous due date (or the disbursement).
+    pub days: u32,
+    /// Principal part.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal: Decimal,
+    /// Interest part (including deferred interest paid now).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub interest: Decimal,
+    /// Per-installment fees.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub fees: Decimal,
+    /// Credit-life insurance premium.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub insurance: Decimal,
+    /// Compulsory savings deposited with this installment.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub savings: Decimal,
+    /// What the family pays on the due date: principal + interest + fees + insurance + savings.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    /// Principal still owed after this installment.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub balance: Decimal,
+}
+
+/// Column sums of a schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Sum of principal parts (= the loan principal, financed charges included).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal: Decimal,
+    /// Sum of interest.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub interest: Decimal,
+    /// Sum of per-installment fees.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub fees: Decimal,
+    /// Sum of insurance premiums paid with installments.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub insurance: Decimal,
+    /// Sum of savings deposited with installments.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub savings: Decimal,
+    /// Sum of installment totals.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+}
+
+/// What happens at disbursement: the loan amount and what is withheld or financed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disbursement {
+    /// Date.
+    pub date: NaiveDate,
+    /// The loan balance at disbursement: principal plus financed fees and insurance.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub loan_amount: Decimal,
+    /// Upfront fees (deducted or financed).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub fees: Decimal,
+    /// Upfront insurance premium (deducted or financed).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub insurance: Decimal,
+    /// Compulsory savings withheld at disbursement.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub savings: Decimal,
+    /// What the family actually receives in hand.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub net_amount: Decimal,
+}
+
+/// A loan's repayment schedule: a value that the loan ledger will replay repayments against.
+///
+/// ```
+/// use microcredit::{LoanTerms, Schedule};
+/// let terms = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
+///     "rate": {"percent": "12", "per": "year"}, "installments": 12,
+///     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-15"}"#)?;
+/// let s = Schedule::generate(&terms)?;
+/// assert_eq!(s.installments[0].total.to_string(), "88.85");
+/// assert_eq!(s.totals.principal.to_string(), "1000.00");
+/// assert!(s.installments.last().unwrap().balance.is_zero());
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    /// Version of the JSON form.
+    pub version: u32,
+    /// Currency of every amount.
+    pub currency: Currency,
+    /// How often installments fall due (sets the periods per year of APR conventions).
+    pub frequency: Frequency,
+    /// The disbursement.
+    pub disbursement: Disbursement,
+    /// Installments in order.
+    pub installments: Vec<Installment>,
+    /// Compulsory savings returned to the family with the last installment.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub savings_refund: Decimal,
+    /// Column sums.
+    pub totals: Totals,
+}
+
+impl Schedule {
+    /// Generate the schedule of validated terms.
+    pub fn generate(terms: &LoanTerms) -> Result<Schedule> {
+        let cur = terms.currency;
+        let mut installments = Vec::with_capacity(terms.installments as usize);
+        let up = generate_rows(terms, |r| {
+            installments.push(Installment {
+                number: r.number,
+                due_date: r.due_date,
+                days: r.days,
+                principal: cur.from_minor(r.principal),
+                interest: cur.from_minor(r.interest),
+                fees: cur.from_minor(r.fees),
+                insurance: cur.from_minor(r.insurance),
+                savings: cur.from_minor(r.savings),
+                total: cur.from_minor(r.total()),
+                balance: cur.from_minor(r.balance),
+            })
+        })?;
+        let sum = |f: fn(&Installment) -> Decimal| installments.iter().map(f).sum::<Decimal>();
+        let totals = Totals {
+            principal: sum(|i| i.principal),
+            interest: sum(|i| i.interest),
+            fees: sum(|i| i.fees),
+            insurance: sum(|i| i.insurance),
+            savings: sum(|i| i.savings),
+            total: sum(|i| i.total),
+        };
+        let mut totals = totals;
+        for v in [&mut totals.principal, &mut totals.interest, &mut totals.fees, &mut totals.insurance, &mut totals.savings, &mut totals.total] {
+            v.rescale(cur.minor_units());
+        }
+        Ok(Schedule {
+            version: JSON_VERSION,
+            currency: cur,
+            frequency: terms.frequency,
+            disbursement: Disbursement {
+                date: terms.disbursement_date,
+                loan_amount: cur.from_minor(up.loan_amount),
+                fees: cur.from_minor(up.fees),
+                insurance: cur.from_minor(up.insurance),
+                savings: cur.from_minor(up.savings),
+                net_amount: cur.from_minor(up.net_amount),
+            },
+            installments,
+            savings_refund: cur.from_minor(up.savings_refund),
+            totals,
+        })
+    }
+
+    /// The shared JSON form.
+    pub fn to_json(&self) -> Result<String> {
+        Ok(serde_json::to_string(self)?)
+    }
+
+    /// The date of the last installment.
+    pub fn maturity_date(&self) -> NaiveDate {
+        self.installments.last().map_or(self.disbursement.date, |i| i.due_date)
+    }
+}
+
+/// One installment in minor units, as the engine produces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Row {
+    pub number: u32,
+    pub due_date: NaiveDate,
+    pub days: u32,
+    pub principal: i128,
+    pub interest: i128,
+    pub fees: i128,
+    pub insurance: i128,
+    pub savings: i128,
+    pub balance: i128,
+}
+
+impl Row {
+    pub(crate) fn total(&self) -> i128 {
+        self.principal + self.interest + self.fees + self.insurance + self.savings
+    }
+}
+
+/// Disbursement figures in minor units.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Upfront {
+    pub loan_amount: i128,
+    pub fees: i128,
+    pub insurance: i128,
+    pub savings: i128,
+    pub net_amount: i128,
+    pub savings_refund: i128,
+}
+
+fn overflow(what: &str) -> Error {
+    Error::Overflow { what: what.into() }
+}
+
+/// `amount × percent / 100`, rounded.
+fn percent_of(amount: i128, percent: Decimal, mode: RoundingMode) -> Result<i128> {
+    let p = percent.normalize();
+    let num = amount.checked_mul(p.mantissa()).ok_or_else(|| overflow("percent of amount"))?;
+    Ok(mode.div_round(num, 100 * 10i128.pow(p.scale())))
+}
+
+/// `amount × fraction`, rounded.
+fn times(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
+    let num = amount.checked_mul(f.num).ok_or_else(|| overflow("interest"))?;
+    Ok(mode.div_round(num, f.den))
+}
+
+/// The equal installment (annuity) of `balance` at periodic rate `r` over `m` periods, rounded.
+///
+/// Computed in f64 and checked: when the float lies too near a rounding boundary to be sure, it is
+/// recomputed in 28-digit decimal arithmetic, so the result is the correctly rounded annuity.
+pub(crate) fn annuity(balance: i128, r: YearFraction, m: u32, mode: RoundingMode) -> Result<i128> {
+    if m == 0 {
+        return Ok(balance);
+    }
+    if r.num == 0 {
+        return Ok(mode.div_round(balance, i128::from(m)));
+    }
+    let rf = r.to_f64();
+    let x = balance as f64 * rf / (1.0 - (1.0 + rf).powi(-(m as i32)));
+    let frac = x - x.floor();
+    let distance = match mode {
+        RoundingMode::HalfEven | RoundingMode::HalfUp => (frac - 0.5).abs(),
+        RoundingMode::Down | RoundingMode::Up => frac.min(1.0 - frac),
+    };
+    if x.is_finite() && distance > 1e-9 * x.abs().max(1.0) {
+        let floor = x.floor() as i128;
+        let up = match mode {
+            RoundingMode::HalfEven | RoundingMode::HalfUp => frac > 0.5,
+            RoundingMode::Down => false,
+            RoundingMode::Up => true,
+        };
+        return Ok(if up { floor + 1 } else { floor });
+    }
+    annuity_decimal(balance, r, m, mode).or_else(|_| {
+        if x.is_finite() {
+            Ok(mode.div_round((x * 1e6).round() as i128, 1_000_000))
+        } else {
+            Err(overflow("installment amount"))
+        }
+    })
+}
+
+fn annuity_decimal(balance: i128, r: YearFraction, m: u32, mode: RoundingMode) -> Result<i128> {
+    let num = Decimal::try_from_i128_with_scale(r.num, 0).map_err(|_| overflow("rate"))?;
+    let den = Decimal::try_from_i128_with_scale(r.den, 0).map_err(|_| overflow("rate"))?;
+    let rate = num.checked_div(den).ok_or_else(|| overflow("rate"))?;
+    let growth = (Decimal::ONE + rate).checked_powu(u64::from(m)).ok_or_else(|| overflow("annuity"))?;
+    let b = Decimal::try_from_i128_with_scale(balance, 0).map_err(|_| overflow("balance"))?;
+    let x = b
+        .checked_mul(rate)
+        .and_then(|v| v.checked_mul(growth))
+        .and_then(|v| v.checked_div(growth - Decimal::ONE))
+        .ok_or_else(|| overflow("annuity"))?;
+    mode.round(x, 0).to_i128().ok_or_else(|| overflow("annuity"))
+}
+
+/// Due dates and the days of each period, after working-day adjustment.
+fn due_dates(terms: &LoanTerms) -> Result<Vec<NaiveDate>> {
+    let f = terms.frequency;
+    let anchor = match terms.first_repayment_date {
+        Some(d) => d,
+        None => f.first_due_date(terms.disbursement_date)?,
+    };
+    let mut dates = Vec::with_capacity(terms.installments as usize);
+    for k in 0..terms.installments {
+        let raw = f.due_date(anchor, k)?;
+        let date = match &terms.business_days {
+            None => raw,
+            Some(cal) if cal.rule == BusinessDayRule::NextMeetingDay => {
+                let mut j = k;
+                let mut d = raw;
+                while !cal.is_working_day(d) {
+                    j += 1;
+                    if j > k + 400 {
+                        return Err(Error::invalid("business_days", raw, "no working meeting day"));
+                    }
+                    d = f.due_date(anchor, j)?;
+                }
+                d
+            }
+            Some(cal) => cal.adjust(raw)?,
+        };
+        dates.push(date);
+    }
+    Ok(dates)
+}
+
+/// Run the engine, calling `emit` for each installment in order; returns the disbursement figures.
+pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Result<Upfront> {
+    terms.validate()?;
+    let cur = terms.currency;
+    let mode = terms.rounding;
+    let n = terms.installments;
+    let principal = cur.to_minor("principal", terms.principal)?;
+
+    // What happens at disbursement.
+    let mut up = Upfront::default();
+    let (mut financed, mut withheld) = (0i128, 0i128);
+    let mut fee_per_installment = 0i128;
+    for fee in &terms.fees {
+        let amount = match (fee.amount, fee.percent) {
+            (Some(a), _) => cur.to_minor("fees.amount", a)?,
+            (None, Some(p)) => percent_of(principal, p, mode)?,
+            (None, None) => 0,
+        };
+        match (fee.kind, fee.collect) {
+            (FeeKind::PerInstallment, _) => fee_per_installment += amount,
+            (FeeKind::Upfront, Collection::Financed) => financed += amount,
+            (FeeKind::Upfront, Collection::Deducted) => withheld += amount,
+        }
+        if fee.kind == FeeKind::Upfront {
+            up.fees += amount;
+        }
+    }
+    let mut insurance_rate = None;
+    if let Some(ins) = &terms.insurance {
+        match ins.basis {
+            InsuranceBasis::OutstandingBalance => insurance_rate = Some(ins.percent),
+            InsuranceBasis::PrincipalUpfront => {
+                up.insurance = percent_of(principal, ins.percent, mode)?;
+                match ins.collect {
+                    Collection::Financed => financed += up.insurance,
+                    Collection::Deducted => withheld += up.insurance,
+                }
+            }
+        }
+    }
+    let mut savings_per_installment = 0i128;
+    if let Some(s) = &terms.savings {
+        up.savings = percent_of(principal, s.at_disbursement_percent, mode)?;
+        savings_per_installment = cur.to_minor("savings.per_installment", s.per_installment)?;
+        withheld += up.savings;
+    }
+    up.loan_amount = principal + financed;
+    up.net_amount = principal - withheld;
+    if up.net_amount <= 0 {
+        return Err(Error::invalid(
+            "fees",
+            cur.from_minor(withheld),
+            "charges withheld at disbursement leave the family nothing",
+        ));
+    }
+    up.savings_refund = up.savings + savings_per_installment * i128::from(n);
+
+    // Dates and the interest fraction of each period.
+    let dates = due_dates(terms)?;
+    let annual = terms.annual_rate()?;
+    let nominal = terms.frequency.year_fraction(terms.day_count);
+    let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
+    let regular_first = terms.frequency.first_due_date(terms.disbursement_date)?;
+    let broken_first = terms.first_repayment_date.is_some_and(|d| d != regular_first);
+    let mut rates = Vec::with_capacity(n as usize);
+    let mut prev = terms.disbursement_date;
+    for (i, &due) in dates.iter().enumerate() {
+        let fraction = if (i as u32) < terms.interest_free_periods {
+            YearFraction::ZERO
+        } else if terms.interest_basis == InterestBasis::ActualDays || (i == 0 && broken_first) {
+            let start = if i == 0 { terms.disbursement_date } else { prev };
+            annual
+                .checked_mul(terms.day_count.year_fraction(start, due))
+                .ok_or_else(|| overflow("period rate"))?
+        } else {
+            periodic
+        };
+        rates.push(fraction);
+        prev = due;
+    }
+
+    let b0 = up.loan_amount;
+    let grace_p = terms.grace_on_principal;
+    let paying = n - grace_p;
+    let multiple = match terms.installment_multiple {
+        Some(m) => Some(cur.to_minor("installment_multiple", m)?),
+        None => None,
+    };
+    let to_multiple = |amount: i128| match multiple {
+        Some(m) if m > 0 => mode.div_round(amount, m) * m,
+        _ => amount,
+    };
+
+    // Flat interest: the whole term's interest on the original balance, rounded once and
+    // spread period by period with the remainder on the last installment.
+    let flat = terms.interest_method == InterestMethod::Flat;
+    let mut flat_parts = Vec::new();
+    if flat {
+        let mut exact = YearFraction::ZERO;
+        for r in &rates {
+            exact = exact.checked_add(*r).ok_or_else(|| overflow("flat interest"))?;
+        }
+        let total = times(b0, exact, mode)?;
+        let mut assigned = 0i128;
+        for (i, r) in rates.iter().enumerate() {
+            let part = if i + 1 == rates.len() { total - assigned } else { times(b0, *r, mode)? };
+            assigned += part;
+            flat_parts.push(part);
+        }
+    }
+    let equal_principal = mode.div_round(b0, i128::from(paying));
+    let emi = match (terms.amortization, flat) {
+        (Amortization::EqualInstallments, false) => to_multiple(annuity(b0, periodic, paying, mode)?),
+        _ => 0,
+    };
+
+    let mut balance = b0;
+    let (mut pending, mut spread_part) = (0i128, 0i128);
+    let mut prev = terms.disbursement_date;
+    for (idx, &due) in dates.iter().enumerate() {
+        let i = idx as u32 + 1;
+        let last = i == n;
+        let start_balance = balance;
+        let own_interest = if flat { flat_parts[idx] } else { times(balance, rates[idx], mode)? };
+        // Interest paid now: deferred during a grace on interest payment (and until maturity for a
+        // single payment), then paid with the first installment after it or spread evenly.
+        let mut interest = own_interest;
+        let deferring = i <= terms.grace_on_interest_payment
+            || (terms.amortization == Amortization::SinglePayment && !last);
+        if deferring {
+            pending += own_interest;
+            interest = 0;
+        } else if pending > 0 {
+            let part = match terms.deferred_interest {
+                _ if last => pending,
+                DeferredInterest::FirstInstallmentAfterGrace => pending,
+                DeferredInterest::Spread => {
+                    if spread_part == 0 {
+                        let left = i128::from(n - terms.grace_on_interest_payment);
+                        spread_part = mode.div_round(pending, left).max(1);
+                    }
+                    spread_part.min(pending)
+                }
+            };
+            interest += part;
+            pending -= part;
+        }
+        let principal_part = if last {
+            balance
+        } else if i <= grace_p {
+            0
+        } else {
+            let raw = match terms.amortization {
+                Amortization::EqualInstallments if !flat => emi - own_interest,
+                // Flat equal installments: the installment (principal + interest) is what is
+                // rounded to the multiple (Fineract C2961); equal principal is never rounded so.
+                Amortization::EqualInstallments => to_multiple(equal_principal + own_interest) - own_interest,
+                Amortization::EqualPrincipal => equal_principal,
+                Amortization::SinglePayment | Amortization::InterestOnlyBalloon => 0,
+            };
+            raw.clamp(0, balance)
+        };
+        balance -= principal_part;
+        let insurance = match insurance_rate {
+            Some(p) => percent_of(start_balance, p, mode)?,
+            None => 0,
+        };
+        let row = Row {
+            number: i,
+            due_date: due,
+            days: u32::try_from((due - prev).num_days()).unwrap_or(0),
+            principal: principal_part,
+            interest,
+            fees: fee_per_installment,
+            insurance,
+            savings: savings_per_installment,
+            balance,
+        };
+        emit(&row);
+        prev = due;
+    }
+    Ok(up)
+}

@@ -1,0 +1,154 @@
+//! Rate solvers: the only place where f64 is used. They find the rate that sets the present value
+//! of a list of cash flows to zero, by Newton's method with a bisection fallback, and return an
+//! error — never NaN — when there is no rate or the search does not converge.
+
+use crate::error::{Error, Result};
+
+/// How a flow at time `t` is discounted at rate `x`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Discount {
+    /// `(1 + x)^-t` with `t` a whole number of periods (fast: powers by multiplication).
+    Periods,
+    /// `(1 + x)^-t` with `t` real (years or periods).
+    Real,
+    /// US Reg Z Appendix J: `1 / ((1 + f·x)(1 + x)^t)` where the flow carries `(t, f)`.
+    OddPeriod,
+}
+
+/// A flow for the solver: time, odd fraction (Reg Z only) and amount.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Flow {
+    pub t: f64,
+    pub odd: f64,
+    pub amount: f64,
+}
+
+fn npv_and_derivative(flows: &[Flow], x: f64, kind: Discount) -> (f64, f64) {
+    let (mut v, mut dv) = (0.0, 0.0);
+    let base = 1.0 + x;
+    match kind {
+        Discount::Periods => {
+            // Horner-free: walk the integer powers.
+            let inv = 1.0 / base;
+            for f in flows {
+                let d = inv.powi(f.t as i32);
+                v += f.amount * d;
+                dv -= f.t * f.amount * d * inv;
+            }
+        }
+        Discount::Real => {
+            let ln = base.ln();
+            for f in flows {
+                let d = (-f.t * ln).exp();
+                v += f.amount * d;
+                dv -= f.t * f.amount * d / base;
+            }
+        }
+        Discount::OddPeriod => {
+            for f in flows {
+                let g = 1.0 + f.odd * x;
+                let d = base.powf(-f.t) / g;
+                v += f.amount * d;
+                dv -= f.amount * d * (f.t / base + f.odd / g);
+            }
+        }
+    }
+    (v, dv)
+}
+
+/// Solve for the rate `x > -1` with `Σ amount · discount(t, x) = 0`.
+pub(crate) fn solve(what: &str, flows: &[Flow], kind: Discount, guess: f64) -> Result<f64> {
+    let pos = flows.iter().any(|f| f.amount > 0.0);
+    let neg = flows.iter().any(|f| f.amount < 0.0);
+    if !(pos && neg) {
+        return Err(Error::NoRate {
+            what: what.into(),
+            reason: "the cash flows need at least one positive and one negative amount".into(),
+        });
+    }
+    if flows.iter().any(|f| !f.amount.is_finite() || !f.t.is_finite()) {
+        return Err(Error::NoRate { what: what.into(), reason: "a cash flow is not a finite number".into() });
+    }
+    let tolerance = 1e-12;
+    // Newton from the guess.
+    let mut x = guess;
+    for _ in 0..50 {
+        let (v, dv) = npv_and_derivative(flows, x, kind);
+        if !v.is_finite() || !dv.is_finite() || dv == 0.0 {
+            break;
+        }
+        let step = v / dv;
+        let next = x - step;
+        if !(next > -1.0) || !next.is_finite() {
+            break;
+        }
+        if step.abs() <= tolerance * (1.0 + next.abs()) {
+            let (check, _) = npv_and_derivative(flows, next, kind);
+            let scale: f64 = flows.iter().map(|f| f.amount.abs()).sum();
+            if check.abs() <= 1e-7 * scale.max(1.0) {
+                return Ok(next);
+            }
+            break;
+        }
+        x = next;
+    }
+    bisect(what, flows, kind)
+}
+
+fn bisect(what: &str, flows: &[Flow], kind: Discount) -> Result<f64> {
+    let value = |x: f64| npv_and_derivative(flows, x, kind).0;
+    let mut lo = -0.999_999;
+    let mut hi = 1.0;
+    let f_lo = value(lo);
+    let mut f_hi = value(hi);
+    let mut tries = 0;
+    while f_lo.signum() == f_hi.signum() && tries < 60 {
+        hi *= 2.0;
+        f_hi = value(hi);
+        tries += 1;
+        if !f_hi.is_finite() {
+            break;
+        }
+    }
+    if !f_lo.is_finite() || !f_hi.is_finite() || f_lo.signum() == f_hi.signum() {
+        return Err(Error::NoConvergence {
+            what: what.into(),
+            reason: "no sign change of the present value between -100 % and a very large rate".into(),
+        });
+    }
+    let mut f_lo = f_lo;
+    for _ in 0..300 {
+        let mid = 0.5 * (lo + hi);
+        let f_mid = value(mid);
+        if f_mid == 0.0 || (hi - lo) < 1e-15 * (1.0 + mid.abs()) {
+            return Ok(mid);
+        }
+        if f_mid.signum() == f_lo.signum() {
+            lo = mid;
+            f_lo = f_mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Err(Error::NoConvergence { what: what.into(), reason: "bisection did not narrow to a rate".into() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_period_loan() {
+        let flows = [Flow { t: 0.0, odd: 0.0, amount: -100.0 }, Flow { t: 1.0, odd: 0.0, amount: 110.0 }];
+        for kind in [Discount::Periods, Discount::Real, Discount::OddPeriod] {
+            let x = solve("test", &flows, kind, 0.1).unwrap();
+            assert!((x - 0.1).abs() < 1e-12, "{kind:?} {x}");
+        }
+    }
+
+    #[test]
+    fn all_positive_flows_have_no_rate() {
+        let flows = [Flow { t: 0.0, odd: 0.0, amount: 100.0 }, Flow { t: 1.0, odd: 0.0, amount: 110.0 }];
+        assert_eq!(solve("irr", &flows, Discount::Periods, 0.1).unwrap_err().kind(), "no_rate");
+    }
+}

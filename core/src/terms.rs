@@ -1,0 +1,558 @@
+//! Loan terms: what a loan officer agrees with a family, validated when built, with the one
+//! versioned JSON form that every binding shares (documented in `tests/golden/FORMAT.md`).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{BusinessDays, DayCount, Frequency, YearFraction};
+use crate::error::{Error, Result};
+use crate::money::{Currency, RoundingMode};
+
+/// Version of the JSON form of terms and schedules written by this library.
+pub const JSON_VERSION: u32 = 1;
+
+/// Largest principal accepted, in currency units (keeps every intermediate product exact).
+const MAX_PRINCIPAL: i64 = 1_000_000_000_000;
+
+/// The period a nominal rate is quoted for ("2 % per month" is common in the field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatePeriod {
+    /// Per year (annual nominal rate).
+    #[default]
+    Year,
+    /// Per month (× 12 a year).
+    Month,
+    /// Per week (× year days / 7 under the loan's day count).
+    Week,
+    /// Per day (× year days under the loan's day count).
+    Day,
+    /// For the whole term of the loan.
+    WholeTerm,
+}
+
+/// A nominal interest rate in percent, with the period it is quoted for.
+///
+/// ```
+/// use microcredit::{InterestRate, RatePeriod};
+/// let r = InterestRate::per_month("2".parse().unwrap());
+/// assert_eq!(r.per, RatePeriod::Month);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct InterestRate {
+    /// The rate in percent (12 means 12 %).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub percent: Decimal,
+    /// The period it is quoted for.
+    #[serde(default)]
+    pub per: RatePeriod,
+}
+
+impl InterestRate {
+    /// A nominal annual rate in percent.
+    pub fn per_year(percent: Decimal) -> InterestRate {
+        InterestRate { percent, per: RatePeriod::Year }
+    }
+    /// A nominal monthly rate in percent.
+    pub fn per_month(percent: Decimal) -> InterestRate {
+        InterestRate { percent, per: RatePeriod::Month }
+    }
+}
+
+/// On what balance interest is charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterestMethod {
+    /// On the balance still owed (declining balance).
+    #[default]
+    DecliningBalance,
+    /// On the original principal for the whole term (flat, add-on).
+    Flat,
+}
+
+/// How principal is repaid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Amortization {
+    /// Equal installments (annuity, EMI; "French").
+    #[default]
+    EqualInstallments,
+    /// Equal principal parts, interest on the balance ("German").
+    EqualPrincipal,
+    /// Principal and all interest at maturity.
+    SinglePayment,
+    /// Interest each period, all principal with the last installment.
+    InterestOnlyBalloon,
+}
+
+/// How interest of one period is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterestBasis {
+    /// One repayment period at the periodic rate, whatever its days (Fineract "same as repayment
+    /// period"). A broken first period is charged by its days under the day count.
+    #[default]
+    Period,
+    /// The period's actual days under the day count (Fineract "daily").
+    ActualDays,
+}
+
+/// When interest charged during a grace on interest payment is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeferredInterest {
+    /// All of it with the first installment after the grace (Fineract).
+    #[default]
+    FirstInstallmentAfterGrace,
+    /// Spread evenly over the installments after the grace, so no lump falls on the family.
+    Spread,
+}
+
+/// When a fee is charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeKind {
+    /// Once, at disbursement.
+    Upfront,
+    /// With every installment.
+    PerInstallment,
+}
+
+/// How an upfront charge is collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Collection {
+    /// Withheld from the disbursement: the family receives less.
+    #[default]
+    Deducted,
+    /// Added to the loan balance and repaid with the installments (bearing interest).
+    Financed,
+}
+
+/// A fee: a flat amount or a percent of the principal, upfront or with every installment.
+///
+/// ```
+/// use microcredit::Fee;
+/// let f = Fee::upfront_percent("2".parse().unwrap());
+/// assert!(f.percent.is_some() && f.amount.is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Fee {
+    /// A label for the fee ("comisión de desembolso"); never personal data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Upfront or per installment.
+    pub kind: FeeKind,
+    /// A flat amount in the loan's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    /// A percent of the principal.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    pub percent: Option<Decimal>,
+    /// For upfront fees: deducted from the disbursement or financed.
+    #[serde(default)]
+    pub collect: Collection,
+}
+
+impl Fee {
+    /// An upfront flat fee, deducted from the disbursement.
+    pub fn upfront_flat(amount: Decimal) -> Fee {
+        Fee { name: None, kind: FeeKind::Upfront, amount: Some(amount), percent: None, collect: Collection::Deducted }
+    }
+    /// An upfront fee in percent of the principal, deducted from the disbursement.
+    pub fn upfront_percent(percent: Decimal) -> Fee {
+        Fee { name: None, kind: FeeKind::Upfront, amount: None, percent: Some(percent), collect: Collection::Deducted }
+    }
+    /// A flat fee with every installment.
+    pub fn per_installment(amount: Decimal) -> Fee {
+        Fee { name: None, kind: FeeKind::PerInstallment, amount: Some(amount), percent: None, collect: Collection::Deducted }
+    }
+}
+
+/// What a credit-life insurance premium is charged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InsuranceBasis {
+    /// Each period, `percent` of the balance at the start of the period, paid with the installment
+    /// (seguro de desgravamen).
+    OutstandingBalance,
+    /// Once, `percent` of the principal, at disbursement (deducted or financed).
+    PrincipalUpfront,
+}
+
+/// Credit-life insurance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Insurance {
+    /// Premium in percent.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub percent: Decimal,
+    /// What the premium is charged on.
+    pub basis: InsuranceBasis,
+    /// For an upfront premium: deducted or financed.
+    #[serde(default)]
+    pub collect: Collection,
+}
+
+/// Compulsory savings: a deposit at disbursement and/or with every installment, refunded with the
+/// last installment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct CompulsorySavings {
+    /// Percent of the principal withheld at disbursement.
+    #[serde(default, with = "rust_decimal::serde::str")]
+    pub at_disbursement_percent: Decimal,
+    /// A flat amount saved with every installment.
+    #[serde(default, with = "rust_decimal::serde::str")]
+    pub per_installment: Decimal,
+}
+
+fn default_version() -> u32 {
+    JSON_VERSION
+}
+
+/// The terms of one loan. Fields are public for convenience; [`LoanTerms::validate`] runs when terms
+/// are built ([`LoanTerms::builder`]), parsed ([`LoanTerms::from_json`]) and scheduled.
+///
+/// ```
+/// use microcredit::{LoanTerms, InterestRate, Frequency, Currency};
+/// use chrono::NaiveDate;
+/// let terms = LoanTerms::builder(
+///         "1000".parse().unwrap(), Currency::USD,
+///         InterestRate::per_year("24".parse().unwrap()), 12, Frequency::monthly(),
+///         NaiveDate::from_ymd_opt(2025, 1, 15).unwrap())
+///     .build()?;
+/// let back = LoanTerms::from_json(&terms.to_json()?)?;
+/// assert_eq!(back, terms);
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoanTerms {
+    /// Version of the JSON form (1).
+    #[serde(default = "default_version")]
+    pub version: u32,
+    /// The amount lent, in `currency`.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal: Decimal,
+    /// The loan's currency.
+    pub currency: Currency,
+    /// The nominal rate and its period.
+    pub rate: InterestRate,
+    /// Declining balance or flat.
+    #[serde(default)]
+    pub interest_method: InterestMethod,
+    /// How principal is repaid.
+    #[serde(default)]
+    pub amortization: Amortization,
+    /// Interest by period or by actual days.
+    #[serde(default)]
+    pub interest_basis: InterestBasis,
+    /// Day count (and year length).
+    #[serde(default)]
+    pub day_count: DayCount,
+    /// Number of installments.
+    pub installments: u32,
+    /// How often installments fall due.
+    pub frequency: Frequency,
+    /// When the family receives the money.
+    pub disbursement_date: NaiveDate,
+    /// A first due date other than one period after disbursement (a broken first period).
+    #[serde(default)]
+    pub first_repayment_date: Option<NaiveDate>,
+    /// First installments that pay no principal.
+    #[serde(default)]
+    pub grace_on_principal: u32,
+    /// First periods whose interest is charged but paid later.
+    #[serde(default)]
+    pub grace_on_interest_payment: u32,
+    /// When deferred interest is paid.
+    #[serde(default)]
+    pub deferred_interest: DeferredInterest,
+    /// First periods in which no interest accrues at all.
+    #[serde(default)]
+    pub interest_free_periods: u32,
+    /// Installments rounded to a multiple (e.g. 1 or 0.05); the last takes the remainder.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub installment_multiple: Option<Decimal>,
+    /// How amounts are rounded to the currency's minor unit.
+    #[serde(default)]
+    pub rounding: RoundingMode,
+    /// Fees.
+    #[serde(default)]
+    pub fees: Vec<Fee>,
+    /// Credit-life insurance.
+    #[serde(default)]
+    pub insurance: Option<Insurance>,
+    /// Compulsory savings.
+    #[serde(default)]
+    pub savings: Option<CompulsorySavings>,
+    /// Working days and holidays.
+    #[serde(default)]
+    pub business_days: Option<BusinessDays>,
+}
+
+/// Builds [`LoanTerms`]; every option defaults as in the JSON form.
+#[derive(Debug, Clone)]
+pub struct LoanTermsBuilder {
+    terms: LoanTerms,
+}
+
+macro_rules! setter {
+    ($(#[$doc:meta])* $name:ident: $ty:ty) => {
+        $(#[$doc])*
+        pub fn $name(mut self, value: $ty) -> Self {
+            self.terms.$name = value;
+            self
+        }
+    };
+}
+
+impl LoanTermsBuilder {
+    setter!(/// Declining balance or flat.
+        interest_method: InterestMethod);
+    setter!(/// How principal is repaid.
+        amortization: Amortization);
+    setter!(/// Interest by period or by actual days.
+        interest_basis: InterestBasis);
+    setter!(/// Day count.
+        day_count: DayCount);
+    setter!(/// A broken first period ending on this date.
+        first_repayment_date: Option<NaiveDate>);
+    setter!(/// Installments with no principal.
+        grace_on_principal: u32);
+    setter!(/// Periods whose interest is deferred.
+        grace_on_interest_payment: u32);
+    setter!(/// When deferred interest is paid.
+        deferred_interest: DeferredInterest);
+    setter!(/// Periods with no interest.
+        interest_free_periods: u32);
+    setter!(/// Round installments to a multiple.
+        installment_multiple: Option<Decimal>);
+    setter!(/// Rounding mode.
+        rounding: RoundingMode);
+    setter!(/// Fees.
+        fees: Vec<Fee>);
+    setter!(/// Credit-life insurance.
+        insurance: Option<Insurance>);
+    setter!(/// Compulsory savings.
+        savings: Option<CompulsorySavings>);
+    setter!(/// Working days and holidays.
+        business_days: Option<BusinessDays>);
+
+    /// Validate and return the terms.
+    pub fn build(self) -> Result<LoanTerms> {
+        self.terms.validate()?;
+        Ok(self.terms)
+    }
+}
+
+impl LoanTerms {
+    /// Start building terms from the required fields.
+    pub fn builder(
+        principal: Decimal,
+        currency: Currency,
+        rate: InterestRate,
+        installments: u32,
+        frequency: Frequency,
+        disbursement_date: NaiveDate,
+    ) -> LoanTermsBuilder {
+        LoanTermsBuilder {
+            terms: LoanTerms {
+                version: JSON_VERSION,
+                principal,
+                currency,
+                rate,
+                interest_method: InterestMethod::default(),
+                amortization: Amortization::default(),
+                interest_basis: InterestBasis::default(),
+                day_count: DayCount::default(),
+                installments,
+                frequency,
+                disbursement_date,
+                first_repayment_date: None,
+                grace_on_principal: 0,
+                grace_on_interest_payment: 0,
+                deferred_interest: DeferredInterest::default(),
+                interest_free_periods: 0,
+                installment_multiple: None,
+                rounding: RoundingMode::default(),
+                fees: Vec::new(),
+                insurance: None,
+                savings: None,
+                business_days: None,
+            },
+        }
+    }
+
+    /// Parse terms from the shared JSON form and validate them.
+    pub fn from_json(json: &str) -> Result<LoanTerms> {
+        let terms: LoanTerms = serde_json::from_str(json)?;
+        terms.validate()?;
+        Ok(terms)
+    }
+
+    /// The shared JSON form.
+    pub fn to_json(&self) -> Result<String> {
+        Ok(serde_json::to_string(self)?)
+    }
+
+    /// Check every rule; the first broken one is returned, naming the field and its value.
+    ///
+    /// ```
+    /// use microcredit::{LoanTerms, InterestRate, Frequency, Currency};
+    /// use chrono::NaiveDate;
+    /// let err = LoanTerms::builder("0".parse().unwrap(), Currency::USD,
+    ///     InterestRate::per_year("24".parse().unwrap()), 12, Frequency::monthly(),
+    ///     NaiveDate::from_ymd_opt(2025, 1, 15).unwrap()).build().unwrap_err();
+    /// assert_eq!(err.field(), Some("principal"));
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        if self.version != JSON_VERSION {
+            return Err(Error::invalid("version", self.version, format!("only version {JSON_VERSION} is known")));
+        }
+        let cur = self.currency;
+        if self.principal <= Decimal::ZERO {
+            return Err(Error::invalid("principal", self.principal, "must be greater than zero"));
+        }
+        if self.principal > Decimal::from(MAX_PRINCIPAL) {
+            return Err(Error::invalid("principal", self.principal, "must be at most 1e12"));
+        }
+        cur.check_scale("principal", self.principal)?;
+        self.validate_rate()?;
+        if self.installments == 0 || self.installments > 1200 {
+            return Err(Error::invalid("installments", self.installments, "must be between 1 and 1200"));
+        }
+        self.frequency.validate()?;
+        if let Some(first) = self.first_repayment_date {
+            if first <= self.disbursement_date {
+                return Err(Error::invalid("first_repayment_date", first, "must be after the disbursement date"));
+            }
+            let regular = self.frequency.first_due_date(self.disbursement_date)?;
+            let limit = self.frequency.due_date(regular, 1)?;
+            if first >= limit {
+                return Err(Error::invalid(
+                    "first_repayment_date",
+                    first,
+                    "must be earlier than two regular periods after disbursement",
+                ));
+            }
+        }
+        let n = self.installments;
+        for (field, grace) in [
+            ("grace_on_principal", self.grace_on_principal),
+            ("grace_on_interest_payment", self.grace_on_interest_payment),
+            ("interest_free_periods", self.interest_free_periods),
+        ] {
+            if grace >= n {
+                return Err(Error::invalid(field, grace, format!("must be shorter than the {n} installments")));
+            }
+        }
+        if matches!(self.amortization, Amortization::SinglePayment | Amortization::InterestOnlyBalloon)
+            && self.grace_on_principal > 0
+        {
+            return Err(Error::invalid("grace_on_principal", self.grace_on_principal, "principal is already paid at maturity"));
+        }
+        if let Some(m) = self.installment_multiple {
+            if m <= Decimal::ZERO {
+                return Err(Error::invalid("installment_multiple", m, "must be greater than zero"));
+            }
+            cur.check_scale("installment_multiple", m)?;
+        }
+        for (i, fee) in self.fees.iter().enumerate() {
+            self.validate_fee(fee).map_err(|e| e.within(&format!("fees[{i}]")))?;
+        }
+        if let Some(ins) = &self.insurance {
+            check_percent("percent", ins.percent, Decimal::from(100)).map_err(|e| e.within("insurance"))?;
+        }
+        if let Some(s) = &self.savings {
+            check_percent("at_disbursement_percent", s.at_disbursement_percent, Decimal::from(100))
+                .map_err(|e| e.within("savings"))?;
+            if s.per_installment < Decimal::ZERO {
+                return Err(Error::invalid("savings.per_installment", s.per_installment, "must not be negative"));
+            }
+            cur.check_scale("savings.per_installment", s.per_installment)?;
+        }
+        if let Some(b) = &self.business_days {
+            b.validate()?;
+        }
+        self.validate_day_count()?;
+        Ok(())
+    }
+
+    fn validate_rate(&self) -> Result<()> {
+        let p = self.rate.percent;
+        if p < Decimal::ZERO {
+            return Err(Error::invalid("rate.percent", p, "must not be negative"));
+        }
+        if p.normalize().scale() > 10 {
+            return Err(Error::invalid("rate.percent", p, "at most 10 decimal places"));
+        }
+        // Above 1000 % a year is not a loan rate but a typing error (a monthly rate entered as yearly, ...).
+        let annual = self.annual_rate()?;
+        if annual.num > 10 * annual.den {
+            return Err(Error::invalid("rate.percent", p, "is above 1000 % a year"));
+        }
+        Ok(())
+    }
+
+    fn validate_fee(&self, fee: &Fee) -> Result<()> {
+        match (fee.amount, fee.percent) {
+            (Some(a), None) => {
+                if a < Decimal::ZERO {
+                    return Err(Error::invalid("amount", a, "must not be negative"));
+                }
+                self.currency.check_scale("amount", a)?;
+            }
+            (None, Some(p)) => check_percent("percent", p, Decimal::from(100))?,
+            _ => return Err(Error::invalid("amount", "both or neither", "give exactly one of amount and percent")),
+        }
+        if fee.kind == FeeKind::PerInstallment && fee.collect == Collection::Financed {
+            return Err(Error::invalid("collect", "financed", "only upfront fees can be financed"));
+        }
+        Ok(())
+    }
+
+    /// A day count that contradicts the frequency: 30/360 counts every month as 30 days, which
+    /// makes no sense for loans repaid every N days or weeks charged by actual days.
+    fn validate_day_count(&self) -> Result<()> {
+        if self.day_count == DayCount::Thirty360
+            && self.interest_basis == InterestBasis::ActualDays
+            && matches!(self.frequency, Frequency::Days { .. } | Frequency::Weeks { .. })
+        {
+            return Err(Error::invalid(
+                "day_count",
+                "30_360",
+                "contradicts a day- or week-based frequency charged by actual days; use act_360 or act_365f",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The nominal annual rate as an exact fraction (12 % → 12/100).
+    pub fn annual_rate(&self) -> Result<YearFraction> {
+        let p = self.rate.percent.normalize();
+        let base = YearFraction::new(p.mantissa(), 100 * 10i128.pow(p.scale()));
+        let year_days = self.day_count.year_days();
+        let factor = match self.rate.per {
+            RatePeriod::Year => YearFraction::new(1, 1),
+            RatePeriod::Month => YearFraction::new(12, 1),
+            RatePeriod::Week => YearFraction::new(year_days, 7),
+            RatePeriod::Day => YearFraction::new(year_days, 1),
+            RatePeriod::WholeTerm => {
+                let term = self.frequency.year_fraction(self.day_count);
+                YearFraction::new(term.den, term.num * i128::from(self.installments.max(1)))
+            }
+        };
+        base.checked_mul(factor).ok_or_else(|| Error::Overflow { what: "annual rate".into() })
+    }
+}
+
+fn check_percent(field: &str, p: Decimal, max: Decimal) -> Result<()> {
+    if p < Decimal::ZERO || p > max {
+        return Err(Error::invalid(field, p, format!("must be between 0 and {max} percent")));
+    }
+    if p.normalize().scale() > 10 {
+        return Err(Error::invalid(field, p, "at most 10 decimal places"));
+    }
+    Ok(())
+}
