@@ -315,11 +315,7 @@ impl Frequency {
             Frequency::Weeks { every } => Ok(anchor + chrono::Duration::days(7 * i64::from(every) * i64::from(k))),
             Frequency::Months { every, month_end } => {
                 let date = add_months(anchor, every * k)?;
-                if month_end == MonthEnd::LastDay && is_month_end(anchor) {
-                    Ok(last_of_month(date))
-                } else {
-                    Ok(date)
-                }
+                if month_end == MonthEnd::LastDay && is_month_end(anchor) { Ok(last_of_month(date)) } else { Ok(date) }
             }
             Frequency::SemiMonthly { days } => {
                 let position = if anchor.day() >= days[1].min(days_in_month(anchor)) { 1 } else { 0 };

@@ -140,12 +140,9 @@ impl Error {
             Error::InvalidField { field, value, reason } => {
                 Error::InvalidField { field: format!("{parent}.{field}"), value, reason }
             }
-            Error::TooManyDecimals { field, value, currency, minor_units } => Error::TooManyDecimals {
-                field: format!("{parent}.{field}"),
-                value,
-                currency,
-                minor_units,
-            },
+            Error::TooManyDecimals { field, value, currency, minor_units } => {
+                Error::TooManyDecimals { field: format!("{parent}.{field}"), value, currency, minor_units }
+            }
             other => other,
         }
     }

@@ -47,6 +47,6 @@ pub use pricing::{
 pub use quote::Quote;
 pub use schedule::{Disbursement, Installment, Schedule, Totals};
 pub use terms::{
-    Amortization, Collection, CompulsorySavings, DeferredInterest, Fee, FeeKind, Insurance, InsuranceBasis,
-    InterestBasis, InterestMethod, InterestRate, JSON_VERSION, LoanTerms, LoanTermsBuilder, RatePeriod,
+    Amortization, AnnuityRates, Collection, CompulsorySavings, DeferredInterest, Fee, FeeKind, Insurance,
+    InsuranceBasis, InterestBasis, InterestMethod, InterestRate, JSON_VERSION, LoanTerms, LoanTermsBuilder, RatePeriod,
 };

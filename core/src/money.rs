@@ -27,19 +27,68 @@ pub struct Currency {
 /// ISO 4217 codes and minor units of the currencies of the countries where micro-credit is common
 /// (Latin America, Africa, South and South-East Asia) and the main reserve currencies.
 const CURRENCIES: &[(&str, u8)] = &[
-    ("USD", 2), ("EUR", 2), ("GBP", 2), ("CHF", 2), ("JPY", 0), ("CAD", 2),
+    ("USD", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("CHF", 2),
+    ("JPY", 0),
+    ("CAD", 2),
     // Latin America
-    ("PEN", 2), ("COP", 2), ("BOB", 2), ("MXN", 2), ("GTQ", 2), ("HNL", 2), ("NIO", 2),
-    ("CRC", 2), ("DOP", 2), ("HTG", 2), ("BRL", 2), ("ARS", 2), ("CLP", 0), ("PYG", 0),
-    ("UYU", 2), ("VES", 2),
+    ("PEN", 2),
+    ("COP", 2),
+    ("BOB", 2),
+    ("MXN", 2),
+    ("GTQ", 2),
+    ("HNL", 2),
+    ("NIO", 2),
+    ("CRC", 2),
+    ("DOP", 2),
+    ("HTG", 2),
+    ("BRL", 2),
+    ("ARS", 2),
+    ("CLP", 0),
+    ("PYG", 0),
+    ("UYU", 2),
+    ("VES", 2),
     // Africa
-    ("KES", 2), ("UGX", 0), ("TZS", 2), ("RWF", 0), ("ETB", 2), ("NGN", 2), ("GHS", 2),
-    ("XOF", 0), ("XAF", 0), ("ZAR", 2), ("ZMW", 2), ("MWK", 2), ("MZN", 2), ("EGP", 2),
-    ("MAD", 2), ("TND", 3), ("MGA", 2), ("SLE", 2), ("LRD", 2),
+    ("KES", 2),
+    ("UGX", 0),
+    ("TZS", 2),
+    ("RWF", 0),
+    ("ETB", 2),
+    ("NGN", 2),
+    ("GHS", 2),
+    ("XOF", 0),
+    ("XAF", 0),
+    ("ZAR", 2),
+    ("ZMW", 2),
+    ("MWK", 2),
+    ("MZN", 2),
+    ("EGP", 2),
+    ("MAD", 2),
+    ("TND", 3),
+    ("MGA", 2),
+    ("SLE", 2),
+    ("LRD", 2),
     // Asia and Middle East
-    ("INR", 2), ("BDT", 2), ("PKR", 2), ("NPR", 2), ("LKR", 2), ("PHP", 2), ("IDR", 2),
-    ("VND", 0), ("KHR", 2), ("MMK", 2), ("LAK", 2), ("MNT", 2), ("KGS", 2), ("TJS", 2),
-    ("JOD", 3), ("KWD", 3), ("BHD", 3), ("IQD", 3),
+    ("INR", 2),
+    ("BDT", 2),
+    ("PKR", 2),
+    ("NPR", 2),
+    ("LKR", 2),
+    ("PHP", 2),
+    ("IDR", 2),
+    ("VND", 0),
+    ("KHR", 2),
+    ("MMK", 2),
+    ("LAK", 2),
+    ("MNT", 2),
+    ("KGS", 2),
+    ("TJS", 2),
+    ("JOD", 3),
+    ("KWD", 3),
+    ("BHD", 3),
+    ("IQD", 3),
 ];
 
 impl Currency {
@@ -203,9 +252,7 @@ impl RoundingMode {
         if multiple <= Decimal::ZERO {
             return Err(Error::invalid("multiple", multiple, "must be greater than zero"));
         }
-        let q = value
-            .checked_div(multiple)
-            .ok_or_else(|| Error::Overflow { what: "rounding to a multiple".into() })?;
+        let q = value.checked_div(multiple).ok_or_else(|| Error::Overflow { what: "rounding to a multiple".into() })?;
         Ok(self.round(q, 0) * multiple)
     }
 
@@ -320,14 +367,16 @@ impl Money {
     /// Sum of two amounts of the same currency.
     pub fn checked_add(&self, other: &Money) -> Result<Money> {
         self.same_currency(other)?;
-        let amount = self.amount.checked_add(other.amount).ok_or_else(|| Error::Overflow { what: "addition".into() })?;
+        let amount =
+            self.amount.checked_add(other.amount).ok_or_else(|| Error::Overflow { what: "addition".into() })?;
         Ok(Money { amount, currency: self.currency })
     }
 
     /// Difference of two amounts of the same currency.
     pub fn checked_sub(&self, other: &Money) -> Result<Money> {
         self.same_currency(other)?;
-        let amount = self.amount.checked_sub(other.amount).ok_or_else(|| Error::Overflow { what: "subtraction".into() })?;
+        let amount =
+            self.amount.checked_sub(other.amount).ok_or_else(|| Error::Overflow { what: "subtraction".into() })?;
         Ok(Money { amount, currency: self.currency })
     }
 
@@ -358,8 +407,18 @@ mod tests {
     #[test]
     fn div_round_modes() {
         use RoundingMode::*;
-        let cases = [(5, 2, HalfEven, 2), (7, 2, HalfEven, 4), (5, 2, HalfUp, 3), (-5, 2, HalfUp, -3),
-            (-5, 2, HalfEven, -2), (7, 3, Down, 2), (-7, 3, Down, -2), (7, 3, Up, 3), (-7, 3, Up, -3), (8, 3, HalfEven, 3)];
+        let cases = [
+            (5, 2, HalfEven, 2),
+            (7, 2, HalfEven, 4),
+            (5, 2, HalfUp, 3),
+            (-5, 2, HalfUp, -3),
+            (-5, 2, HalfEven, -2),
+            (7, 3, Down, 2),
+            (-7, 3, Down, -2),
+            (7, 3, Up, 3),
+            (-7, 3, Up, -3),
+            (8, 3, HalfEven, 3),
+        ];
         for (n, d, m, want) in cases {
             assert_eq!(m.div_round(n, d), want, "{n}/{d} {m:?}");
         }
@@ -367,8 +426,21 @@ mod tests {
 
     #[test]
     fn required_currencies_and_minor_units() {
-        for (code, mu) in [("USD", 2), ("PEN", 2), ("EUR", 2), ("COP", 2), ("BOB", 2), ("MXN", 2), ("GTQ", 2), ("KES", 2),
-            ("UGX", 0), ("XOF", 0), ("INR", 2), ("BDT", 2), ("PHP", 2)] {
+        for (code, mu) in [
+            ("USD", 2),
+            ("PEN", 2),
+            ("EUR", 2),
+            ("COP", 2),
+            ("BOB", 2),
+            ("MXN", 2),
+            ("GTQ", 2),
+            ("KES", 2),
+            ("UGX", 0),
+            ("XOF", 0),
+            ("INR", 2),
+            ("BDT", 2),
+            ("PHP", 2),
+        ] {
             assert_eq!(Currency::from_code(code).unwrap().minor_units(), mu, "{code}");
         }
     }

@@ -130,6 +130,8 @@ pub enum TimeMeasure {
     /// US Reg Z Appendix J: unit periods of the repayment frequency, the odd days of a broken first
     /// period as a fraction of a unit period (months of 30 days) with simple interest.
     UnitPeriods,
+    /// Whole calendar years, then days over 365 (366 in a leap year) (Directive 98/7/EC Annex III A).
+    CalendarYears,
 }
 
 /// How the rate found per unit of time becomes an annual rate.
@@ -211,6 +213,14 @@ impl Convention {
         annualisation: Annualisation::Effective,
         display: ONE_DP,
     };
+    /// EU APRC on the calendar basis of Directive 98/7/EC Annex III A (whole years, then days).
+    pub const EU_APRC_CALENDAR: Convention = Convention {
+        name: "eu_aprc_calendar",
+        flows: Inclusion::INTEREST_FEES_INSURANCE,
+        time: TimeMeasure::CalendarYears,
+        annualisation: Annualisation::Effective,
+        display: ONE_DP,
+    };
     /// US Regulation Z Appendix J: unit-period rate × unit periods a year, with odd days.
     pub const US_REG_Z: Convention = Convention {
         name: "us_reg_z",
@@ -248,11 +258,12 @@ impl Convention {
     };
 
     /// Every named convention.
-    pub const ALL: [Convention; 8] = [
+    pub const ALL: [Convention; 9] = [
         Convention::MFT_APR,
         Convention::MFT_EIR,
         Convention::XIRR,
         Convention::EU_APRC,
+        Convention::EU_APRC_CALENDAR,
         Convention::US_REG_Z,
         Convention::ECUADOR_TEA,
         Convention::PERU_TCEA,
@@ -292,47 +303,97 @@ fn flow_times(flows: &[(NaiveDate, u32, f64)], start: NaiveDate, freq: Frequency
             .iter()
             .map(|&(d, _, a)| Flow { t: (d - start).num_days() as f64 / f64::from(year_days), odd: 0.0, amount: a })
             .collect(),
-        TimeMeasure::EuAnnex => flows.iter().map(|&(d, _, a)| Flow { t: eu_years(start, d), odd: 0.0, amount: a }).collect(),
-        TimeMeasure::UnitPeriods => {
-            // Whole unit periods and the odd fraction of the first period (Appendix J (b)(5)).
-            let first = flows.iter().filter(|f| f.1 == 1).map(|f| f.0).next().unwrap_or(start);
-            let regular = freq.due_date(start, 1).unwrap_or(first);
-            let (whole, odd) = if first == regular {
-                (1.0, 0.0)
-            } else {
-                let unit_days = match freq {
-                    Frequency::Days { every } => f64::from(every),
-                    Frequency::Weeks { every } => 7.0 * f64::from(every),
-                    Frequency::Months { every, .. } => 30.0 * f64::from(every),
-                    Frequency::SemiMonthly { .. } => 15.0,
-                };
-                let days = DayCountThirty::days(start, first, freq) as f64;
-                let w = (days / unit_days).floor();
-                (w, (days - w * unit_days) / unit_days)
-            };
-            flows
-                .iter()
-                .map(|&(_, k, a)| {
-                    if k == 0 {
-                        Flow { t: 0.0, odd: 0.0, amount: a }
-                    } else {
-                        Flow { t: whole + f64::from(k - 1), odd, amount: a }
-                    }
-                })
-                .collect()
+        TimeMeasure::EuAnnex => {
+            flows.iter().map(|&(d, _, a)| Flow { t: eu_years(start, d), odd: 0.0, amount: a }).collect()
+        }
+        TimeMeasure::UnitPeriods => reg_z_times(flows, start, freq),
+        TimeMeasure::CalendarYears => {
+            flows.iter().map(|&(d, _, a)| Flow { t: calendar_years(start, d), odd: 0.0, amount: a }).collect()
         }
     }
 }
 
-/// Reg Z counts odd days of a monthly unit period on 30-day months; other units count actual days.
-struct DayCountThirty;
-impl DayCountThirty {
-    fn days(start: NaiveDate, end: NaiveDate, freq: Frequency) -> i64 {
-        match freq {
-            Frequency::Months { .. } | Frequency::SemiMonthly { .. } => crate::calendar::DayCount::Thirty360.days(start, end),
-            _ => (end - start).num_days(),
+/// Reg Z Appendix J (b): a unit period is the repayment period (a month counts 30 days, a
+/// semimonth 15, a week 7). The first full unit period ends on the first payment date; the days
+/// between the advance and its start are odd days, a fraction `f` of a unit period, discounted
+/// with simple interest. Every payment is then `t` whole unit periods after that start.
+fn reg_z_times(flows: &[(NaiveDate, u32, f64)], start: NaiveDate, freq: Frequency) -> Vec<Flow> {
+    let Some(first) = flows.iter().find(|f| f.1 >= 1).map(|f| f.0) else {
+        return flows.iter().map(|&(_, _, a)| Flow { t: 0.0, odd: 0.0, amount: a }).collect();
+    };
+    let unit_days = unit_days(freq);
+    // Step back whole unit periods from the first payment while staying on or after the advance.
+    let mut begin = first;
+    loop {
+        let prev = step_back(begin, freq);
+        match prev {
+            Some(p) if p >= start => begin = p,
+            _ => break,
         }
     }
+    let odd = (begin - start).num_days() as f64 / unit_days;
+    flows
+        .iter()
+        .map(|&(d, k, a)| {
+            if k == 0 {
+                Flow { t: 0.0, odd: 0.0, amount: a }
+            } else {
+                Flow { t: units_between(begin, d, freq, unit_days), odd, amount: a }
+            }
+        })
+        .collect()
+}
+
+fn unit_days(freq: Frequency) -> f64 {
+    match freq {
+        Frequency::Days { every } => f64::from(every),
+        Frequency::Weeks { every } => 7.0 * f64::from(every),
+        Frequency::Months { every, .. } => 30.0 * f64::from(every),
+        Frequency::SemiMonthly { .. } => 15.0,
+    }
+}
+
+fn step_back(d: NaiveDate, freq: Frequency) -> Option<NaiveDate> {
+    match freq {
+        Frequency::Months { every, .. } => d.checked_sub_months(chrono::Months::new(every)),
+        Frequency::SemiMonthly { .. } => d.checked_sub_signed(chrono::Duration::days(15)),
+        _ => d.checked_sub_signed(chrono::Duration::days(unit_days(freq) as i64)),
+    }
+}
+
+/// Unit periods from `a` to `b`: whole months (or semimonths) and the remaining days over the unit.
+fn units_between(a: NaiveDate, b: NaiveDate, freq: Frequency, unit_days: f64) -> f64 {
+    match freq {
+        Frequency::Months { .. } | Frequency::SemiMonthly { .. } => {
+            let every = match freq {
+                Frequency::Months { every, .. } => f64::from(every),
+                _ => 0.5,
+            };
+            let mut months = (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32;
+            if a.checked_add_months(chrono::Months::new(months.max(0) as u32)).is_some_and(|x| x > b) {
+                months -= 1;
+            }
+            let anchor = a.checked_add_months(chrono::Months::new(months.max(0) as u32)).unwrap_or(a);
+            let days = (b - anchor).num_days() as f64;
+            let rest = if every < 1.0 { days / 15.0 / 2.0 } else { days / 30.0 };
+            (f64::from(months.max(0)) + rest) / every
+        }
+        _ => (b - a).num_days() as f64 / unit_days,
+    }
+}
+
+/// Directive 98/7/EC Annex III A (calendar basis): whole years, then the remaining days over 365
+/// (366 in a leap year).
+fn calendar_years(start: NaiveDate, d: NaiveDate) -> f64 {
+    let mut years = d.year() - start.year();
+    while years > 0 && start.with_year(start.year() + years).is_none_or(|x| x > d) {
+        years -= 1;
+    }
+    let anchor = start.with_year(start.year() + years).unwrap_or(start);
+    let rest = (d - anchor).num_days() as f64;
+    let leap = NaiveDate::from_ymd_opt(anchor.year() + 1, 2, 29).is_some() && anchor.month() > 2
+        || NaiveDate::from_ymd_opt(anchor.year(), 2, 29).is_some() && anchor.month() <= 2;
+    f64::from(years.max(0)) + rest / if leap { 366.0 } else { 365.0 }
 }
 
 /// EU Annex I time in years from `start` to `d`.
@@ -382,7 +443,9 @@ fn merge_flows(flows: &[CashFlow], inclusion: &Inclusion) -> Vec<(NaiveDate, u32
             _ => out.push((f.date, f.period, f.amount)),
         }
     }
-    out.into_iter().map(|(d, k, a)| (d, k, rust_decimal::prelude::ToPrimitive::to_f64(&a).unwrap_or(f64::NAN))).collect()
+    out.into_iter()
+        .map(|(d, k, a)| (d, k, rust_decimal::prelude::ToPrimitive::to_f64(&a).unwrap_or(f64::NAN)))
+        .collect()
 }
 
 /// The rate of dated flows `(date, period index, amount)` under a convention.
@@ -396,6 +459,20 @@ pub(crate) fn rate_of_flows(
     let timed = flow_times(flows, start, freq, convention.time);
     let m = freq.periods_per_year();
     let (periodic, annual) = match convention.time {
+        TimeMeasure::UnitPeriods if flows.iter().filter(|f| f.1 >= 1).count() == 1 => {
+            // A single advance repaid by a single payment: the unit period is the whole term and a
+            // year has 365 / days of them (Appendix J (c)(5)).
+            let days = flows.iter().map(|f| (f.0 - start).num_days()).max().unwrap_or(0).max(1) as f64;
+            let one: Vec<Flow> =
+                flows.iter().map(|f| Flow { t: if f.1 == 0 { 0.0 } else { 1.0 }, odd: 0.0, amount: f.2 }).collect();
+            let r = solver::solve(what, &one, Discount::Periods, 0.02)?;
+            let per_year = 365.0 / days;
+            let annual = match convention.annualisation {
+                Annualisation::Nominal => r * per_year,
+                Annualisation::Effective => (1.0 + r).powf(per_year) - 1.0,
+            };
+            (r, annual)
+        }
         TimeMeasure::Periods | TimeMeasure::UnitPeriods => {
             let kind = if convention.time == TimeMeasure::Periods { Discount::Periods } else { Discount::OddPeriod };
             let r = solver::solve(what, &timed, kind, 0.02)?;
@@ -405,7 +482,7 @@ pub(crate) fn rate_of_flows(
             };
             (r, annual)
         }
-        TimeMeasure::ActualDays { .. } | TimeMeasure::EuAnnex => {
+        TimeMeasure::ActualDays { .. } | TimeMeasure::EuAnnex | TimeMeasure::CalendarYears => {
             let x = solver::solve(what, &timed, Discount::Real, 0.2)?;
             let r = (1.0 + x).powf(1.0 / m) - 1.0;
             let annual = match convention.annualisation {
@@ -539,4 +616,47 @@ pub fn annualise(periodic: Decimal, periods_per_year: f64, how: Annualisation) -
         Annualisation::Effective => (1.0 + r).powf(periods_per_year) - 1.0,
     };
     to_decimal(x, "annualise")
+}
+
+/// A flow placed on Reg Z's unit-period grid: `t` whole unit periods plus a fraction `odd` of one
+/// (Appendix J (b)(5)), from the start of the term. Amount from the client's side.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct UnitPeriodFlow {
+    /// Amount, positive when received by the client.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// Whole unit periods.
+    pub t: u32,
+    /// Odd fraction of a unit period (simple interest).
+    pub odd: f64,
+}
+
+/// The US Reg Z APR of flows given on the unit-period grid: the unit-period rate `i` solving
+/// `Σ A / ((1 + f·i)(1 + i)^t) = 0`, times unit periods per year; as a fraction.
+///
+/// ```
+/// use microcredit::pricing::{reg_z_apr, UnitPeriodFlow};
+/// let d = |s: &str| s.parse().unwrap();
+/// // A single advance of 1000 repaid with 1044 after one half-year unit period: APR 8.80 %.
+/// let flows = [UnitPeriodFlow { amount: d("1000"), t: 0, odd: 0.0 }, UnitPeriodFlow { amount: d("-1044"), t: 1, odd: 0.0 }];
+/// assert_eq!(reg_z_apr(&flows, 2.0)?.round_dp(4).to_string(), "0.0880");
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn reg_z_apr(flows: &[UnitPeriodFlow], unit_periods_per_year: f64) -> Result<Decimal> {
+    if !(unit_periods_per_year > 0.0) || !unit_periods_per_year.is_finite() {
+        return Err(Error::invalid("unit_periods_per_year", unit_periods_per_year, "must be a positive number"));
+    }
+    let timed = flows
+        .iter()
+        .map(|f| {
+            let amount = rust_decimal::prelude::ToPrimitive::to_f64(&f.amount)
+                .ok_or_else(|| Error::invalid("flows.amount", f.amount, "not representable"))?;
+            if !(f.odd >= 0.0 && f.odd < 1.0) {
+                return Err(Error::invalid("flows.odd", f.odd, "must be a fraction in [0, 1)"));
+            }
+            Ok(Flow { t: f64::from(f.t), odd: f.odd, amount })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let i = solver::solve("us_reg_z", &timed, Discount::OddPeriod, 0.01)?;
+    to_decimal(i * unit_periods_per_year, "us_reg_z")
 }

@@ -9,15 +9,15 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{MathematicalOps, ToPrimitive};
+use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{BusinessDayRule, Frequency, YearFraction};
+use crate::calendar::{BusinessDayRule, DayCount, Frequency, YearFraction};
 use crate::error::{Error, Result};
 use crate::money::{Currency, RoundingMode};
 use crate::terms::{
-    Amortization, Collection, DeferredInterest, FeeKind, InsuranceBasis, InterestBasis, InterestMethod, LoanTerms,
-    JSON_VERSION,
+    Amortization, AnnuityRates, Collection, DeferredInterest, FeeKind, InsuranceBasis, InterestBasis, InterestMethod,
+    JSON_VERSION, LoanTerms,
 };
 
 /// One installment of a schedule. Amounts are in the schedule's currency at its minor unit.
@@ -158,7 +158,14 @@ impl Schedule {
             total: sum(|i| i.total),
         };
         let mut totals = totals;
-        for v in [&mut totals.principal, &mut totals.interest, &mut totals.fees, &mut totals.insurance, &mut totals.savings, &mut totals.total] {
+        for v in [
+            &mut totals.principal,
+            &mut totals.interest,
+            &mut totals.fees,
+            &mut totals.insurance,
+            &mut totals.savings,
+            &mut totals.total,
+        ] {
             v.rescale(cur.minor_units());
         }
         Ok(Schedule {
@@ -239,18 +246,30 @@ fn times(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
 }
 
 /// The equal installment (annuity) of `balance` at periodic rate `r` over `m` periods, rounded.
+pub(crate) fn annuity(balance: i128, r: YearFraction, m: u32, mode: RoundingMode) -> Result<i128> {
+    annuity_of_rates(balance, &vec![r; m as usize], mode)
+}
+
+/// The equal installment that repays `balance` over periods with the given rates (each period's
+/// own rate: the annuity is exact when every period is charged at its rate), rounded.
 ///
 /// Computed in f64 and checked: when the float lies too near a rounding boundary to be sure, it is
 /// recomputed in 28-digit decimal arithmetic, so the result is the correctly rounded annuity.
-pub(crate) fn annuity(balance: i128, r: YearFraction, m: u32, mode: RoundingMode) -> Result<i128> {
+pub(crate) fn annuity_of_rates(balance: i128, rates: &[YearFraction], mode: RoundingMode) -> Result<i128> {
+    let m = rates.len();
     if m == 0 {
         return Ok(balance);
     }
-    if r.num == 0 {
-        return Ok(mode.div_round(balance, i128::from(m)));
+    if rates.iter().all(|r| r.num == 0) {
+        return Ok(mode.div_round(balance, m as i128));
     }
-    let rf = r.to_f64();
-    let x = balance as f64 * rf / (1.0 - (1.0 + rf).powi(-(m as i32)));
+    // balance / Σ_k Π_{j≤k} 1/(1+r_j)
+    let (mut discount, mut sum) = (1.0f64, 0.0f64);
+    for r in rates {
+        discount /= 1.0 + r.to_f64();
+        sum += discount;
+    }
+    let x = balance as f64 / sum;
     let frac = x - x.floor();
     let distance = match mode {
         RoundingMode::HalfEven | RoundingMode::HalfUp => (frac - 0.5).abs(),
@@ -265,26 +284,20 @@ pub(crate) fn annuity(balance: i128, r: YearFraction, m: u32, mode: RoundingMode
         };
         return Ok(if up { floor + 1 } else { floor });
     }
-    annuity_decimal(balance, r, m, mode).or_else(|_| {
-        if x.is_finite() {
-            Ok(mode.div_round((x * 1e6).round() as i128, 1_000_000))
-        } else {
-            Err(overflow("installment amount"))
-        }
-    })
+    annuity_decimal(balance, rates, mode)
 }
 
-fn annuity_decimal(balance: i128, r: YearFraction, m: u32, mode: RoundingMode) -> Result<i128> {
-    let num = Decimal::try_from_i128_with_scale(r.num, 0).map_err(|_| overflow("rate"))?;
-    let den = Decimal::try_from_i128_with_scale(r.den, 0).map_err(|_| overflow("rate"))?;
-    let rate = num.checked_div(den).ok_or_else(|| overflow("rate"))?;
-    let growth = (Decimal::ONE + rate).checked_powu(u64::from(m)).ok_or_else(|| overflow("annuity"))?;
+fn annuity_decimal(balance: i128, rates: &[YearFraction], mode: RoundingMode) -> Result<i128> {
+    let (mut discount, mut sum) = (Decimal::ONE, Decimal::ZERO);
+    for r in rates {
+        let num = Decimal::try_from_i128_with_scale(r.num, 0).map_err(|_| overflow("rate"))?;
+        let den = Decimal::try_from_i128_with_scale(r.den, 0).map_err(|_| overflow("rate"))?;
+        let one_plus = Decimal::ONE + num.checked_div(den).ok_or_else(|| overflow("rate"))?;
+        discount = discount.checked_div(one_plus).ok_or_else(|| overflow("annuity"))?;
+        sum += discount;
+    }
     let b = Decimal::try_from_i128_with_scale(balance, 0).map_err(|_| overflow("balance"))?;
-    let x = b
-        .checked_mul(rate)
-        .and_then(|v| v.checked_mul(growth))
-        .and_then(|v| v.checked_div(growth - Decimal::ONE))
-        .ok_or_else(|| overflow("annuity"))?;
+    let x = b.checked_div(sum).ok_or_else(|| overflow("annuity"))?;
     mode.round(x, 0).to_i128().ok_or_else(|| overflow("annuity"))
 }
 
@@ -317,6 +330,17 @@ fn due_dates(terms: &LoanTerms) -> Result<Vec<NaiveDate>> {
         dates.push(date);
     }
     Ok(dates)
+}
+
+/// The year fraction of a period under the loan's day count. 30/360 counts months as 30 days;
+/// for day- and week-based periods it counts their actual days over 360 (as Fineract does).
+fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearFraction {
+    match (terms.day_count, terms.frequency) {
+        (DayCount::Thirty360, Frequency::Days { .. } | Frequency::Weeks { .. }) => {
+            YearFraction::new((end - start).num_days() as i128, 360)
+        }
+        (dc, _) => dc.year_fraction(start, end),
+    }
 }
 
 /// Run the engine, calling `emit` for each installment in order; returns the disbursement figures.
@@ -390,9 +414,7 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
             YearFraction::ZERO
         } else if terms.interest_basis == InterestBasis::ActualDays || (i == 0 && broken_first) {
             let start = if i == 0 { terms.disbursement_date } else { prev };
-            annual
-                .checked_mul(terms.day_count.year_fraction(start, due))
-                .ok_or_else(|| overflow("period rate"))?
+            annual.checked_mul(period_fraction(terms, start, due)).ok_or_else(|| overflow("period rate"))?
         } else {
             periodic
         };
@@ -431,7 +453,10 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
     }
     let equal_principal = mode.div_round(b0, i128::from(paying));
     let emi = match (terms.amortization, flat) {
-        (Amortization::EqualInstallments, false) => to_multiple(annuity(b0, periodic, paying, mode)?),
+        (Amortization::EqualInstallments, false) => to_multiple(match terms.annuity_rates {
+            AnnuityRates::Nominal => annuity(b0, periodic, paying, mode)?,
+            AnnuityRates::Actual => annuity_of_rates(b0, &rates[grace_p as usize..], mode)?,
+        }),
         _ => 0,
     };
 
@@ -446,8 +471,8 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
         // Interest paid now: deferred during a grace on interest payment (and until maturity for a
         // single payment), then paid with the first installment after it or spread evenly.
         let mut interest = own_interest;
-        let deferring = i <= terms.grace_on_interest_payment
-            || (terms.amortization == Amortization::SinglePayment && !last);
+        let deferring =
+            i <= terms.grace_on_interest_payment || (terms.amortization == Amortization::SinglePayment && !last);
         if deferring {
             pending += own_interest;
             interest = 0;

@@ -78,9 +78,12 @@ pub(crate) fn solve(what: &str, flows: &[Flow], kind: Discount, guess: f64) -> R
             break;
         }
         let step = v / dv;
-        let next = x - step;
-        if !(next > -1.0) || !next.is_finite() {
+        let mut next = x - step;
+        if !next.is_finite() {
             break;
+        }
+        if next <= -1.0 {
+            next = (x - 1.0) / 2.0; // halve the way to -100 % instead of jumping past it
         }
         if step.abs() <= tolerance * (1.0 + next.abs()) {
             let (check, _) = npv_and_derivative(flows, next, kind);
@@ -97,7 +100,15 @@ pub(crate) fn solve(what: &str, flows: &[Flow], kind: Discount, guess: f64) -> R
 
 fn bisect(what: &str, flows: &[Flow], kind: Discount) -> Result<f64> {
     let value = |x: f64| npv_and_derivative(flows, x, kind).0;
+    // The lowest rate at which the present value is still a finite number (long series overflow
+    // near -100 %).
     let mut lo = -0.999_999;
+    for candidate in [-0.999_999, -0.99, -0.9, -0.75, -0.5, -0.25, 0.0] {
+        lo = candidate;
+        if value(candidate).is_finite() {
+            break;
+        }
+    }
     let mut hi = 1.0;
     let f_lo = value(lo);
     let mut f_hi = value(hi);

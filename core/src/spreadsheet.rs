@@ -64,7 +64,8 @@ pub fn pmt(rate: Decimal, nper: Decimal, pv: Decimal, fv: Decimal, when: When) -
     }
     let g = growth(rate, nper)?;
     let w = if when == When::Begin { Decimal::ONE + rate } else { Decimal::ONE };
-    let num = (pv.checked_mul(g).ok_or_else(|| overflow("pmt"))? + fv).checked_mul(rate).ok_or_else(|| overflow("pmt"))?;
+    let num =
+        (pv.checked_mul(g).ok_or_else(|| overflow("pmt"))? + fv).checked_mul(rate).ok_or_else(|| overflow("pmt"))?;
     let den = w.checked_mul(g - Decimal::ONE).ok_or_else(|| overflow("pmt"))?;
     num.checked_div(den).map(|v| -v).ok_or_else(|| overflow("pmt"))
 }
@@ -173,7 +174,7 @@ fn to_f64(field: &str, v: Decimal) -> Result<f64> {
 
 fn from_f64(what: &str, x: f64) -> Result<Decimal> {
     Decimal::from_f64(x)
-        .map(|d| d.round_dp(14))
+        .map(|d| d.round_dp(18))
         .ok_or_else(|| Error::NoConvergence { what: what.into(), reason: "rate out of range".into() })
 }
 
@@ -237,7 +238,11 @@ pub fn irr(values: &[Decimal]) -> Result<Decimal> {
 /// ```
 pub fn xirr(values: &[Decimal], dates: &[NaiveDate]) -> Result<Decimal> {
     if values.len() != dates.len() {
-        return Err(Error::invalid("dates", dates.len(), format!("must have as many entries as values ({})", values.len())));
+        return Err(Error::invalid(
+            "dates",
+            dates.len(),
+            format!("must have as many entries as values ({})", values.len()),
+        ));
     }
     let Some(&first) = dates.iter().min() else {
         return Err(Error::invalid("values", 0, "need at least two cash flows"));

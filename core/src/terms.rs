@@ -98,6 +98,19 @@ pub enum InterestBasis {
     ActualDays,
 }
 
+/// Which periodic rates the equal installment (annuity) is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnuityRates {
+    /// Every period at the nominal periodic rate; with interest by actual days the last
+    /// installment absorbs the difference (Fineract's cumulative engine).
+    #[default]
+    Nominal,
+    /// Each period at the rate it will actually be charged (its days under the day count), so the
+    /// installments are equal and the last one differs least (Fineract's progressive engine).
+    Actual,
+}
+
 /// When interest charged during a grace on interest payment is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -166,7 +179,13 @@ impl Fee {
     }
     /// A flat fee with every installment.
     pub fn per_installment(amount: Decimal) -> Fee {
-        Fee { name: None, kind: FeeKind::PerInstallment, amount: Some(amount), percent: None, collect: Collection::Deducted }
+        Fee {
+            name: None,
+            kind: FeeKind::PerInstallment,
+            amount: Some(amount),
+            percent: None,
+            collect: Collection::Deducted,
+        }
     }
 }
 
@@ -250,6 +269,9 @@ pub struct LoanTerms {
     /// Day count (and year length).
     #[serde(default)]
     pub day_count: DayCount,
+    /// Which periodic rates the equal installment is computed from.
+    #[serde(default)]
+    pub annuity_rates: AnnuityRates,
     /// Number of installments.
     pub installments: u32,
     /// How often installments fall due.
@@ -316,6 +338,8 @@ impl LoanTermsBuilder {
         interest_basis: InterestBasis);
     setter!(/// Day count.
         day_count: DayCount);
+    setter!(/// Rates of the equal installment.
+        annuity_rates: AnnuityRates);
     setter!(/// A broken first period ending on this date.
         first_repayment_date: Option<NaiveDate>);
     setter!(/// Installments with no principal.
@@ -366,6 +390,7 @@ impl LoanTerms {
                 amortization: Amortization::default(),
                 interest_basis: InterestBasis::default(),
                 day_count: DayCount::default(),
+                annuity_rates: AnnuityRates::default(),
                 installments,
                 frequency,
                 disbursement_date,
@@ -450,7 +475,11 @@ impl LoanTerms {
         if matches!(self.amortization, Amortization::SinglePayment | Amortization::InterestOnlyBalloon)
             && self.grace_on_principal > 0
         {
-            return Err(Error::invalid("grace_on_principal", self.grace_on_principal, "principal is already paid at maturity"));
+            return Err(Error::invalid(
+                "grace_on_principal",
+                self.grace_on_principal,
+                "principal is already paid at maturity",
+            ));
         }
         if let Some(m) = self.installment_multiple {
             if m <= Decimal::ZERO {
@@ -513,16 +542,16 @@ impl LoanTerms {
     }
 
     /// A day count that contradicts the frequency: 30/360 counts every month as 30 days, which
-    /// makes no sense for loans repaid every N days or weeks charged by actual days.
+    /// makes no sense for loans repaid every N days charged by actual days.
     fn validate_day_count(&self) -> Result<()> {
         if self.day_count == DayCount::Thirty360
             && self.interest_basis == InterestBasis::ActualDays
-            && matches!(self.frequency, Frequency::Days { .. } | Frequency::Weeks { .. })
+            && matches!(self.frequency, Frequency::Days { .. })
         {
             return Err(Error::invalid(
                 "day_count",
                 "30_360",
-                "contradicts a day- or week-based frequency charged by actual days; use act_360 or act_365f",
+                "contradicts a frequency in days charged by actual days; use act_360 or act_365f",
             ));
         }
         Ok(())
