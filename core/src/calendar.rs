@@ -31,6 +31,13 @@ impl YearFraction {
     /// `num / den`, reduced.
     pub fn new(num: i128, den: i128) -> YearFraction {
         let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+        if let (Ok(n), Ok(d)) = (i64::try_from(num), i64::try_from(den)) {
+            if n != i64::MIN {
+                // 64-bit division is several times cheaper than 128-bit.
+                let g = gcd64(n.unsigned_abs(), d.unsigned_abs()).max(1) as i64;
+                return YearFraction { num: i128::from(n / g), den: i128::from(d / g) };
+            }
+        }
         let g = gcd(num.unsigned_abs(), den.unsigned_abs()).max(1) as i128;
         YearFraction { num: num / g, den: den / g }
     }
@@ -69,11 +76,41 @@ impl PartialEq for YearFraction {
 }
 impl Eq for YearFraction {}
 
-pub(crate) fn gcd(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
+/// Greatest common divisor (binary GCD: shifts and subtractions, no 128-bit division).
+pub(crate) fn gcd(a: u128, b: u128) -> u128 {
+    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(gcd64(x, y));
     }
-    a
+    let (mut a, mut b) = (a, b);
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    while b != 0 {
+        b >>= b.trailing_zeros();
+        if a > b {
+            (a, b) = (b, a);
+        }
+        b -= a;
+    }
+    a << shift
+}
+
+fn gcd64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    while b != 0 {
+        b >>= b.trailing_zeros();
+        if a > b {
+            (a, b) = (b, a);
+        }
+        b -= a;
+    }
+    a << shift
 }
 
 /// How days between two dates are counted and how long a year is.

@@ -259,50 +259,40 @@ impl RoundingMode {
     /// Divide exactly and round once: `num / den` rounded to an integer.
     ///
     /// This is how every amount of a schedule is computed: all factors of a product are
-    /// multiplied exactly as integers and the result is rounded a single time.
+    /// multiplied exactly as integers and the result is rounded a single time. Values that fit
+    /// 64 bits take the (much faster) 64-bit path; the result is the same.
     pub(crate) fn div_round(self, num: i128, den: i128) -> i128 {
-        debug_assert!(den != 0);
-        let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
-        let q = num.div_euclid(den);
-        let r = num.rem_euclid(den); // 0 <= r < den, value = q + r/den
-        if r == 0 {
-            return q;
-        }
-        let negative = num < 0;
-        // distance toward zero vs away from zero depends on sign
-        let twice = 2 * r;
-        match self {
-            RoundingMode::Down => {
-                if negative {
-                    q + 1
-                } else {
-                    q
-                }
+        match (i64::try_from(num), i64::try_from(den)) {
+            (Ok(n), Ok(d)) if n.unsigned_abs() < 1 << 62 && d.unsigned_abs() < 1 << 62 => {
+                i128::from(div_round_impl!(self, n, d))
             }
-            RoundingMode::Up => {
-                if negative {
-                    q
-                } else {
-                    q + 1
-                }
-            }
-            RoundingMode::HalfUp => {
-                if twice > den || (twice == den && !negative) {
-                    q + 1
-                } else {
-                    q
-                }
-            }
-            RoundingMode::HalfEven => {
-                if twice > den || (twice == den && q.rem_euclid(2) == 1) {
-                    q + 1
-                } else {
-                    q
-                }
-            }
+            _ => div_round_impl!(self, num, den),
         }
     }
 }
+
+/// `num / den` rounded with a mode, for any signed integer type (den != 0).
+macro_rules! div_round_impl {
+    ($mode:expr, $num:expr, $den:expr) => {{
+        let (num, den) = if $den < 0 { (-$num, -$den) } else { ($num, $den) };
+        let q = num.div_euclid(den);
+        let r = num.rem_euclid(den); // 0 <= r < den, value = q + r/den
+        if r == 0 {
+            q
+        } else {
+            let negative = num < 0;
+            let twice = 2 * r;
+            let up = match $mode {
+                RoundingMode::Down => negative,
+                RoundingMode::Up => !negative,
+                RoundingMode::HalfUp => twice > den || (twice == den && !negative),
+                RoundingMode::HalfEven => twice > den || (twice == den && q.rem_euclid(2) == 1),
+            };
+            if up { q + 1 } else { q }
+        }
+    }};
+}
+use div_round_impl;
 
 /// An amount with its currency. Combining two currencies is an error, never a silent conversion.
 ///

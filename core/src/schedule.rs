@@ -247,7 +247,39 @@ fn times(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
 
 /// The equal installment (annuity) of `balance` at periodic rate `r` over `m` periods, rounded.
 pub(crate) fn annuity(balance: i128, r: YearFraction, m: u32, mode: RoundingMode) -> Result<i128> {
-    annuity_of_rates(balance, &vec![r; m as usize], mode)
+    if m == 0 || r.num == 0 {
+        return Ok(if m == 0 { balance } else { mode.div_round(balance, i128::from(m)) });
+    }
+    // Closed form in f64, checked against the rounding boundary; the exact path otherwise.
+    let rf = r.to_f64();
+    let x = balance as f64 * rf / (1.0 - (1.0 + rf).powi(-(m as i32)));
+    match round_checked(x, mode) {
+        Some(v) => Ok(v),
+        None => annuity_decimal(balance, &vec![r; m as usize], mode),
+    }
+}
+
+/// Round a float to an integer with `mode`, or `None` when it lies too near a rounding boundary
+/// for its error (about 1e-15 relative) to be sure of the result.
+fn round_checked(x: f64, mode: RoundingMode) -> Option<i128> {
+    if !x.is_finite() {
+        return None;
+    }
+    let frac = x - x.floor();
+    let distance = match mode {
+        RoundingMode::HalfEven | RoundingMode::HalfUp => (frac - 0.5).abs(),
+        RoundingMode::Down | RoundingMode::Up => frac.min(1.0 - frac),
+    };
+    if distance <= 1e-9 * x.abs().max(1.0) {
+        return None;
+    }
+    let floor = x.floor() as i128;
+    let up = match mode {
+        RoundingMode::HalfEven | RoundingMode::HalfUp => frac > 0.5,
+        RoundingMode::Down => false,
+        RoundingMode::Up => true,
+    };
+    Some(if up { floor + 1 } else { floor })
 }
 
 /// The equal installment that repays `balance` over periods with the given rates (each period's
@@ -270,19 +302,8 @@ pub(crate) fn annuity_of_rates(balance: i128, rates: &[YearFraction], mode: Roun
         sum += discount;
     }
     let x = balance as f64 / sum;
-    let frac = x - x.floor();
-    let distance = match mode {
-        RoundingMode::HalfEven | RoundingMode::HalfUp => (frac - 0.5).abs(),
-        RoundingMode::Down | RoundingMode::Up => frac.min(1.0 - frac),
-    };
-    if x.is_finite() && distance > 1e-9 * x.abs().max(1.0) {
-        let floor = x.floor() as i128;
-        let up = match mode {
-            RoundingMode::HalfEven | RoundingMode::HalfUp => frac > 0.5,
-            RoundingMode::Down => false,
-            RoundingMode::Up => true,
-        };
-        return Ok(if up { floor + 1 } else { floor });
+    if let Some(v) = round_checked(x, mode) {
+        return Ok(v);
     }
     annuity_decimal(balance, rates, mode)
 }

@@ -1,0 +1,117 @@
+//! Bad input: each case is a typed error naming the field and the value, never a panic.
+
+use microcredit::{Error, LoanTerms, Money};
+
+fn base() -> serde_json::Value {
+    serde_json::json!({
+        "principal": "1000.00", "currency": "USD", "rate": {"percent": "24", "per": "year"},
+        "installments": 12, "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-15"
+    })
+}
+
+fn with(key: &str, value: serde_json::Value) -> Result<LoanTerms, Error> {
+    let mut v = base();
+    v[key] = value;
+    LoanTerms::from_json(&v.to_string())
+}
+
+fn assert_field(r: Result<LoanTerms, Error>, field: &str, value: &str) {
+    let e = r.expect_err("must be rejected");
+    assert_eq!(e.field(), Some(field), "{e}");
+    assert!(e.to_string().contains(value), "{e} should name {value}");
+}
+
+#[test]
+fn zero_or_negative_principal() {
+    assert_field(with("principal", "0".into()), "principal", "0");
+    assert_field(with("principal", "-5".into()), "principal", "-5");
+}
+
+#[test]
+fn negative_rate_or_above_1000_percent() {
+    assert_field(with("rate", serde_json::json!({"percent": "-1"})), "rate.percent", "-1");
+    assert_field(with("rate", serde_json::json!({"percent": "1000.01"})), "rate.percent", "1000.01");
+    assert_field(with("rate", serde_json::json!({"percent": "90", "per": "month"})), "rate.percent", "90");
+    assert!(with("rate", serde_json::json!({"percent": "1000"})).is_ok());
+}
+
+#[test]
+fn zero_installments() {
+    assert_field(with("installments", 0.into()), "installments", "0");
+}
+
+#[test]
+fn first_repayment_on_or_before_disbursement() {
+    assert_field(with("first_repayment_date", "2025-01-15".into()), "first_repayment_date", "2025-01-15");
+    assert_field(with("first_repayment_date", "2024-12-01".into()), "first_repayment_date", "2024-12-01");
+}
+
+#[test]
+fn grace_as_long_as_the_term() {
+    assert_field(with("grace_on_principal", 12.into()), "grace_on_principal", "12");
+    assert_field(with("grace_on_interest_payment", 13.into()), "grace_on_interest_payment", "13");
+    assert_field(with("interest_free_periods", 12.into()), "interest_free_periods", "12");
+}
+
+#[test]
+fn unknown_currency() {
+    let e = with("currency", "XYZ".into()).unwrap_err();
+    assert!(matches!(e, Error::Json { .. }) || e.kind() == "unknown_currency", "{e}");
+    assert!(e.to_string().contains("XYZ"), "{e}");
+    assert_eq!(Money::parse("1", "XYZ").unwrap_err().kind(), "unknown_currency");
+}
+
+#[test]
+fn more_decimals_than_the_currency_allows() {
+    assert_field(with("principal", "1000.005".into()), "principal", "1000.005");
+    let mut v = base();
+    v["currency"] = "UGX".into();
+    v["principal"] = "1000.5".into();
+    assert_field(LoanTerms::from_json(&v.to_string()), "principal", "1000.5");
+    assert_eq!(Money::parse("1.001", "USD").unwrap_err().kind(), "too_many_decimals");
+}
+
+#[test]
+fn day_count_contradicting_the_frequency() {
+    let mut v = base();
+    v["frequency"] = serde_json::json!({"unit": "days", "every": 15});
+    v["interest_basis"] = "actual_days".into();
+    v["day_count"] = "30_360".into();
+    assert_field(LoanTerms::from_json(&v.to_string()), "day_count", "30_360");
+}
+
+#[test]
+fn fees_that_leave_nothing_and_bad_fee_shapes() {
+    assert_field(
+        with("fees", serde_json::json!([{"kind": "upfront", "amount": "1000.00"}]))
+            .and_then(|t| microcredit::Schedule::generate(&t).map(|_| t)),
+        "fees",
+        "1000.00",
+    );
+    assert_field(with("fees", serde_json::json!([{"kind": "upfront", "percent": "101"}])), "fees[0].percent", "101");
+    assert_field(with("fees", serde_json::json!([{"kind": "upfront"}])), "fees[0].amount", "neither");
+}
+
+#[test]
+fn malformed_json_is_an_error_not_a_panic() {
+    for text in ["", "{", "[]", "{\"principal\": 5}", "null", "{\"principal\": \"1\", \"currency\": \"USD\"}"] {
+        assert_eq!(LoanTerms::from_json(text).unwrap_err().kind(), "json", "{text}");
+    }
+    assert_eq!(with("unknown_field", 1.into()).unwrap_err().kind(), "json");
+}
+
+#[test]
+fn mixing_currencies_is_an_error() {
+    let a = Money::parse("1", "USD").unwrap();
+    let b = Money::parse("1", "PEN").unwrap();
+    assert_eq!(a.checked_add(&b).unwrap_err().kind(), "currency_mismatch");
+}
+
+#[test]
+fn solvers_return_errors_not_nan() {
+    use microcredit::spreadsheet::{irr, xirr};
+    let d = |s: &str| s.parse().unwrap();
+    assert_eq!(irr(&[d("100"), d("10")]).unwrap_err().kind(), "no_rate");
+    assert_eq!(irr(&[]).unwrap_err().kind(), "no_rate");
+    assert!(xirr(&[d("-1")], &[]).is_err());
+}

@@ -1,0 +1,145 @@
+//! Property tests over thousands of random valid terms: the invariants every schedule must keep.
+
+use chrono::NaiveDate;
+use microcredit::{
+    Amortization, AnnuityRates, Convention, Currency, DayCount, DeferredInterest, Fee, Frequency, InterestBasis,
+    InterestMethod, InterestRate, LoanTerms, RoundingMode, Schedule, cost_of_credit,
+};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn frequency() -> impl Strategy<Value = Frequency> {
+    prop_oneof![
+        (1u32..=4).prop_map(|every| Frequency::Weeks { every }),
+        (1u32..=3).prop_map(|every| Frequency::Months { every, month_end: Default::default() }),
+        Just(Frequency::Days { every: 15 }),
+        Just(Frequency::SemiMonthly { days: [1, 16] }),
+    ]
+}
+
+prop_compose! {
+    fn terms()(
+        cents in 1_000i64..2_000_000_00,
+        currency in prop_oneof![Just("USD"), Just("PEN"), Just("UGX"), Just("XOF"), Just("KES")],
+        rate_bp in 0i64..10_000,
+        n in 1u32..60,
+        freq in frequency(),
+        day in 0i64..700,
+        flat in any::<bool>(),
+        amort in prop_oneof![Just(Amortization::EqualInstallments), Just(Amortization::EqualPrincipal),
+                             Just(Amortization::SinglePayment), Just(Amortization::InterestOnlyBalloon)],
+        basis in prop_oneof![Just(InterestBasis::Period), Just(InterestBasis::ActualDays)],
+        day_count in prop_oneof![Just(DayCount::ActActIsda), Just(DayCount::Act365Fixed), Just(DayCount::Act360), Just(DayCount::Act364)],
+        actual_annuity in any::<bool>(),
+        grace in 0u32..4,
+        grace_i in 0u32..4,
+        spread in any::<bool>(),
+        free in 0u32..3,
+        rounding in prop_oneof![Just(RoundingMode::HalfEven), Just(RoundingMode::HalfUp), Just(RoundingMode::Down), Just(RoundingMode::Up)],
+        multiple in prop_oneof![Just(None), Just(Some(1i64)), Just(Some(100))],
+        fee_bp in 0i64..500,
+        per_installment_fee in 0i64..200,
+    ) -> LoanTerms {
+        let cur = Currency::from_code(currency).unwrap();
+        let principal = if cur.minor_units() == 0 { Decimal::from(cents) } else { Decimal::new(cents, 2) };
+        let amort_ok = !(matches!(amort, Amortization::SinglePayment | Amortization::InterestOnlyBalloon));
+        let g = if amort_ok { grace.min(n - 1) } else { 0 };
+        let per_fee = if cur.minor_units() == 0 { Decimal::from(per_installment_fee) } else { Decimal::new(per_installment_fee, 2) };
+        let mut b = LoanTerms::builder(principal, cur, InterestRate::per_year(Decimal::new(rate_bp, 2)), n, freq,
+                NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(day))
+            .interest_method(if flat { InterestMethod::Flat } else { InterestMethod::DecliningBalance })
+            .amortization(amort)
+            .interest_basis(basis)
+            .day_count(day_count)
+            .annuity_rates(if actual_annuity { AnnuityRates::Actual } else { AnnuityRates::Nominal })
+            .grace_on_principal(g)
+            .grace_on_interest_payment(grace_i.min(n - 1))
+            .deferred_interest(if spread { DeferredInterest::Spread } else { DeferredInterest::FirstInstallmentAfterGrace })
+            .interest_free_periods(free.min(n - 1))
+            .rounding(rounding)
+            .fees(vec![Fee::upfront_percent(Decimal::new(fee_bp, 2)), Fee::per_installment(per_fee)]);
+        if let Some(m) = multiple {
+            b = b.installment_multiple(Some(Decimal::from(m)));
+        }
+        b.build().unwrap()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, .. ProptestConfig::default() })]
+
+    /// Principal parts sum exactly to the loan; balances never go negative and end at zero;
+    /// each installment's parts add up to its total (rounding creates or loses no cent).
+    #[test]
+    fn schedule_invariants(t in terms()) {
+        let s = Schedule::generate(&t).unwrap();
+        let scale = t.currency.minor_units();
+        prop_assert_eq!(s.installments.len() as u32, t.installments);
+        prop_assert_eq!(s.totals.principal, s.disbursement.loan_amount);
+        let mut balance = s.disbursement.loan_amount;
+        let mut prev_date = t.disbursement_date;
+        for i in &s.installments {
+            prop_assert!(i.principal >= Decimal::ZERO && i.interest >= Decimal::ZERO);
+            balance -= i.principal;
+            prop_assert_eq!(i.balance, balance);
+            prop_assert!(i.balance >= Decimal::ZERO);
+            prop_assert_eq!(i.total, i.principal + i.interest + i.fees + i.insurance + i.savings);
+            for v in [i.principal, i.interest, i.fees, i.total, i.balance] {
+                prop_assert!(v.scale() <= scale, "{} has more decimals than {}", v, t.currency);
+            }
+            prop_assert!(i.due_date > prev_date || i.due_date == prev_date);
+            prev_date = i.due_date;
+        }
+        prop_assert!(s.installments.last().unwrap().balance.is_zero());
+        prop_assert_eq!(s.totals.total, s.installments.iter().map(|i| i.total).sum::<Decimal>());
+    }
+
+    /// The same terms give the same schedule, and the JSON form round-trips exactly.
+    #[test]
+    fn deterministic_and_serializable(t in terms()) {
+        let a = Schedule::generate(&t).unwrap();
+        let back = LoanTerms::from_json(&t.to_json().unwrap()).unwrap();
+        prop_assert_eq!(&back, &t);
+        prop_assert_eq!(Schedule::generate(&back).unwrap(), a.clone());
+        let json = a.to_json().unwrap();
+        let parsed: Schedule = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(parsed, a);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, .. ProptestConfig::default() })]
+
+    /// A fee-free declining-balance loan with interest by period costs its nominal rate: the
+    /// MFTransparency APR equals the nominal rate and the EIR is (1 + r/m)^m − 1, up to the
+    /// rounding of installments to the cent.
+    #[test]
+    fn fee_free_apr_equals_nominal(
+        cents in 100_000i64..1_000_000_00, rate_bp in 100i64..6_000, n in 3u32..48,
+        freq in prop_oneof![Just(Frequency::monthly()), Just(Frequency::Weeks { every: 1 }), Just(Frequency::Weeks { every: 2 })],
+    ) {
+        let t = LoanTerms::builder(Decimal::new(cents, 2), Currency::USD, InterestRate::per_year(Decimal::new(rate_bp, 2)), n, freq,
+            NaiveDate::from_ymd_opt(2025, 3, 3).unwrap()).day_count(DayCount::Act364).build().unwrap();
+        let s = Schedule::generate(&t).unwrap();
+        let apr = cost_of_credit(&s, &Convention::MFT_APR).unwrap().annual_rate;
+        let nominal = Decimal::new(rate_bp, 4);
+        let tol = Decimal::new(2, 4) + Decimal::new(60, 0) / Decimal::new(cents, 2) ; // cents of rounding
+        prop_assert!((apr - nominal).abs() <= tol, "apr {} nominal {}", apr, nominal);
+        let m = freq.periods_per_year();
+        let eir = cost_of_credit(&s, &Convention::MFT_EIR).unwrap().annual_rate;
+        let expected = microcredit::pricing::annualise(nominal / Decimal::try_from(m).unwrap(), m, microcredit::Annualisation::Effective).unwrap();
+        prop_assert!((eir - expected).abs() <= tol * Decimal::from(2), "eir {} expected {}", eir, expected);
+    }
+
+    /// Rounding to the minor unit never creates or loses money: total interest of a flat loan is
+    /// the whole term's interest rounded once.
+    #[test]
+    fn flat_interest_rounded_once(cents in 10_000i64..10_000_000, rate_bp in 0i64..5_000, n in 1u32..52) {
+        let t = LoanTerms::builder(Decimal::new(cents, 2), Currency::USD, InterestRate::per_year(Decimal::new(rate_bp, 2)), n,
+            Frequency::monthly(), NaiveDate::from_ymd_opt(2025, 1, 10).unwrap())
+            .interest_method(InterestMethod::Flat).build().unwrap();
+        let s = Schedule::generate(&t).unwrap();
+        let exact = Decimal::new(cents, 2) * Decimal::new(rate_bp, 4) * Decimal::from(n) / Decimal::from(12);
+        prop_assert_eq!(s.totals.interest, RoundingMode::HalfEven.round(exact, 2));
+    }
+}
