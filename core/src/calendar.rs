@@ -31,12 +31,12 @@ impl YearFraction {
     /// `num / den`, reduced.
     pub fn new(num: i128, den: i128) -> YearFraction {
         let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
-        if let (Ok(n), Ok(d)) = (i64::try_from(num), i64::try_from(den)) {
-            if n != i64::MIN {
-                // 64-bit division is several times cheaper than 128-bit.
-                let g = gcd64(n.unsigned_abs(), d.unsigned_abs()).max(1) as i64;
-                return YearFraction { num: i128::from(n / g), den: i128::from(d / g) };
-            }
+        if let (Ok(n), Ok(d)) = (i64::try_from(num), i64::try_from(den))
+            && n != i64::MIN
+        {
+            // 64-bit division is several times cheaper than 128-bit.
+            let g = gcd64(n.unsigned_abs(), d.unsigned_abs()).max(1) as i64;
+            return YearFraction { num: i128::from(n / g), den: i128::from(d / g) };
         }
         let g = gcd(num.unsigned_abs(), den.unsigned_abs()).max(1) as i128;
         YearFraction { num: num / g, den: den / g }

@@ -1,4 +1,5 @@
-//! # microcredit
+#![doc = include_str!("../../README.md")]
+//! # The crate
 //!
 //! Exact micro-credit loan schedules and the true cost of credit, for programmes that lend small
 //! amounts to families starting a business. Money is `rust_decimal` with its currency; every

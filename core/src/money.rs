@@ -151,7 +151,7 @@ impl Currency {
     }
 
     /// Amount in minor units (cents) as an integer; the amount must fit the minor unit.
-    pub(crate) fn to_minor(&self, field: &str, amount: Decimal) -> Result<i128> {
+    pub(crate) fn to_minor(self, field: &str, amount: Decimal) -> Result<i128> {
         self.check_scale(field, amount)?;
         let mut a = amount;
         a.rescale(self.minor_units());
@@ -159,7 +159,7 @@ impl Currency {
     }
 
     /// Minor units back to a decimal amount at the currency's scale.
-    pub(crate) fn from_minor(&self, minor: i128) -> Decimal {
+    pub(crate) fn amount_of_minor(self, minor: i128) -> Decimal {
         Decimal::from_i128_with_scale(minor, self.minor_units())
     }
 }
@@ -331,7 +331,7 @@ impl Money {
 
     /// Zero in a currency.
     pub fn zero(currency: Currency) -> Money {
-        Money { amount: currency.from_minor(0), currency }
+        Money { amount: currency.amount_of_minor(0), currency }
     }
 
     /// The amount (at the currency's scale).

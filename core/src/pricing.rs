@@ -601,14 +601,14 @@ pub fn cost_of_flows(flows: &[DatedAmount], frequency: Frequency, convention: &C
 /// ```
 /// use microcredit::{Annualisation, pricing::annualise};
 /// let r = "0.01".parse().unwrap();
-/// assert_eq!(annualise(r, 52.0, Annualisation::Nominal)?.round_dp(4).to_string(), "0.5200");
+/// assert_eq!(annualise(r, 52.0, Annualisation::Nominal)?.round_dp(4).to_string(), "0.52");
 /// assert_eq!(annualise(r, 52.0, Annualisation::Effective)?.round_dp(4).to_string(), "0.6777");
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn annualise(periodic: Decimal, periods_per_year: f64, how: Annualisation) -> Result<Decimal> {
     let r = rust_decimal::prelude::ToPrimitive::to_f64(&periodic)
         .ok_or_else(|| Error::invalid("periodic_rate", periodic, "not representable"))?;
-    if !(periods_per_year > 0.0) || !periods_per_year.is_finite() {
+    if periods_per_year.is_nan() || periods_per_year <= 0.0 || !periods_per_year.is_finite() {
         return Err(Error::invalid("periods_per_year", periods_per_year, "must be a positive number"));
     }
     let x = match how {
@@ -643,7 +643,7 @@ pub struct UnitPeriodFlow {
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn reg_z_apr(flows: &[UnitPeriodFlow], unit_periods_per_year: f64) -> Result<Decimal> {
-    if !(unit_periods_per_year > 0.0) || !unit_periods_per_year.is_finite() {
+    if unit_periods_per_year.is_nan() || unit_periods_per_year <= 0.0 || !unit_periods_per_year.is_finite() {
         return Err(Error::invalid("unit_periods_per_year", unit_periods_per_year, "must be a positive number"));
     }
     let timed = flows

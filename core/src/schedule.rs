@@ -139,13 +139,13 @@ impl Schedule {
                 number: r.number,
                 due_date: r.due_date,
                 days: r.days,
-                principal: cur.from_minor(r.principal),
-                interest: cur.from_minor(r.interest),
-                fees: cur.from_minor(r.fees),
-                insurance: cur.from_minor(r.insurance),
-                savings: cur.from_minor(r.savings),
-                total: cur.from_minor(r.total()),
-                balance: cur.from_minor(r.balance),
+                principal: cur.amount_of_minor(r.principal),
+                interest: cur.amount_of_minor(r.interest),
+                fees: cur.amount_of_minor(r.fees),
+                insurance: cur.amount_of_minor(r.insurance),
+                savings: cur.amount_of_minor(r.savings),
+                total: cur.amount_of_minor(r.total()),
+                balance: cur.amount_of_minor(r.balance),
             })
         })?;
         let sum = |f: fn(&Installment) -> Decimal| installments.iter().map(f).sum::<Decimal>();
@@ -174,14 +174,14 @@ impl Schedule {
             frequency: terms.frequency,
             disbursement: Disbursement {
                 date: terms.disbursement_date,
-                loan_amount: cur.from_minor(up.loan_amount),
-                fees: cur.from_minor(up.fees),
-                insurance: cur.from_minor(up.insurance),
-                savings: cur.from_minor(up.savings),
-                net_amount: cur.from_minor(up.net_amount),
+                loan_amount: cur.amount_of_minor(up.loan_amount),
+                fees: cur.amount_of_minor(up.fees),
+                insurance: cur.amount_of_minor(up.insurance),
+                savings: cur.amount_of_minor(up.savings),
+                net_amount: cur.amount_of_minor(up.net_amount),
             },
             installments,
-            savings_refund: cur.from_minor(up.savings_refund),
+            savings_refund: cur.amount_of_minor(up.savings_refund),
             totals,
         })
     }
@@ -415,7 +415,7 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
     if up.net_amount <= 0 {
         return Err(Error::invalid(
             "fees",
-            cur.from_minor(withheld),
+            cur.amount_of_minor(withheld),
             "charges withheld at disbursement leave the family nothing",
         ));
     }

@@ -1,6 +1,9 @@
 //! Shared helpers for the integration tests: loading the golden cases under `tests/golden/`,
 //! which the Python and Kotlin tests read too.
 
+// A test-only crate: a missing or malformed golden file must stop the test run loudly.
+#![allow(clippy::panic)]
+
 use std::path::PathBuf;
 
 use serde_json::Value;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every test of the project: Rust (format, lints, docs, unit, golden, property and doc tests),
+# then the Python package (pytest, stubtest, the notebook) and the Kotlin bindings (JUnit on the JVM).
+# Works on a fresh machine of the project's kind: the binding scripts install what they need.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+echo "== cargo test"
+cargo test --workspace
+
+if [ "${SKIP_BINDINGS:-0}" != "1" ]; then
+  for script in bindings/python/run-tests.sh bindings/mobile/run-tests.sh; do
+    if [ -x "$script" ]; then
+      echo "== $script"
+      "$script"
+    fi
+  done
+fi
+echo "== all tests passed"
