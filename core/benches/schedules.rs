@@ -2,6 +2,9 @@
 //! `shared/peers/_common.py` (500–5,000 USD, 10–40 %, 6–24 monthly installments, 2 % fee), and the
 //! EIR of one loan. Run: `cargo bench -p microcredit --bench schedules`.
 
+// A benchmark, not library code: bad setup should stop it at once.
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 
 use chrono::NaiveDate;

@@ -1,5 +1,8 @@
 //! Bad input: each case is a typed error naming the field and the value, never a panic.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use microcredit::{Error, LoanTerms, Money};
 
 fn base() -> serde_json::Value {

@@ -1,6 +1,9 @@
 //! Golden cases from published sources (tests/golden/*.json), the same ones the Python and Kotlin
 //! tests run. Each case cites its source in the JSON.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -53,23 +56,23 @@ fn schedule_mismatches(case: &Value) -> Vec<String> {
             ("number", Decimal::from(got.number)),
         ];
         for (k, v) in fields {
-            if let Some(x) = e.get(k) {
-                if dec(x) != v {
-                    out.push(format!("#{n} {k}: got {v}, expected {x}"));
-                }
+            if let Some(x) = e.get(k)
+                && dec(x) != v
+            {
+                out.push(format!("#{n} {k}: got {v}, expected {x}"));
             }
         }
-        if let Some(d) = e.get("due_date").and_then(|d| d.as_str()) {
-            if d != got.due_date.to_string() {
-                out.push(format!("#{n} due_date: got {}, expected {d}", got.due_date));
-            }
+        if let Some(d) = e.get("due_date").and_then(|d| d.as_str())
+            && d != got.due_date.to_string()
+        {
+            out.push(format!("#{n} due_date: got {}, expected {d}", got.due_date));
         }
     }
     for (k, v) in [("total_principal", s.totals.principal), ("total_interest", s.totals.interest)] {
-        if let Some(x) = case["expected"].get(k) {
-            if dec(x) != v {
-                out.push(format!("{k}: got {v}, expected {x}"));
-            }
+        if let Some(x) = case["expected"].get(k)
+            && dec(x) != v
+        {
+            out.push(format!("{k}: got {v}, expected {x}"));
         }
     }
     out

@@ -1,5 +1,8 @@
 //! Property tests over thousands of random valid terms: the invariants every schedule must keep.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use chrono::NaiveDate;
 use microcredit::{
     Amortization, AnnuityRates, Convention, Currency, DayCount, DeferredInterest, Fee, Frequency, InterestBasis,
@@ -19,7 +22,7 @@ fn frequency() -> impl Strategy<Value = Frequency> {
 
 prop_compose! {
     fn terms()(
-        cents in 1_000i64..2_000_000_00,
+        cents in 1_000i64..200_000_000,
         currency in prop_oneof![Just("USD"), Just("PEN"), Just("UGX"), Just("XOF"), Just("KES")],
         rate_bp in 0i64..10_000,
         n in 1u32..60,
@@ -87,7 +90,7 @@ proptest! {
             for v in [i.principal, i.interest, i.fees, i.total, i.balance] {
                 prop_assert!(v.scale() <= scale, "{} has more decimals than {}", v, t.currency);
             }
-            prop_assert!(i.due_date > prev_date || i.due_date == prev_date);
+            prop_assert!(i.due_date >= prev_date);
             prev_date = i.due_date;
         }
         prop_assert!(s.installments.last().unwrap().balance.is_zero());
@@ -115,7 +118,7 @@ proptest! {
     /// rounding of installments to the cent.
     #[test]
     fn fee_free_apr_equals_nominal(
-        cents in 100_000i64..1_000_000_00, rate_bp in 100i64..6_000, n in 3u32..48,
+        cents in 100_000i64..100_000_000, rate_bp in 100i64..6_000, n in 3u32..48,
         freq in prop_oneof![Just(Frequency::monthly()), Just(Frequency::Weeks { every: 1 }), Just(Frequency::Weeks { every: 2 })],
     ) {
         let t = LoanTerms::builder(Decimal::new(cents, 2), Currency::USD, InterestRate::per_year(Decimal::new(rate_bp, 2)), n, freq,

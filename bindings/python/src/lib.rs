@@ -1,1 +1,384 @@
-//! Python bindings: filled in by the Python issue.
+//! Python bindings of `microcredit` (module `microcredit._microcredit`): thin conversions between
+//! Python values and the core's types, the core's errors mapped to `microcredit.Error` subclasses,
+//! and Arrow tables out of the batch API. No loan rule lives here.
+
+mod batch;
+mod convert;
+mod errors;
+mod html;
+mod schedule;
+mod table;
+mod terms;
+
+use chrono::NaiveDate;
+use microcredit::pricing::{self, DatedAmount};
+use microcredit::spreadsheet::{self, NpvStyle, When};
+use microcredit::{Annualisation, Convention};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+use rust_decimal::Decimal;
+
+use crate::convert::{date, decimal, decimal_rounded, enum_str, show};
+use crate::errors::{IntoPy, guard, invalid};
+use crate::schedule::{PyCostOfCredit, PySchedule};
+
+fn convention(name: &Bound<'_, PyAny>) -> PyResult<Convention> {
+    let s = name.cast::<PyString>().map_err(|_| invalid("convention", show(name), "expected a str"))?;
+    Convention::by_name(&s.to_string()).py_err()
+}
+
+fn when(w: &Bound<'_, PyAny>) -> PyResult<When> {
+    enum_str(w, "when")
+}
+
+fn decimals(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Decimal>> {
+    if values.is_instance_of::<PyString>() {
+        return Err(invalid(field, show(values), "expected a sequence of amounts"));
+    }
+    let iter = values.try_iter().map_err(|_| invalid(field, show(values), "expected a sequence of amounts"))?;
+    iter.enumerate().map(|(i, v)| decimal_rounded(&v?, &format!("{field}[{i}]"))).collect()
+}
+
+fn dates(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<NaiveDate>> {
+    if values.is_instance_of::<PyString>() {
+        return Err(invalid(field, show(values), "expected a sequence of dates"));
+    }
+    let iter = values.try_iter().map_err(|_| invalid(field, show(values), "expected a sequence of dates"))?;
+    iter.enumerate().map(|(i, v)| date(&v?, &format!("{field}[{i}]"))).collect()
+}
+
+/// The true cost of a schedule under one convention.
+#[pyfunction]
+#[pyo3(signature = (schedule, convention = None))]
+fn cost_of_credit(
+    py: Python<'_>,
+    schedule: &Bound<'_, PyAny>,
+    convention: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyCostOfCredit> {
+    let s = schedule
+        .cast::<PySchedule>()
+        .map_err(|_| invalid("schedule", show(schedule), "expected a microcredit.Schedule"))?;
+    let c = match convention {
+        Some(c) => self::convention(c)?,
+        None => Convention::MFT_APR,
+    };
+    let s = s.get().inner.clone();
+    let r = py.detach(|| guard("cost_of_credit", || pricing::cost_of_credit(&s, &c).py_err()))?;
+    Ok(PyCostOfCredit::from(&r))
+}
+
+/// The true cost of dated cash flows (client side: + received, - paid).
+#[pyfunction]
+#[pyo3(signature = (flows, frequency = None, convention = None))]
+fn cost_of_flows(
+    py: Python<'_>,
+    flows: &Bound<'_, PyAny>,
+    frequency: Option<&Bound<'_, PyAny>>,
+    convention: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyCostOfCredit> {
+    if flows.is_instance_of::<PyString>() || flows.is_instance_of::<PyDict>() {
+        return Err(invalid("flows", show(flows), "expected a sequence of (date, amount) pairs"));
+    }
+    let mut out = Vec::new();
+    let iter =
+        flows.try_iter().map_err(|_| invalid("flows", show(flows), "expected a sequence of (date, amount) pairs"))?;
+    for (i, f) in iter.enumerate() {
+        let f = f?;
+        let field = format!("flows[{i}]");
+        let (d, a) = if let Ok(d) = f.cast::<PyDict>() {
+            match (d.get_item("date")?, d.get_item("amount")?) {
+                (Some(d), Some(a)) => (d, a),
+                _ => return Err(invalid(&field, show(&f), "expected {'date': ..., 'amount': ...}")),
+            }
+        } else if let Ok(t) =
+            f.cast::<PyTuple>().cloned().or_else(|_| f.cast::<pyo3::types::PyList>().map(|l| l.to_tuple()))
+        {
+            if t.len() != 2 {
+                return Err(invalid(&field, show(&f), "expected a (date, amount) pair"));
+            }
+            (t.get_item(0)?, t.get_item(1)?)
+        } else {
+            return Err(invalid(&field, show(&f), "expected a (date, amount) pair"));
+        };
+        out.push(DatedAmount {
+            date: date(&d, &format!("{field}.date"))?,
+            amount: decimal(&a, &format!("{field}.amount"))?,
+        });
+    }
+    let freq = match frequency {
+        Some(f) if !f.is_none() => terms::frequency(f)?,
+        _ => microcredit::Frequency::monthly(),
+    };
+    let c = match convention {
+        Some(c) => self::convention(c)?,
+        None => Convention::MFT_APR,
+    };
+    let r = py.detach(|| guard("cost_of_flows", || pricing::cost_of_flows(&out, freq, &c).py_err()))?;
+    Ok(PyCostOfCredit::from(&r))
+}
+
+/// A periodic rate as an annual rate: `nominal` (r × m) or `effective` ((1 + r)^m − 1).
+#[pyfunction]
+#[pyo3(signature = (periodic_rate, periods_per_year, how = None))]
+fn annualise(
+    periodic_rate: &Bound<'_, PyAny>,
+    periods_per_year: &Bound<'_, PyAny>,
+    how: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let r = decimal_rounded(periodic_rate, "periodic_rate")?;
+    // A count of periods, not an amount: int, Decimal, str or float (e.g. 365/255) are accepted.
+    let m = number(periods_per_year, "periods_per_year")?;
+    let how: Annualisation = match how {
+        Some(h) => enum_str(h, "how")?,
+        None => Annualisation::Effective,
+    };
+    guard("annualise", || pricing::annualise(r, m, how).py_err())
+}
+
+/// A count or fraction of time (not an amount): int, float, Decimal or str.
+fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(invalid(field, show(obj), "expected a number"));
+    }
+    if let Ok(x) = obj.extract::<f64>() {
+        return Ok(x);
+    }
+    let d = decimal_rounded(obj, field)?;
+    Ok(rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(f64::NAN))
+}
+
+/// US Regulation Z (Appendix J) APR, as a fraction, of flows placed on the unit-period grid:
+/// each flow is `(amount, t, odd)` (or a dict with those keys): client-side amount, whole unit
+/// periods `t` from the start, and the odd fraction of a unit period.
+#[pyfunction]
+fn reg_z_apr(py: Python<'_>, flows: &Bound<'_, PyAny>, unit_periods_per_year: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    if flows.is_instance_of::<PyString>() || flows.is_instance_of::<PyDict>() {
+        return Err(invalid("flows", show(flows), "expected a sequence of (amount, t, odd)"));
+    }
+    let iter =
+        flows.try_iter().map_err(|_| invalid("flows", show(flows), "expected a sequence of (amount, t, odd)"))?;
+    let mut out = Vec::new();
+    for (i, f) in iter.enumerate() {
+        let f = f?;
+        let field = format!("flows[{i}]");
+        let (a, t, o) = if let Ok(d) = f.cast::<PyDict>() {
+            match (d.get_item("amount")?, d.get_item("t")?, d.get_item("odd")?) {
+                (Some(a), Some(t), o) => (a, t, o),
+                _ => return Err(invalid(&field, show(&f), "expected {'amount': ..., 't': ..., 'odd': ...}")),
+            }
+        } else {
+            let items: Vec<Bound<'_, PyAny>> = match f.cast::<PyTuple>() {
+                Ok(t) => t.iter().collect(),
+                Err(_) => return Err(invalid(&field, show(&f), "expected an (amount, t, odd) tuple")),
+            };
+            match items.as_slice() {
+                [a, t] => (a.clone(), t.clone(), None),
+                [a, t, o] => (a.clone(), t.clone(), Some(o.clone())),
+                _ => return Err(invalid(&field, show(&f), "expected an (amount, t, odd) tuple")),
+            }
+        };
+        let odd = match o {
+            Some(o) if !o.is_none() => number(&o, &format!("{field}.odd"))?,
+            _ => 0.0,
+        };
+        out.push(pricing::UnitPeriodFlow {
+            amount: decimal_rounded(&a, &format!("{field}.amount"))?,
+            t: convert::count(&t, &format!("{field}.t"))?,
+            odd,
+        });
+    }
+    let m = number(unit_periods_per_year, "unit_periods_per_year")?;
+    py.detach(|| guard("reg_z_apr", || pricing::reg_z_apr(&out, m).py_err()))
+}
+
+/// Payment per period (Excel PMT, numpy-financial `pmt`).
+#[pyfunction]
+#[pyo3(signature = (rate, nper, pv, fv = None, when = None))]
+fn pmt(
+    rate: &Bound<'_, PyAny>,
+    nper: &Bound<'_, PyAny>,
+    pv: &Bound<'_, PyAny>,
+    fv: Option<&Bound<'_, PyAny>>,
+    when: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let fv = opt(fv, "fv")?;
+    let w = opt_when(when)?;
+    let (r, n, p) = (decimal_rounded(rate, "rate")?, decimal_rounded(nper, "nper")?, decimal_rounded(pv, "pv")?);
+    guard("pmt", || spreadsheet::pmt(r, n, p, fv, w).py_err())
+}
+
+/// Future value (Excel FV, numpy-financial `fv`).
+#[pyfunction]
+#[pyo3(signature = (rate, nper, pmt, pv, when = None))]
+fn fv(
+    rate: &Bound<'_, PyAny>,
+    nper: &Bound<'_, PyAny>,
+    pmt: &Bound<'_, PyAny>,
+    pv: &Bound<'_, PyAny>,
+    when: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let w = opt_when(when)?;
+    let (r, n, p, v) = (
+        decimal_rounded(rate, "rate")?,
+        decimal_rounded(nper, "nper")?,
+        decimal_rounded(pmt, "pmt")?,
+        decimal_rounded(pv, "pv")?,
+    );
+    guard("fv", || spreadsheet::fv(r, n, p, v, w).py_err())
+}
+
+/// Interest part of payment `per` (Excel IPMT, numpy-financial `ipmt`).
+#[pyfunction]
+#[pyo3(signature = (rate, per, nper, pv, fv = None, when = None))]
+fn ipmt(
+    rate: &Bound<'_, PyAny>,
+    per: &Bound<'_, PyAny>,
+    nper: &Bound<'_, PyAny>,
+    pv: &Bound<'_, PyAny>,
+    fv: Option<&Bound<'_, PyAny>>,
+    when: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let fv = opt(fv, "fv")?;
+    let w = opt_when(when)?;
+    let (r, k, n, p) = (
+        decimal_rounded(rate, "rate")?,
+        decimal_rounded(per, "per")?,
+        decimal_rounded(nper, "nper")?,
+        decimal_rounded(pv, "pv")?,
+    );
+    guard("ipmt", || spreadsheet::ipmt(r, k, n, p, fv, w).py_err())
+}
+
+/// Principal part of payment `per` (Excel PPMT, numpy-financial `ppmt`).
+#[pyfunction]
+#[pyo3(signature = (rate, per, nper, pv, fv = None, when = None))]
+fn ppmt(
+    rate: &Bound<'_, PyAny>,
+    per: &Bound<'_, PyAny>,
+    nper: &Bound<'_, PyAny>,
+    pv: &Bound<'_, PyAny>,
+    fv: Option<&Bound<'_, PyAny>>,
+    when: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let fv = opt(fv, "fv")?;
+    let w = opt_when(when)?;
+    let (r, k, n, p) = (
+        decimal_rounded(rate, "rate")?,
+        decimal_rounded(per, "per")?,
+        decimal_rounded(nper, "nper")?,
+        decimal_rounded(pv, "pv")?,
+    );
+    guard("ppmt", || spreadsheet::ppmt(r, k, n, p, fv, w).py_err())
+}
+
+/// Rate per period (Excel RATE, numpy-financial `rate`). `guess` is accepted for compatibility; the
+/// core's solver brackets the root itself.
+#[pyfunction]
+#[pyo3(signature = (nper, pmt, pv, fv = None, when = None, guess = None))]
+fn rate(
+    nper: &Bound<'_, PyAny>,
+    pmt: &Bound<'_, PyAny>,
+    pv: &Bound<'_, PyAny>,
+    fv: Option<&Bound<'_, PyAny>>,
+    when: Option<&Bound<'_, PyAny>>,
+    guess: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let _ = opt(guess, "guess")?;
+    let fv = opt(fv, "fv")?;
+    let w = opt_when(when)?;
+    let (n, p, v) = (decimal_rounded(nper, "nper")?, decimal_rounded(pmt, "pmt")?, decimal_rounded(pv, "pv")?);
+    guard("rate", || spreadsheet::rate(n, p, v, fv, w).py_err())
+}
+
+/// Internal rate of return of equally spaced flows (Excel IRR, numpy-financial `irr`).
+#[pyfunction]
+#[pyo3(signature = (values, guess = None))]
+fn irr(values: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+    let _ = opt(guess, "guess")?;
+    let v = decimals(values, "values")?;
+    guard("irr", || spreadsheet::irr(&v).py_err())
+}
+
+/// Annual rate of dated flows over actual days / 365 (Excel XIRR).
+#[pyfunction]
+#[pyo3(signature = (values, dates, guess = None))]
+fn xirr(values: &Bound<'_, PyAny>, dates: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+    let _ = opt(guess, "guess")?;
+    let v = decimals(values, "values")?;
+    let d = self::dates(dates, "dates")?;
+    guard("xirr", || spreadsheet::xirr(&v, &d).py_err())
+}
+
+/// Net present value: `style="numpy"` puts the first value at t=0, `style="excel"` at t=1.
+#[pyfunction]
+#[pyo3(signature = (rate, values, style = None))]
+fn npv(rate: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, style: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+    let r = decimal_rounded(rate, "rate")?;
+    let v = decimals(values, "values")?;
+    let s: NpvStyle = match style {
+        Some(s) => enum_str(s, "style")?,
+        None => NpvStyle::Numpy,
+    };
+    guard("npv", || spreadsheet::npv(r, &v, s).py_err())
+}
+
+fn opt(v: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Decimal> {
+    match v {
+        Some(x) if !x.is_none() => decimal_rounded(x, field),
+        _ => Ok(Decimal::ZERO),
+    }
+}
+
+fn opt_when(w: Option<&Bound<'_, PyAny>>) -> PyResult<When> {
+    match w {
+        Some(x) if !x.is_none() => when(x),
+        _ => Ok(When::End),
+    }
+}
+
+/// Names of every cost-of-credit convention, in the order `Quote.costs` lists them.
+#[pyfunction]
+fn conventions() -> Vec<&'static str> {
+    Convention::ALL.iter().map(|c| c.name).collect()
+}
+
+/// Codes of every currency the library knows.
+#[pyfunction]
+fn currencies() -> Vec<&'static str> {
+    microcredit::Currency::all().map(|c| c.code()).collect()
+}
+
+/// The native module.
+#[pymodule]
+mod _microcredit {
+    use super::*;
+
+    #[pymodule_export]
+    use super::{
+        annualise, conventions, cost_of_credit, cost_of_flows, currencies, fv, ipmt, irr, npv, pmt, ppmt, rate,
+        reg_z_apr, xirr,
+    };
+    #[pymodule_export]
+    use crate::batch::schedules;
+    #[pymodule_export]
+    use crate::schedule::{
+        PyCostBreakdown, PyCostOfCredit, PyDisbursement, PyInstallment, PyQuote, PySchedule, PyTotals,
+    };
+    #[pymodule_export]
+    use crate::table::PyArrowTable;
+    #[pymodule_export]
+    use crate::terms::PyLoanTerms;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        let py = m.py();
+        m.add("Error", py.get_type::<crate::errors::Error>())?;
+        m.add("ValidationError", py.get_type::<crate::errors::ValidationError>())?;
+        m.add("CurrencyError", py.get_type::<crate::errors::CurrencyError>())?;
+        m.add("SolverError", py.get_type::<crate::errors::SolverError>())?;
+        m.add("JsonError", py.get_type::<crate::errors::JsonError>())?;
+        m.add("JSON_VERSION", microcredit::JSON_VERSION)?;
+        m.add("BATCH_COLUMNS", crate::batch::COLUMNS.to_vec())?;
+        Ok(())
+    }
+}

@@ -1,0 +1,465 @@
+"""Type stub of the native module ``microcredit._microcredit`` (hand-written; checked by
+``python -m mypy.stubtest microcredit._microcredit``)."""
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final, Literal, final
+
+_Amount = Decimal | str | int
+"""An exact amount or rate: ``Decimal``, ``str`` or ``int`` (never ``float``)."""
+_DateLike = datetime.date | str
+"""A ``datetime.date`` (or ISO ``YYYY-MM-DD`` text); ``datetime.datetime`` is refused."""
+_When = Literal["end", "begin"]
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "CostBreakdown",
+    "CostOfCredit",
+    "CurrencyError",
+    "Disbursement",
+    "Error",
+    "Installment",
+    "JSON_VERSION",
+    "JsonError",
+    "LoanTerms",
+    "Quote",
+    "Schedule",
+    "SolverError",
+    "Table",
+    "Totals",
+    "ValidationError",
+    "annualise",
+    "conventions",
+    "cost_of_credit",
+    "cost_of_flows",
+    "currencies",
+    "fv",
+    "ipmt",
+    "irr",
+    "npv",
+    "pmt",
+    "ppmt",
+    "rate",
+    "reg_z_apr",
+    "schedules",
+    "xirr",
+]
+
+JSON_VERSION: Final[int]
+"""Version of the JSON form of terms and schedules."""
+BATCH_COLUMNS: Final[list[str]]
+"""Every column name :func:`schedules` reads."""
+
+class Error(Exception):
+    """Base class of every error raised by microcredit."""
+
+    kind: str
+    field: str | None
+    value: str | None
+
+class ValidationError(Error):
+    """A value was rejected; the message names the field and the value."""
+
+class CurrencyError(Error):
+    """An unknown currency code, or two currencies mixed."""
+
+class SolverError(Error):
+    """A rate solver (IRR, XIRR, RATE, APR) found no rate or did not converge."""
+
+class JsonError(Error):
+    """JSON that does not parse or does not match the shared loan-terms form."""
+
+@final
+class LoanTerms:
+    """The terms of one loan, validated by the core when built."""
+
+    def __new__(
+        cls,
+        principal: _Amount,
+        currency: str,
+        rate_percent: _Amount,
+        installments: int,
+        *,
+        disbursement_date: _DateLike,
+        frequency: str | Mapping[str, Any] | None = "monthly",
+        rate_per: str = "year",
+        interest_method: str = "declining_balance",
+        amortization: str = "equal_installments",
+        interest_basis: str = "period",
+        day_count: str = "act_365f",
+        annuity_rates: str = "nominal",
+        first_repayment_date: _DateLike | None = None,
+        grace_on_principal: int = 0,
+        grace_on_interest_payment: int = 0,
+        deferred_interest: str = "first_installment_after_grace",
+        interest_free_periods: int = 0,
+        installment_multiple: _Amount | None = None,
+        rounding: str = "half_even",
+        fees: Iterable[Mapping[str, Any]] | None = (),
+        insurance: Mapping[str, Any] | None = None,
+        savings: Mapping[str, Any] | None = None,
+        business_days: Mapping[str, Any] | None = None,
+    ) -> LoanTerms: ...
+    @staticmethod
+    def from_json(json: str) -> LoanTerms:
+        """Parse terms from the shared JSON form and validate them."""
+    def to_json(self) -> str:
+        """The shared JSON form."""
+    def schedule(self) -> Schedule:
+        """Generate the repayment schedule."""
+    def quote(self) -> Quote:
+        """The schedule and the true cost under every named convention."""
+    @property
+    def principal(self) -> Decimal:
+        """The amount lent."""
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of the loan's currency."""
+    @property
+    def rate_percent(self) -> Decimal:
+        """The nominal rate in percent."""
+    @property
+    def rate_per(self) -> str:
+        """The period the rate is quoted for."""
+    @property
+    def installments(self) -> int:
+        """Number of installments."""
+    @property
+    def frequency(self) -> dict[str, Any]:
+        """The frequency in its JSON form."""
+    @property
+    def disbursement_date(self) -> datetime.date:
+        """_When the money is disbursed."""
+    @property
+    def interest_method(self) -> str:
+        """Declining balance or flat."""
+    @property
+    def amortization(self) -> str:
+        """How principal is repaid."""
+    @property
+    def interest_basis(self) -> str:
+        """Interest by period or by actual days."""
+    @property
+    def annuity_rates(self) -> str:
+        """Which periodic rates the equal installment is computed from (``nominal`` or ``actual``)."""
+    @property
+    def day_count(self) -> str:
+        """Day count convention."""
+    @property
+    def first_repayment_date(self) -> datetime.date | None:
+        """A broken first period's due date, if any."""
+    @property
+    def grace_on_principal(self) -> int:
+        """Installments with no principal."""
+    @property
+    def grace_on_interest_payment(self) -> int:
+        """Periods whose interest is deferred."""
+    @property
+    def deferred_interest(self) -> str:
+        """_When deferred interest is paid."""
+    @property
+    def interest_free_periods(self) -> int:
+        """Periods with no interest."""
+    @property
+    def installment_multiple(self) -> Decimal | None:
+        """Installments rounded to this multiple, if set."""
+    @property
+    def rounding(self) -> str:
+        """Rounding mode."""
+    @property
+    def fees(self) -> list[dict[str, Any]]:
+        """Fees, as dicts."""
+    @property
+    def insurance(self) -> dict[str, Any] | None:
+        """Credit-life insurance, as a dict, or None."""
+    @property
+    def savings(self) -> dict[str, Any] | None:
+        """Compulsory savings, as a dict, or None."""
+    @property
+    def business_days(self) -> dict[str, Any] | None:
+        """Working days and holidays, as a dict, or None."""
+    def _repr_html_(self) -> str:
+        """HTML view for Jupyter."""
+
+@final
+class Installment:
+    """One installment of a schedule."""
+
+    @property
+    def number(self) -> int:
+        """1-based number."""
+    @property
+    def due_date(self) -> datetime.date:
+        """Due date."""
+    @property
+    def days(self) -> int:
+        """Days since the previous due date (or the disbursement)."""
+    @property
+    def principal(self) -> Decimal:
+        """Principal part."""
+    @property
+    def interest(self) -> Decimal:
+        """Interest part."""
+    @property
+    def fees(self) -> Decimal:
+        """Per-installment fees."""
+    @property
+    def insurance(self) -> Decimal:
+        """Insurance premium."""
+    @property
+    def savings(self) -> Decimal:
+        """Compulsory savings deposited."""
+    @property
+    def total(self) -> Decimal:
+        """What the family pays on the due date."""
+    @property
+    def balance(self) -> Decimal:
+        """Principal still owed after this installment."""
+
+@final
+class Totals:
+    """Column sums of a schedule."""
+
+    @property
+    def principal(self) -> Decimal:
+        """Sum of principal parts."""
+    @property
+    def interest(self) -> Decimal:
+        """Sum of interest."""
+    @property
+    def fees(self) -> Decimal:
+        """Sum of per-installment fees."""
+    @property
+    def insurance(self) -> Decimal:
+        """Sum of insurance premiums paid with installments."""
+    @property
+    def savings(self) -> Decimal:
+        """Sum of savings deposited with installments."""
+    @property
+    def total(self) -> Decimal:
+        """Sum of installment totals."""
+
+@final
+class Disbursement:
+    """What happens at disbursement."""
+
+    @property
+    def date(self) -> datetime.date:
+        """Date."""
+    @property
+    def loan_amount(self) -> Decimal:
+        """Loan balance at disbursement (financed charges included)."""
+    @property
+    def fees(self) -> Decimal:
+        """Upfront fees."""
+    @property
+    def insurance(self) -> Decimal:
+        """Upfront insurance."""
+    @property
+    def savings(self) -> Decimal:
+        """Savings withheld."""
+    @property
+    def net_amount(self) -> Decimal:
+        """What the family receives in hand."""
+
+@final
+class Table:
+    """An Arrow table (money as Decimal128, dates as Date32), readable by pyarrow, pandas, polars
+    and DuckDB through ``__arrow_c_stream__``."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """Export as an Arrow C stream (Arrow PyCapsule interface)."""
+    def __arrow_c_schema__(self) -> object:
+        """Export the schema (Arrow PyCapsule interface)."""
+    @property
+    def num_rows(self) -> int:
+        """Number of rows."""
+    @property
+    def column_names(self) -> list[str]:
+        """Column names, in order."""
+    def __len__(self) -> int: ...
+    def to_pyarrow(self) -> Any:
+        """A ``pyarrow.Table``."""
+    def to_pandas(self) -> Any:
+        """A ``pandas.DataFrame``; money columns hold ``decimal.Decimal``."""
+    def to_polars(self) -> Any:
+        """A ``polars.DataFrame``."""
+
+@final
+class Schedule:
+    """A loan's repayment schedule."""
+
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of every amount."""
+    @property
+    def frequency(self) -> dict[str, Any]:
+        """The frequency in its JSON form."""
+    @property
+    def installments(self) -> list[Installment]:
+        """The installments, in order."""
+    @property
+    def totals(self) -> Totals:
+        """Column sums."""
+    @property
+    def disbursement(self) -> Disbursement:
+        """The disbursement."""
+    @property
+    def savings_refund(self) -> Decimal:
+        """Compulsory savings refunded with the last installment."""
+    @property
+    def maturity_date(self) -> datetime.date:
+        """Date of the last installment."""
+    def to_json(self) -> str:
+        """The shared JSON form."""
+    def to_arrow(self) -> Table:
+        """Installments as an Arrow table."""
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """Export the installments as an Arrow C stream."""
+    def to_pandas(self) -> Any:
+        """Installments as a ``pandas.DataFrame``."""
+    def to_polars(self) -> Any:
+        """Installments as a ``polars.DataFrame``."""
+    def __len__(self) -> int: ...
+    def _repr_html_(self) -> str:
+        """HTML view for Jupyter."""
+
+@final
+class CostOfCredit:
+    """The true cost of a loan under one convention."""
+
+    @property
+    def convention(self) -> str:
+        """The convention's name, e.g. ``mft_apr``."""
+    @property
+    def annual_rate(self) -> Decimal:
+        """The annual rate as a fraction (0.2684 = 26.84 %)."""
+    @property
+    def periodic_rate(self) -> Decimal:
+        """The rate per installment period, as a fraction."""
+    @property
+    def percent(self) -> Decimal:
+        """The annual rate in percent, rounded as the convention displays it."""
+
+@final
+class CostBreakdown:
+    """The cost by component, and the APR layer by layer (percent)."""
+
+    @property
+    def interest(self) -> Decimal:
+        """Total interest."""
+    @property
+    def fees(self) -> Decimal:
+        """Total fees, upfront included."""
+    @property
+    def insurance(self) -> Decimal:
+        """Total insurance, upfront included."""
+    @property
+    def savings_held(self) -> Decimal:
+        """Compulsory savings held by the lender."""
+    @property
+    def total_cost(self) -> Decimal:
+        """Interest + fees + insurance."""
+    @property
+    def apr_interest(self) -> Decimal:
+        """APR of interest alone."""
+    @property
+    def apr_with_fees(self) -> Decimal:
+        """APR with fees."""
+    @property
+    def apr_with_insurance(self) -> Decimal:
+        """APR with fees and insurance."""
+    @property
+    def apr_all_in(self) -> Decimal:
+        """APR with everything, savings included (MFTransparency)."""
+
+@final
+class Quote:
+    """Schedule and true cost of one loan."""
+
+    @property
+    def terms(self) -> LoanTerms:
+        """The terms quoted."""
+    @property
+    def schedule(self) -> Schedule:
+        """Their schedule."""
+    @property
+    def costs(self) -> dict[str, CostOfCredit]:
+        """The cost under every named convention, keyed by name."""
+    @property
+    def breakdown(self) -> CostBreakdown:
+        """The cost by component and the APR layer by layer."""
+    def cost(self, convention: str) -> CostOfCredit:
+        """The cost under one convention."""
+    def to_json(self) -> str:
+        """The shared JSON form."""
+    def _repr_html_(self) -> str:
+        """HTML view for Jupyter."""
+
+def cost_of_credit(schedule: Schedule, convention: str | None = None) -> CostOfCredit:
+    """The true cost of a schedule under one convention (default ``mft_apr``)."""
+
+def cost_of_flows(
+    flows: Iterable[tuple[_DateLike, _Amount] | Sequence[Any] | Mapping[str, Any]],
+    frequency: str | Mapping[str, Any] | None = None,
+    convention: str | None = None,
+) -> CostOfCredit:
+    """The true cost of dated cash flows (client side: + received, - paid)."""
+
+def annualise(
+    periodic_rate: _Amount, periods_per_year: _Amount | float, how: Literal["nominal", "effective"] | None = None
+) -> Decimal:
+    """A periodic rate as an annual rate: nominal (r x m) or effective ((1 + r)^m - 1, the default)."""
+
+def reg_z_apr(
+    flows: Iterable[tuple[_Amount, int] | tuple[_Amount, int, float | _Amount] | Mapping[str, Any]],
+    unit_periods_per_year: _Amount | float,
+) -> Decimal:
+    """US Regulation Z (Appendix J) APR, as a fraction, of flows ``(amount, t, odd)`` on the
+    unit-period grid."""
+
+def pmt(rate: _Amount, nper: _Amount, pv: _Amount, fv: _Amount | None = None, when: _When | None = None) -> Decimal:
+    """Payment per period (Excel PMT)."""
+
+def fv(rate: _Amount, nper: _Amount, pmt: _Amount, pv: _Amount, when: _When | None = None) -> Decimal:
+    """Future value (Excel FV)."""
+
+def ipmt(
+    rate: _Amount, per: _Amount, nper: _Amount, pv: _Amount, fv: _Amount | None = None, when: _When | None = None
+) -> Decimal:
+    """Interest part of payment ``per`` (Excel IPMT)."""
+
+def ppmt(
+    rate: _Amount, per: _Amount, nper: _Amount, pv: _Amount, fv: _Amount | None = None, when: _When | None = None
+) -> Decimal:
+    """Principal part of payment ``per`` (Excel PPMT)."""
+
+def rate(
+    nper: _Amount,
+    pmt: _Amount,
+    pv: _Amount,
+    fv: _Amount | None = None,
+    when: _When | None = None,
+    guess: _Amount | None = None,
+) -> Decimal:
+    """Rate per period (Excel RATE)."""
+
+def irr(values: Iterable[_Amount], guess: _Amount | None = None) -> Decimal:
+    """Internal rate of return of equally spaced flows (Excel IRR)."""
+
+def xirr(values: Iterable[_Amount], dates: Iterable[_DateLike], guess: _Amount | None = None) -> Decimal:
+    """Annual rate of dated flows over actual days / 365 (Excel XIRR)."""
+
+def npv(rate: _Amount, values: Iterable[_Amount], style: Literal["numpy", "excel"] | None = None) -> Decimal:
+    """Net present value; ``numpy`` puts the first value at t=0, ``excel`` at t=1."""
+
+def conventions() -> list[str]:
+    """Names of every cost-of-credit convention."""
+
+def currencies() -> list[str]:
+    """Codes of every currency the library knows."""
+
+def schedules(frame: Any, *, pricing: bool = True, progress: bool = False) -> tuple[Table, Table]:
+    """Schedules (and APR/EIR/XIRR with ``pricing``) of every loan in a table of terms; returns
+    ``(installments, loans)``."""

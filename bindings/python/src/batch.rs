@@ -1,0 +1,825 @@
+//! `schedules(frame)`: a table of loan terms in (anything exposing `__arrow_c_stream__`), the core's
+//! `schedule_batch` run with the GIL released, two Arrow tables out. Per-loan errors go into the
+//! loans table; a frame that is empty, lacks a required column or has a column of the wrong type
+//! raises `ValidationError` naming the column.
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
+use arrow_array::{
+    Array, ArrayRef, Date32Array, Decimal128Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array,
+};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use chrono::NaiveDate;
+use microcredit::batch::{BatchOptions, InstallmentColumns, LoanSummary, schedule_batch};
+use microcredit::{
+    Amortization, AnnuityRates, Collection, CompulsorySavings, Currency, DayCount, DeferredInterest,
+    Error as CoreError, Fee, FeeKind, Frequency, Insurance, InsuranceBasis, InterestBasis, InterestMethod,
+    InterestRate, LoanTerms, MonthEnd, RatePeriod, RoundingMode,
+};
+use pyo3::prelude::*;
+use pyo3_arrow::input::AnyRecordBatch;
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+
+use crate::convert::parse_decimal_text;
+use crate::errors::{guard, invalid, to_pyerr};
+use crate::schedule::date32;
+use crate::table::PyArrowTable;
+use crate::terms::frequency_name;
+
+type CoreResult<T> = Result<T, CoreError>;
+
+const EPOCH_CE_DAYS: i32 = 719_163;
+
+/// A column of the input, normalised to a few Arrow types.
+enum Col {
+    Missing,
+    Dec(PrimitiveArray<Decimal128Type>, i8),
+    Int(PrimitiveArray<Int64Type>),
+    Str(StringArray),
+    Date(PrimitiveArray<Date32Type>),
+    /// Timestamps without a time zone, as integers, with the number of units in a day.
+    Stamp(PrimitiveArray<Int64Type>, i64),
+}
+
+fn col_err(name: &str, dt: &DataType, what: &str) -> CoreError {
+    CoreError::invalid(name, format!("column of type {dt}"), what)
+}
+
+fn cast(a: &ArrayRef, to: &DataType, name: &str) -> CoreResult<ArrayRef> {
+    arrow_cast::cast(a, to).map_err(|e| col_err(name, a.data_type(), &format!("cannot be read as {to}: {e}")))
+}
+
+fn is_text(dt: &DataType) -> bool {
+    match dt {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, v) => is_text(v),
+        _ => false,
+    }
+}
+
+fn is_int(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64
+    )
+}
+
+fn text_col(a: &ArrayRef, name: &str) -> CoreResult<Col> {
+    let s = if a.data_type() == &DataType::Utf8 { a.clone() } else { cast(a, &DataType::Utf8, name)? };
+    Ok(Col::Str(s.as_string::<i32>().clone()))
+}
+
+fn money_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
+    let Some(a) = a else { return Ok(Col::Missing) };
+    let dt = a.data_type();
+    match dt {
+        DataType::Null => Ok(Col::Missing),
+        DataType::Decimal128(_, s) => Ok(Col::Dec(a.as_primitive::<Decimal128Type>().clone(), *s)),
+        DataType::Decimal32(_, s) | DataType::Decimal64(_, s) | DataType::Decimal256(_, s) => {
+            let c = cast(a, &DataType::Decimal128(38, *s), name)?;
+            Ok(Col::Dec(c.as_primitive::<Decimal128Type>().clone(), *s))
+        }
+        d if is_int(d) => Ok(Col::Int(cast(a, &DataType::Int64, name)?.as_primitive::<Int64Type>().clone())),
+        d if is_text(d) => text_col(a, name),
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+            Err(col_err(name, dt, "floats are not accepted for exact amounts; use a decimal, integer or string column"))
+        }
+        _ => Err(col_err(name, dt, "expected a decimal, integer or string column")),
+    }
+}
+
+fn int_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
+    let Some(a) = a else { return Ok(Col::Missing) };
+    match a.data_type() {
+        DataType::Null => Ok(Col::Missing),
+        d if is_int(d) => Ok(Col::Int(cast(a, &DataType::Int64, name)?.as_primitive::<Int64Type>().clone())),
+        d => Err(col_err(name, d, "expected an integer column")),
+    }
+}
+
+fn str_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
+    let Some(a) = a else { return Ok(Col::Missing) };
+    match a.data_type() {
+        DataType::Null => Ok(Col::Missing),
+        d if is_text(d) => text_col(a, name),
+        d => Err(col_err(name, d, "expected a string column")),
+    }
+}
+
+fn date_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
+    let Some(a) = a else { return Ok(Col::Missing) };
+    let dt = a.data_type();
+    let per_day = |u: &TimeUnit| match u {
+        TimeUnit::Second => 86_400,
+        TimeUnit::Millisecond => 86_400_000,
+        TimeUnit::Microsecond => 86_400_000_000,
+        TimeUnit::Nanosecond => 86_400_000_000_000,
+    };
+    match dt {
+        DataType::Null => Ok(Col::Missing),
+        DataType::Date32 => Ok(Col::Date(a.as_primitive::<Date32Type>().clone())),
+        DataType::Date64 => {
+            Ok(Col::Stamp(cast(a, &DataType::Int64, name)?.as_primitive::<Int64Type>().clone(), 86_400_000))
+        }
+        DataType::Timestamp(u, None) => {
+            Ok(Col::Stamp(cast(a, &DataType::Int64, name)?.as_primitive::<Int64Type>().clone(), per_day(u)))
+        }
+        DataType::Timestamp(_, Some(_)) => Err(col_err(
+            name,
+            dt,
+            "time-zone-aware timestamps are not dates; convert to dates in the loan's local time first",
+        )),
+        d if is_text(d) => text_col(a, name),
+        _ => Err(col_err(name, dt, "expected a date column")),
+    }
+}
+
+fn date_from_days(days: i64, name: &str) -> CoreResult<NaiveDate> {
+    i32::try_from(days)
+        .ok()
+        .and_then(|d| d.checked_add(EPOCH_CE_DAYS))
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .ok_or_else(|| CoreError::invalid(name, days, "date out of range"))
+}
+
+impl Col {
+    fn is_null(&self, i: usize) -> bool {
+        match self {
+            Col::Missing => true,
+            Col::Dec(a, _) => a.is_null(i),
+            Col::Int(a) | Col::Stamp(a, _) => a.is_null(i),
+            Col::Str(a) => a.is_null(i),
+            Col::Date(a) => a.is_null(i),
+        }
+    }
+
+    fn decimal(&self, i: usize, name: &str) -> CoreResult<Option<Decimal>> {
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        match self {
+            Col::Dec(a, s) => {
+                let v = a.value(i);
+                let d = if *s >= 0 {
+                    Decimal::try_from_i128_with_scale(v, *s as u32).ok()
+                } else {
+                    10i128
+                        .checked_pow(u32::from(s.unsigned_abs()))
+                        .and_then(|m| v.checked_mul(m))
+                        .and_then(|x| Decimal::try_from_i128_with_scale(x, 0).ok())
+                };
+                d.map(|d| Some(d.normalize()))
+                    .ok_or_else(|| CoreError::invalid(name, format!("{v}e-{s}"), "does not fit a 28-digit decimal"))
+            }
+            Col::Int(a) => Ok(Some(Decimal::from(a.value(i)))),
+            Col::Str(a) => {
+                let t = a.value(i);
+                parse_decimal_text(t)
+                    .map(Some)
+                    .ok_or_else(|| CoreError::invalid(name, format!("'{t}'"), "not a decimal number"))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn int(&self, i: usize, name: &str) -> CoreResult<Option<u32>> {
+        match self {
+            Col::Int(a) if !a.is_null(i) => {
+                let v = a.value(i);
+                u32::try_from(v).map(Some).map_err(|_| CoreError::invalid(name, v, "must be a whole number >= 0"))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn text(&self, i: usize) -> Option<&str> {
+        match self {
+            Col::Str(a) if !a.is_null(i) => Some(a.value(i)),
+            _ => None,
+        }
+    }
+
+    fn date(&self, i: usize, name: &str) -> CoreResult<Option<NaiveDate>> {
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        match self {
+            Col::Date(a) => date_from_days(i64::from(a.value(i)), name).map(Some),
+            Col::Stamp(a, per_day) => {
+                let v = a.value(i);
+                if v.rem_euclid(*per_day) != 0 {
+                    return Err(CoreError::invalid(name, v, "has a time of day; pass dates, not datetimes"));
+                }
+                date_from_days(v.div_euclid(*per_day), name).map(Some)
+            }
+            Col::Str(a) => {
+                let t = a.value(i);
+                NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| CoreError::invalid(name, format!("'{t}'"), "not an ISO date YYYY-MM-DD"))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Enum names parsed once per distinct value.
+struct Names<T> {
+    field: &'static str,
+    seen: Vec<(String, T)>,
+}
+
+impl<T: DeserializeOwned + Copy> Names<T> {
+    fn new(field: &'static str) -> Self {
+        Names { field, seen: Vec::new() }
+    }
+    fn get(&mut self, col: &Col, i: usize, default: T) -> CoreResult<T> {
+        let Some(s) = col.text(i) else { return Ok(default) };
+        if let Some((_, v)) = self.seen.iter().find(|(k, _)| k == s) {
+            return Ok(*v);
+        }
+        let v: T = serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
+            let r = e.to_string();
+            CoreError::invalid(self.field, format!("'{s}'"), r.split(" at line").next().unwrap_or(&r).replace('`', "'"))
+        })?;
+        if self.seen.len() < 64 {
+            self.seen.push((s.to_string(), v));
+        }
+        Ok(v)
+    }
+}
+
+/// The columns a frame may have.
+struct Columns {
+    principal: Col,
+    currency: Col,
+    rate_percent: Col,
+    installments: Col,
+    disbursement_date: Col,
+    rate_per: Col,
+    frequency: Col,
+    frequency_unit: Col,
+    frequency_every: Col,
+    month_end: Col,
+    interest_method: Col,
+    amortization: Col,
+    interest_basis: Col,
+    day_count: Col,
+    annuity_rates: Col,
+    first_repayment_date: Col,
+    grace_on_principal: Col,
+    grace_on_interest_payment: Col,
+    deferred_interest: Col,
+    interest_free_periods: Col,
+    installment_multiple: Col,
+    rounding: Col,
+    fee_percent: Col,
+    fee_amount: Col,
+    fee_collect: Col,
+    fee_per_installment: Col,
+    insurance_percent: Col,
+    insurance_basis: Col,
+    insurance_collect: Col,
+    savings_percent: Col,
+    savings_per_installment: Col,
+    terms_json: Col,
+}
+
+/// Every column name `schedules` reads.
+pub const COLUMNS: [&str; 32] = [
+    "principal",
+    "currency",
+    "rate_percent",
+    "installments",
+    "disbursement_date",
+    "rate_per",
+    "frequency",
+    "frequency_unit",
+    "frequency_every",
+    "month_end",
+    "interest_method",
+    "amortization",
+    "interest_basis",
+    "day_count",
+    "annuity_rates",
+    "first_repayment_date",
+    "grace_on_principal",
+    "grace_on_interest_payment",
+    "deferred_interest",
+    "interest_free_periods",
+    "installment_multiple",
+    "rounding",
+    "fee_percent",
+    "fee_amount",
+    "fee_collect",
+    "fee_per_installment",
+    "insurance_percent",
+    "insurance_basis",
+    "insurance_collect",
+    "savings_percent",
+    "savings_per_installment",
+    "terms_json",
+];
+
+const REQUIRED: [&str; 5] = ["principal", "currency", "rate_percent", "installments", "disbursement_date"];
+
+impl Columns {
+    fn new(batch: &RecordBatch, has_json: bool) -> CoreResult<Columns> {
+        let get = |n: &str| batch.column_by_name(n);
+        if !has_json {
+            for n in REQUIRED {
+                if get(n).is_none() {
+                    return Err(CoreError::invalid(
+                        n,
+                        "missing",
+                        "required column is missing (required: principal, currency, rate_percent, installments, disbursement_date)",
+                    ));
+                }
+            }
+        }
+        Ok(Columns {
+            principal: money_col(get("principal"), "principal")?,
+            currency: str_col(get("currency"), "currency")?,
+            rate_percent: money_col(get("rate_percent"), "rate_percent")?,
+            installments: int_col(get("installments"), "installments")?,
+            disbursement_date: date_col(get("disbursement_date"), "disbursement_date")?,
+            rate_per: str_col(get("rate_per"), "rate_per")?,
+            frequency: str_col(get("frequency"), "frequency")?,
+            frequency_unit: str_col(get("frequency_unit"), "frequency_unit")?,
+            frequency_every: int_col(get("frequency_every"), "frequency_every")?,
+            month_end: str_col(get("month_end"), "month_end")?,
+            interest_method: str_col(get("interest_method"), "interest_method")?,
+            amortization: str_col(get("amortization"), "amortization")?,
+            interest_basis: str_col(get("interest_basis"), "interest_basis")?,
+            day_count: str_col(get("day_count"), "day_count")?,
+            annuity_rates: str_col(get("annuity_rates"), "annuity_rates")?,
+            first_repayment_date: date_col(get("first_repayment_date"), "first_repayment_date")?,
+            grace_on_principal: int_col(get("grace_on_principal"), "grace_on_principal")?,
+            grace_on_interest_payment: int_col(get("grace_on_interest_payment"), "grace_on_interest_payment")?,
+            deferred_interest: str_col(get("deferred_interest"), "deferred_interest")?,
+            interest_free_periods: int_col(get("interest_free_periods"), "interest_free_periods")?,
+            installment_multiple: money_col(get("installment_multiple"), "installment_multiple")?,
+            rounding: str_col(get("rounding"), "rounding")?,
+            fee_percent: money_col(get("fee_percent"), "fee_percent")?,
+            fee_amount: money_col(get("fee_amount"), "fee_amount")?,
+            fee_collect: str_col(get("fee_collect"), "fee_collect")?,
+            fee_per_installment: money_col(get("fee_per_installment"), "fee_per_installment")?,
+            insurance_percent: money_col(get("insurance_percent"), "insurance_percent")?,
+            insurance_basis: str_col(get("insurance_basis"), "insurance_basis")?,
+            insurance_collect: str_col(get("insurance_collect"), "insurance_collect")?,
+            savings_percent: money_col(get("savings_percent"), "savings_percent")?,
+            savings_per_installment: money_col(get("savings_per_installment"), "savings_per_installment")?,
+            terms_json: str_col(get("terms_json"), "terms_json")?,
+        })
+    }
+}
+
+/// Parsers for the enum columns, shared across rows.
+struct Parsers {
+    rate_per: Names<RatePeriod>,
+    month_end: Names<MonthEnd>,
+    interest_method: Names<InterestMethod>,
+    amortization: Names<Amortization>,
+    interest_basis: Names<InterestBasis>,
+    day_count: Names<DayCount>,
+    deferred_interest: Names<DeferredInterest>,
+    rounding: Names<RoundingMode>,
+    fee_collect: Names<Collection>,
+    insurance_basis: Names<InsuranceBasis>,
+    insurance_collect: Names<Collection>,
+    annuity_rates: Names<AnnuityRates>,
+    currency: Vec<(String, Currency)>,
+    frequency: Vec<(String, Frequency)>,
+    template: LoanTerms,
+}
+
+impl Parsers {
+    fn new() -> CoreResult<Self> {
+        let template = LoanTerms::builder(
+            Decimal::ONE_HUNDRED,
+            Currency::USD,
+            InterestRate::per_year(Decimal::ONE),
+            1,
+            Frequency::monthly(),
+            NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default(),
+        )
+        .build()?;
+        Ok(Parsers {
+            annuity_rates: Names::new("annuity_rates"),
+            template,
+            rate_per: Names::new("rate_per"),
+            month_end: Names::new("month_end"),
+            interest_method: Names::new("interest_method"),
+            amortization: Names::new("amortization"),
+            interest_basis: Names::new("interest_basis"),
+            day_count: Names::new("day_count"),
+            deferred_interest: Names::new("deferred_interest"),
+            rounding: Names::new("rounding"),
+            fee_collect: Names::new("fee_collect"),
+            insurance_basis: Names::new("insurance_basis"),
+            insurance_collect: Names::new("insurance_collect"),
+            currency: Vec::new(),
+            frequency: Vec::new(),
+        })
+    }
+
+    fn currency(&mut self, c: &Col, i: usize) -> CoreResult<Currency> {
+        let Some(s) = c.text(i) else { return Err(CoreError::invalid("currency", "null", "required")) };
+        if let Some((_, v)) = self.currency.iter().find(|(k, _)| k == s) {
+            return Ok(*v);
+        }
+        let v = Currency::from_code(s)?;
+        if self.currency.len() < 64 {
+            self.currency.push((s.to_string(), v));
+        }
+        Ok(v)
+    }
+
+    fn frequency(&mut self, c: &Columns, i: usize) -> CoreResult<Frequency> {
+        if let Some(s) = c.frequency.text(i) {
+            if let Some((_, v)) = self.frequency.iter().find(|(k, _)| k == s) {
+                return Ok(*v);
+            }
+            let v = match frequency_name(s) {
+                Some(f) => f,
+                None => serde_json::from_str::<Frequency>(s).map_err(|_| {
+                    CoreError::invalid(
+                        "frequency",
+                        format!("'{s}'"),
+                        "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a JSON object like {\"unit\": \"weeks\", \"every\": 2}",
+                    )
+                })?,
+            };
+            if self.frequency.len() < 64 {
+                self.frequency.push((s.to_string(), v));
+            }
+            return Ok(v);
+        }
+        let every = c.frequency_every.int(i, "frequency_every")?.unwrap_or(1);
+        let month_end = self.month_end.get(&c.month_end, i, MonthEnd::SameDay)?;
+        Ok(match c.frequency_unit.text(i).unwrap_or("months") {
+            "months" | "month" => Frequency::Months { every, month_end },
+            "weeks" | "week" => Frequency::Weeks { every },
+            "days" | "day" => Frequency::Days { every },
+            other => {
+                return Err(CoreError::invalid(
+                    "frequency_unit",
+                    format!("'{other}'"),
+                    "expected days, weeks or months (use the frequency column for semi_monthly)",
+                ));
+            }
+        })
+    }
+
+    fn row(&mut self, c: &Columns, i: usize) -> CoreResult<LoanTerms> {
+        if let Some(j) = c.terms_json.text(i) {
+            return LoanTerms::from_json(j);
+        }
+        let req = |v: Option<Decimal>, n: &str| v.ok_or_else(|| CoreError::invalid(n, "null", "required"));
+        let principal = req(c.principal.decimal(i, "principal")?, "principal")?;
+        let currency = self.currency(&c.currency, i)?;
+        let percent = req(c.rate_percent.decimal(i, "rate_percent")?, "rate_percent")?;
+        let installments = c
+            .installments
+            .int(i, "installments")?
+            .ok_or_else(|| CoreError::invalid("installments", "null", "required"))?;
+        let disbursement_date = c
+            .disbursement_date
+            .date(i, "disbursement_date")?
+            .ok_or_else(|| CoreError::invalid("disbursement_date", "null", "required"))?;
+        let mut fees = Vec::new();
+        let fee_collect = self.fee_collect.get(&c.fee_collect, i, Collection::Deducted)?;
+        if let Some(p) = c.fee_percent.decimal(i, "fee_percent")? {
+            fees.push(Fee { name: None, kind: FeeKind::Upfront, amount: None, percent: Some(p), collect: fee_collect });
+        }
+        if let Some(a) = c.fee_amount.decimal(i, "fee_amount")? {
+            fees.push(Fee { name: None, kind: FeeKind::Upfront, amount: Some(a), percent: None, collect: fee_collect });
+        }
+        if let Some(a) = c.fee_per_installment.decimal(i, "fee_per_installment")? {
+            fees.push(Fee::per_installment(a));
+        }
+        let insurance = match c.insurance_percent.decimal(i, "insurance_percent")? {
+            Some(p) => Some(Insurance {
+                percent: p,
+                basis: self.insurance_basis.get(&c.insurance_basis, i, InsuranceBasis::OutstandingBalance)?,
+                collect: self.insurance_collect.get(&c.insurance_collect, i, Collection::Deducted)?,
+            }),
+            None => None,
+        };
+        let sp = c.savings_percent.decimal(i, "savings_percent")?;
+        let si = c.savings_per_installment.decimal(i, "savings_per_installment")?;
+        let savings = if sp.is_some() || si.is_some() {
+            Some(CompulsorySavings {
+                at_disbursement_percent: sp.unwrap_or_default(),
+                per_installment: si.unwrap_or_default(),
+            })
+        } else {
+            None
+        };
+        // Start from the core's defaults (a valid template built once), so options the core adds
+        // later keep their defaults here; the core validates every loan when it schedules it.
+        let mut t = self.template.clone();
+        t.principal = principal;
+        t.currency = currency;
+        t.rate = InterestRate { percent, per: self.rate_per.get(&c.rate_per, i, RatePeriod::default())? };
+        t.interest_method = self.interest_method.get(&c.interest_method, i, InterestMethod::default())?;
+        t.amortization = self.amortization.get(&c.amortization, i, Amortization::default())?;
+        t.interest_basis = self.interest_basis.get(&c.interest_basis, i, InterestBasis::default())?;
+        t.day_count = self.day_count.get(&c.day_count, i, DayCount::default())?;
+        t.annuity_rates = self.annuity_rates.get(&c.annuity_rates, i, AnnuityRates::default())?;
+        t.installments = installments;
+        t.frequency = self.frequency(c, i)?;
+        t.disbursement_date = disbursement_date;
+        t.first_repayment_date = c.first_repayment_date.date(i, "first_repayment_date")?;
+        t.grace_on_principal = c.grace_on_principal.int(i, "grace_on_principal")?.unwrap_or(0);
+        t.grace_on_interest_payment = c.grace_on_interest_payment.int(i, "grace_on_interest_payment")?.unwrap_or(0);
+        t.deferred_interest = self.deferred_interest.get(&c.deferred_interest, i, DeferredInterest::default())?;
+        t.interest_free_periods = c.interest_free_periods.int(i, "interest_free_periods")?.unwrap_or(0);
+        t.installment_multiple = c.installment_multiple.decimal(i, "installment_multiple")?;
+        t.rounding = self.rounding.get(&c.rounding, i, RoundingMode::default())?;
+        t.fees = fees;
+        t.insurance = insurance;
+        t.savings = savings;
+        Ok(t)
+    }
+}
+
+/// Terms of every row: the valid ones, with the input row of each, and every row's conversion error.
+struct Converted {
+    terms: Vec<LoanTerms>,
+    row_of: Vec<u32>,
+    errors: Vec<Option<CoreError>>,
+}
+
+fn convert(batches: &[RecordBatch]) -> CoreResult<Converted> {
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    if total == 0 {
+        return Err(CoreError::invalid("frame", "0 rows", "the frame has no rows"));
+    }
+    if u32::try_from(total).is_err() {
+        return Err(CoreError::invalid("frame", total, "too many rows for one call; split the frame"));
+    }
+    let mut out = Converted {
+        terms: Vec::with_capacity(total),
+        row_of: Vec::with_capacity(total),
+        errors: Vec::with_capacity(total),
+    };
+    let mut parsers = Parsers::new()?;
+    let mut row = 0u32;
+    for b in batches {
+        let has_json = b.column_by_name("terms_json").is_some();
+        let cols = Columns::new(b, has_json)?;
+        for i in 0..b.num_rows() {
+            match parsers.row(&cols, i) {
+                Ok(t) => {
+                    out.terms.push(t);
+                    out.row_of.push(row);
+                    out.errors.push(None);
+                }
+                Err(e) => out.errors.push(Some(e)),
+            }
+            row += 1;
+        }
+    }
+    Ok(out)
+}
+
+fn dec_array(v: Vec<i128>, scale: i8) -> CoreResult<ArrayRef> {
+    // Values are i64 minor units times at most 10^3, far inside Decimal128(38)'s range, so the
+    // type is set without a per-value precision check.
+    Ok(Arc::new(Decimal128Array::from(v).with_data_type(DataType::Decimal128(38, scale))) as ArrayRef)
+}
+
+fn opt_dec_array(v: Vec<Option<i128>>, scale: i8) -> CoreResult<ArrayRef> {
+    Ok(Arc::new(Decimal128Array::from(v).with_data_type(DataType::Decimal128(38, scale))) as ArrayRef)
+}
+
+fn rate_at_10(d: Option<Decimal>) -> Option<i128> {
+    let mut x = d?;
+    if x.scale() > 10 {
+        x = x.round_dp(10);
+    }
+    x.rescale(10);
+    Some(x.mantissa())
+}
+
+/// Build the two tables from the core's batch output.
+fn tables(
+    conv: &Converted,
+    cols: InstallmentColumns,
+    loans: Vec<CoreResult<LoanSummary>>,
+    pricing: bool,
+) -> CoreResult<(RecordBatch, RecordBatch)> {
+    let n_rows = conv.errors.len();
+    // Money scale of the tables: the largest minor unit among the loans' currencies.
+    let scale = conv.terms.iter().map(|t| t.currency.minor_units()).max().unwrap_or(2);
+    let uniform = conv.terms.iter().all(|t| t.currency.minor_units() == scale);
+    let factor = |c: Currency| 10i128.pow(scale - c.minor_units());
+
+    // Installments.
+    let loan_col: Vec<u32> = cols.loan.iter().map(|&k| conv.row_of[k as usize]).collect();
+    let money = |v: &[i64]| -> Vec<i128> {
+        if uniform {
+            v.iter().map(|&x| i128::from(x)).collect()
+        } else {
+            v.iter().zip(&cols.loan).map(|(&x, &k)| i128::from(x) * factor(conv.terms[k as usize].currency)).collect()
+        }
+    };
+    let dec = DataType::Decimal128(38, scale as i8);
+    let inst_schema = Schema::new(vec![
+        Field::new("loan", DataType::UInt32, false),
+        Field::new("number", DataType::UInt32, false),
+        Field::new("due_date", DataType::Date32, false),
+        Field::new("days", DataType::UInt32, false),
+        Field::new("principal", dec.clone(), false),
+        Field::new("interest", dec.clone(), false),
+        Field::new("fees", dec.clone(), false),
+        Field::new("insurance", dec.clone(), false),
+        Field::new("savings", dec.clone(), false),
+        Field::new("total", dec.clone(), false),
+        Field::new("balance", dec.clone(), false),
+    ]);
+    let s = scale as i8;
+    let inst_cols: Vec<ArrayRef> = vec![
+        Arc::new(UInt32Array::from(loan_col)),
+        Arc::new(UInt32Array::from(cols.number)),
+        Arc::new(Date32Array::from(cols.due_date.iter().map(|d| date32(*d)).collect::<Vec<_>>())),
+        Arc::new(UInt32Array::from(cols.days)),
+        dec_array(money(&cols.principal), s)?,
+        dec_array(money(&cols.interest), s)?,
+        dec_array(money(&cols.fees), s)?,
+        dec_array(money(&cols.insurance), s)?,
+        dec_array(money(&cols.savings), s)?,
+        dec_array(money(&cols.total), s)?,
+        dec_array(money(&cols.balance), s)?,
+    ];
+    let installments = RecordBatch::try_new(Arc::new(inst_schema), inst_cols)
+        .map_err(|e| CoreError::invalid("table", "installments", e.to_string()))?;
+
+    // Loans: one row per input row.
+    let mut summary: Vec<Option<&CoreResult<LoanSummary>>> = vec![None; n_rows];
+    for (k, r) in loans.iter().enumerate() {
+        summary[conv.row_of[k] as usize] = Some(r);
+    }
+    let ok = |i: usize| -> Option<&LoanSummary> { summary[i].and_then(|r| r.as_ref().ok()) };
+    let amount = |f: fn(&LoanSummary) -> i64| -> Vec<Option<i128>> {
+        (0..n_rows).map(|i| ok(i).map(|l| i128::from(f(l)) * factor(l.currency))).collect()
+    };
+    let err = |i: usize| -> Option<&CoreError> {
+        conv.errors[i].as_ref().or_else(|| summary[i].and_then(|r| r.as_ref().err()))
+    };
+    let rate = DataType::Decimal128(38, 10);
+    let loans_schema = Schema::new(vec![
+        Field::new("loan", DataType::UInt32, false),
+        Field::new("currency", DataType::Utf8, true),
+        Field::new("loan_amount", dec.clone(), true),
+        Field::new("net_disbursement", dec.clone(), true),
+        Field::new("installments", DataType::UInt32, true),
+        Field::new("total_interest", dec.clone(), true),
+        Field::new("total_fees", dec.clone(), true),
+        Field::new("total_insurance", dec.clone(), true),
+        Field::new("total_paid", dec.clone(), true),
+        Field::new("maturity_date", DataType::Date32, true),
+        Field::new("apr", rate.clone(), true),
+        Field::new("eir", rate.clone(), true),
+        Field::new("xirr", rate, true),
+        Field::new("error_kind", DataType::Utf8, true),
+        Field::new("error_field", DataType::Utf8, true),
+        Field::new("error", DataType::Utf8, true),
+    ]);
+    let rates = |f: fn(&LoanSummary) -> Option<Decimal>| -> Vec<Option<i128>> {
+        (0..n_rows).map(|i| if pricing { ok(i).and_then(|l| rate_at_10(f(l))) } else { None }).collect()
+    };
+    let messages: Vec<Option<String>> = (0..n_rows).map(|i| err(i).map(|e| e.to_string())).collect();
+    let loan_cols: Vec<ArrayRef> = vec![
+        Arc::new(UInt32Array::from((0..n_rows as u32).collect::<Vec<_>>())),
+        Arc::new(StringArray::from((0..n_rows).map(|i| ok(i).map(|l| l.currency.code())).collect::<Vec<_>>())),
+        opt_dec_array(amount(|l| l.loan_amount), s)?,
+        opt_dec_array(amount(|l| l.net_disbursement), s)?,
+        Arc::new(UInt32Array::from((0..n_rows).map(|i| ok(i).map(|l| l.installments)).collect::<Vec<_>>())),
+        opt_dec_array(amount(|l| l.total_interest), s)?,
+        opt_dec_array(amount(|l| l.total_fees), s)?,
+        opt_dec_array(amount(|l| l.total_insurance), s)?,
+        opt_dec_array(amount(|l| l.total_paid), s)?,
+        Arc::new(Date32Array::from((0..n_rows).map(|i| ok(i).map(|l| date32(l.maturity_date))).collect::<Vec<_>>())),
+        opt_dec_array(rates(|l| l.apr), 10)?,
+        opt_dec_array(rates(|l| l.eir), 10)?,
+        opt_dec_array(rates(|l| l.xirr), 10)?,
+        Arc::new(StringArray::from((0..n_rows).map(|i| err(i).map(|e| e.kind())).collect::<Vec<_>>())),
+        Arc::new(StringArray::from((0..n_rows).map(|i| err(i).and_then(|e| e.field())).collect::<Vec<_>>())),
+        Arc::new(StringArray::from(messages)),
+    ];
+    let loans = RecordBatch::try_new(Arc::new(loans_schema), loan_cols)
+        .map_err(|e| CoreError::invalid("table", "loans", e.to_string()))?;
+    Ok((installments, loans))
+}
+
+const PROGRESS_CHUNK: usize = 16_384;
+
+/// Schedules (and, with `pricing`, APR/EIR/XIRR) of every loan in `frame`.
+#[pyfunction]
+#[pyo3(signature = (frame, *, pricing = true, progress = false))]
+pub fn schedules(
+    py: Python<'_>,
+    frame: &Bound<'_, PyAny>,
+    pricing: bool,
+    progress: bool,
+) -> PyResult<(PyArrowTable, PyArrowTable)> {
+    let input = frame.extract::<AnyRecordBatch>().map_err(|_| {
+        invalid(
+            "frame",
+            crate::convert::show(frame),
+            "expected a table exposing __arrow_c_stream__ (pandas, polars or pyarrow)",
+        )
+    })?;
+    let reader = input.into_reader()?;
+    let batches: Vec<RecordBatch> =
+        reader.collect::<Result<_, _>>().map_err(|e| invalid("frame", "stream", &format!("could not be read: {e}")))?;
+    let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
+    let t0 = std::time::Instant::now();
+    let conv = py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| convert(&batches))));
+    if prof {
+        eprintln!("convert: {:?}", t0.elapsed());
+    }
+    let conv = match conv {
+        Ok(r) => r.map_err(to_pyerr)?,
+        Err(_) => return Err(crate::errors::Error::new_err("internal error reading the frame")),
+    };
+    let opts = BatchOptions { pricing };
+    let bar = if progress { tqdm(py, conv.errors.len())? } else { None };
+    let (cols, loans) = if let Some(bar) = &bar {
+        let mut cols = InstallmentColumns::default();
+        let mut loans = Vec::with_capacity(conv.terms.len());
+        for (c, chunk) in conv.terms.chunks(PROGRESS_CHUNK).enumerate() {
+            let part = py.detach(|| guard("schedules", || Ok(schedule_batch(chunk, opts))))?;
+            let offset = (c * PROGRESS_CHUNK) as u32;
+            let mut pc = part.installments;
+            for k in pc.loan.iter_mut() {
+                *k += offset;
+            }
+            append(&mut cols, pc);
+            loans.extend(part.loans);
+            bar.call_method1("update", (chunk.len(),))?;
+        }
+        let failed = conv.errors.iter().filter(|e| e.is_some()).count();
+        if failed > 0 {
+            bar.call_method1("update", (failed,))?;
+        }
+        bar.call_method0("close")?;
+        (cols, loans)
+    } else {
+        let b = py.detach(|| guard("schedules", || Ok(schedule_batch(&conv.terms, opts))))?;
+        (b.installments, b.loans)
+    };
+    if prof {
+        eprintln!("schedule_batch: {:?}", t0.elapsed());
+    }
+    let (inst, loans) =
+        py.detach(|| guard("schedules", || tables(&conv, cols, loans, pricing).map_err(to_pyerr_detached)))?;
+    if prof {
+        eprintln!("tables: {:?}", t0.elapsed());
+    }
+    Ok((PyArrowTable::one(inst), PyArrowTable::one(loans)))
+}
+
+fn to_pyerr_detached(e: CoreError) -> PyErr {
+    to_pyerr(e)
+}
+
+fn append(a: &mut InstallmentColumns, mut b: InstallmentColumns) {
+    a.loan.append(&mut b.loan);
+    a.number.append(&mut b.number);
+    a.due_date.append(&mut b.due_date);
+    a.days.append(&mut b.days);
+    a.principal.append(&mut b.principal);
+    a.interest.append(&mut b.interest);
+    a.fees.append(&mut b.fees);
+    a.insurance.append(&mut b.insurance);
+    a.savings.append(&mut b.savings);
+    a.total.append(&mut b.total);
+    a.balance.append(&mut b.balance);
+}
+
+/// A tqdm progress bar, or None when tqdm is not installed.
+fn tqdm<'py>(py: Python<'py>, total: usize) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match py.import("tqdm.auto") {
+        Ok(m) => {
+            let kw = pyo3::types::PyDict::new(py);
+            kw.set_item("total", total)?;
+            kw.set_item("unit", "loan")?;
+            kw.set_item("desc", "schedules")?;
+            Ok(Some(m.getattr("tqdm")?.call((), Some(&kw))?))
+        }
+        Err(_) => Ok(None),
+    }
+}

@@ -1,0 +1,427 @@
+//! `Schedule`, `Quote` and the small value classes they hand out.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Date32Array, Decimal128Array, RecordBatch, UInt32Array};
+use arrow_schema::{DataType, Field, Schema};
+use chrono::NaiveDate;
+use microcredit::{CostBreakdown, CostOfCredit, Quote, Schedule};
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyDict};
+use rust_decimal::Decimal;
+
+use crate::errors::{Error, IntoPy};
+use crate::html;
+use crate::table::{PyArrowTable, stream_capsule};
+use crate::terms::{PyLoanTerms, json_value};
+
+/// Days since 1970-01-01 (Arrow Date32).
+pub fn date32(d: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.num_days_from_ce() - 719_163
+}
+
+/// A decimal as an i128 mantissa at `scale` (the amount fits by construction).
+pub fn at_scale(d: Decimal, scale: u32) -> i128 {
+    let mut x = d;
+    x.rescale(scale);
+    x.mantissa()
+}
+
+/// One installment of a schedule.
+#[pyclass(name = "Installment", module = "microcredit", frozen, get_all)]
+pub struct PyInstallment {
+    /// 1-based number.
+    pub number: u32,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Days since the previous due date (or the disbursement).
+    pub days: u32,
+    /// Principal part.
+    pub principal: Decimal,
+    /// Interest part.
+    pub interest: Decimal,
+    /// Per-installment fees.
+    pub fees: Decimal,
+    /// Insurance premium.
+    pub insurance: Decimal,
+    /// Compulsory savings deposited.
+    pub savings: Decimal,
+    /// What the family pays on the due date.
+    pub total: Decimal,
+    /// Principal still owed after this installment.
+    pub balance: Decimal,
+}
+
+#[pymethods]
+impl PyInstallment {
+    fn __repr__(&self) -> String {
+        format!(
+            "Installment(number={}, due_date={}, principal={}, interest={}, fees={}, total={}, balance={})",
+            self.number, self.due_date, self.principal, self.interest, self.fees, self.total, self.balance
+        )
+    }
+}
+
+/// Column sums of a schedule.
+#[pyclass(name = "Totals", module = "microcredit", frozen, get_all)]
+pub struct PyTotals {
+    /// Sum of principal parts.
+    pub principal: Decimal,
+    /// Sum of interest.
+    pub interest: Decimal,
+    /// Sum of per-installment fees.
+    pub fees: Decimal,
+    /// Sum of insurance premiums paid with installments.
+    pub insurance: Decimal,
+    /// Sum of savings deposited with installments.
+    pub savings: Decimal,
+    /// Sum of installment totals.
+    pub total: Decimal,
+}
+
+#[pymethods]
+impl PyTotals {
+    fn __repr__(&self) -> String {
+        format!(
+            "Totals(principal={}, interest={}, fees={}, insurance={}, savings={}, total={})",
+            self.principal, self.interest, self.fees, self.insurance, self.savings, self.total
+        )
+    }
+}
+
+/// What happens at disbursement.
+#[pyclass(name = "Disbursement", module = "microcredit", frozen, get_all)]
+pub struct PyDisbursement {
+    /// Date.
+    pub date: NaiveDate,
+    /// Loan balance at disbursement (financed charges included).
+    pub loan_amount: Decimal,
+    /// Upfront fees.
+    pub fees: Decimal,
+    /// Upfront insurance.
+    pub insurance: Decimal,
+    /// Savings withheld.
+    pub savings: Decimal,
+    /// What the family receives in hand.
+    pub net_amount: Decimal,
+}
+
+#[pymethods]
+impl PyDisbursement {
+    fn __repr__(&self) -> String {
+        format!(
+            "Disbursement(date={}, loan_amount={}, fees={}, insurance={}, savings={}, net_amount={})",
+            self.date, self.loan_amount, self.fees, self.insurance, self.savings, self.net_amount
+        )
+    }
+}
+
+/// A loan's repayment schedule.
+#[pyclass(name = "Schedule", module = "microcredit", frozen, eq)]
+#[derive(PartialEq)]
+pub struct PySchedule {
+    pub inner: Schedule,
+}
+
+impl PySchedule {
+    fn batch(&self) -> PyResult<RecordBatch> {
+        let s = &self.inner;
+        let scale = s.currency.minor_units();
+        let money = |f: fn(&microcredit::Installment) -> Decimal| -> PyResult<ArrayRef> {
+            let v: Vec<i128> = s.installments.iter().map(|i| at_scale(f(i), scale)).collect();
+            let a = Decimal128Array::from(v)
+                .with_precision_and_scale(38, scale as i8)
+                .map_err(|e| Error::new_err(e.to_string()))?;
+            Ok(Arc::new(a) as ArrayRef)
+        };
+        let dec = DataType::Decimal128(38, scale as i8);
+        let schema = Schema::new(vec![
+            Field::new("number", DataType::UInt32, false),
+            Field::new("due_date", DataType::Date32, false),
+            Field::new("days", DataType::UInt32, false),
+            Field::new("principal", dec.clone(), false),
+            Field::new("interest", dec.clone(), false),
+            Field::new("fees", dec.clone(), false),
+            Field::new("insurance", dec.clone(), false),
+            Field::new("savings", dec.clone(), false),
+            Field::new("total", dec.clone(), false),
+            Field::new("balance", dec, false),
+        ]);
+        let cols: Vec<ArrayRef> = vec![
+            Arc::new(UInt32Array::from(s.installments.iter().map(|i| i.number).collect::<Vec<_>>())),
+            Arc::new(Date32Array::from(s.installments.iter().map(|i| date32(i.due_date)).collect::<Vec<_>>())),
+            Arc::new(UInt32Array::from(s.installments.iter().map(|i| i.days).collect::<Vec<_>>())),
+            money(|i| i.principal)?,
+            money(|i| i.interest)?,
+            money(|i| i.fees)?,
+            money(|i| i.insurance)?,
+            money(|i| i.savings)?,
+            money(|i| i.total)?,
+            money(|i| i.balance)?,
+        ];
+        RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| Error::new_err(e.to_string()))
+    }
+}
+
+#[pymethods]
+impl PySchedule {
+    /// ISO 4217 code of every amount.
+    #[getter]
+    fn currency(&self) -> &'static str {
+        self.inner.currency.code()
+    }
+    /// The frequency in its JSON form.
+    #[getter]
+    fn frequency<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_value(py, &serde_json::to_value(self.inner.frequency).unwrap_or_default())
+    }
+    /// The installments, in order.
+    #[getter]
+    fn installments(&self) -> Vec<PyInstallment> {
+        self.inner
+            .installments
+            .iter()
+            .map(|i| PyInstallment {
+                number: i.number,
+                due_date: i.due_date,
+                days: i.days,
+                principal: i.principal,
+                interest: i.interest,
+                fees: i.fees,
+                insurance: i.insurance,
+                savings: i.savings,
+                total: i.total,
+                balance: i.balance,
+            })
+            .collect()
+    }
+    /// Column sums.
+    #[getter]
+    fn totals(&self) -> PyTotals {
+        let t = &self.inner.totals;
+        PyTotals {
+            principal: t.principal,
+            interest: t.interest,
+            fees: t.fees,
+            insurance: t.insurance,
+            savings: t.savings,
+            total: t.total,
+        }
+    }
+    /// The disbursement.
+    #[getter]
+    fn disbursement(&self) -> PyDisbursement {
+        let d = &self.inner.disbursement;
+        PyDisbursement {
+            date: d.date,
+            loan_amount: d.loan_amount,
+            fees: d.fees,
+            insurance: d.insurance,
+            savings: d.savings,
+            net_amount: d.net_amount,
+        }
+    }
+    /// Compulsory savings refunded with the last installment.
+    #[getter]
+    fn savings_refund(&self) -> Decimal {
+        self.inner.savings_refund
+    }
+    /// Date of the last installment.
+    #[getter]
+    fn maturity_date(&self) -> NaiveDate {
+        self.inner.maturity_date()
+    }
+    /// The shared JSON form.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().py_err()
+    }
+    /// Installments as an Arrow table.
+    fn to_arrow(&self) -> PyResult<PyArrowTable> {
+        Ok(PyArrowTable::one(self.batch()?))
+    }
+    /// Export the installments as an Arrow C stream.
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyCapsule>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let b = self.batch()?;
+        stream_capsule(py, std::slice::from_ref(&b), &b.schema(), requested_schema)
+    }
+    /// Installments as a `pandas.DataFrame` (money as `decimal.Decimal`).
+    fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("pyarrow")?.call_method1("table", (slf,))?.call_method0("to_pandas")
+    }
+    /// Installments as a `polars.DataFrame`.
+    fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("polars")?.call_method1("DataFrame", (slf,))
+    }
+    fn __len__(&self) -> usize {
+        self.inner.installments.len()
+    }
+    fn __repr__(&self) -> String {
+        let t = &self.inner.totals;
+        format!(
+            "Schedule({} installments, {} principal {}, interest {}, total {}, maturity {})",
+            self.inner.installments.len(),
+            self.inner.currency.code(),
+            t.principal,
+            t.interest,
+            t.total,
+            self.inner.maturity_date()
+        )
+    }
+    /// HTML view for Jupyter.
+    fn _repr_html_(&self) -> String {
+        html::schedule(&self.inner)
+    }
+}
+
+/// The true cost of a loan under one convention.
+#[pyclass(name = "CostOfCredit", module = "microcredit", frozen, get_all)]
+#[derive(Clone)]
+pub struct PyCostOfCredit {
+    /// The convention's name, e.g. `mft_apr`.
+    pub convention: String,
+    /// The annual rate as a fraction (0.2684 = 26.84 %).
+    pub annual_rate: Decimal,
+    /// The rate per installment period, as a fraction.
+    pub periodic_rate: Decimal,
+    /// The annual rate in percent, rounded as the convention displays it.
+    pub percent: Decimal,
+}
+
+impl From<&CostOfCredit> for PyCostOfCredit {
+    fn from(c: &CostOfCredit) -> Self {
+        PyCostOfCredit {
+            convention: c.convention.clone(),
+            annual_rate: c.annual_rate,
+            periodic_rate: c.periodic_rate,
+            percent: c.percent,
+        }
+    }
+}
+
+#[pymethods]
+impl PyCostOfCredit {
+    fn __repr__(&self) -> String {
+        format!(
+            "CostOfCredit(convention='{}', percent={}, annual_rate={})",
+            self.convention, self.percent, self.annual_rate
+        )
+    }
+}
+
+/// The cost by component, and the APR layer by layer.
+#[pyclass(name = "CostBreakdown", module = "microcredit", frozen, get_all)]
+pub struct PyCostBreakdown {
+    /// Total interest.
+    pub interest: Decimal,
+    /// Total fees, upfront included.
+    pub fees: Decimal,
+    /// Total insurance, upfront included.
+    pub insurance: Decimal,
+    /// Compulsory savings held by the lender (refunded at the end).
+    pub savings_held: Decimal,
+    /// Interest + fees + insurance.
+    pub total_cost: Decimal,
+    /// APR (percent) of interest alone.
+    pub apr_interest: Decimal,
+    /// APR with fees.
+    pub apr_with_fees: Decimal,
+    /// APR with fees and insurance.
+    pub apr_with_insurance: Decimal,
+    /// APR with everything, savings included (MFTransparency).
+    pub apr_all_in: Decimal,
+}
+
+impl From<&CostBreakdown> for PyCostBreakdown {
+    fn from(b: &CostBreakdown) -> Self {
+        PyCostBreakdown {
+            interest: b.interest,
+            fees: b.fees,
+            insurance: b.insurance,
+            savings_held: b.savings_held,
+            total_cost: b.total_cost,
+            apr_interest: b.apr_interest,
+            apr_with_fees: b.apr_with_fees,
+            apr_with_insurance: b.apr_with_insurance,
+            apr_all_in: b.apr_all_in,
+        }
+    }
+}
+
+#[pymethods]
+impl PyCostBreakdown {
+    fn __repr__(&self) -> String {
+        format!(
+            "CostBreakdown(total_cost={}, apr_interest={}, apr_with_fees={}, apr_with_insurance={}, apr_all_in={})",
+            self.total_cost, self.apr_interest, self.apr_with_fees, self.apr_with_insurance, self.apr_all_in
+        )
+    }
+}
+
+/// Schedule and true cost of one loan.
+#[pyclass(name = "Quote", module = "microcredit", frozen)]
+pub struct PyQuote {
+    pub inner: Quote,
+}
+
+#[pymethods]
+impl PyQuote {
+    /// The terms quoted.
+    #[getter]
+    fn terms(&self) -> PyLoanTerms {
+        PyLoanTerms { inner: self.inner.terms.clone() }
+    }
+    /// Their schedule.
+    #[getter]
+    fn schedule(&self) -> PySchedule {
+        PySchedule { inner: self.inner.schedule.clone() }
+    }
+    /// The cost under every named convention, keyed by convention name.
+    #[getter]
+    fn costs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for c in &self.inner.costs {
+            d.set_item(&c.convention, PyCostOfCredit::from(c))?;
+        }
+        Ok(d)
+    }
+    /// The cost by component and the APR layer by layer.
+    #[getter]
+    fn breakdown(&self) -> PyCostBreakdown {
+        PyCostBreakdown::from(&self.inner.breakdown)
+    }
+    /// The cost under one convention (`mft_apr`, `mft_eir`, `xirr_act365`, `eu_aprc`, `us_reg_z`,
+    /// `ecuador_tea`, `peru_tcea`, `mexico_cat`).
+    fn cost(&self, convention: &str) -> PyResult<PyCostOfCredit> {
+        match self.inner.cost(convention) {
+            Some(c) => Ok(c.into()),
+            None => Err(crate::errors::invalid("convention", format!("'{convention}'"), "unknown convention")),
+        }
+    }
+    /// The shared JSON form.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().py_err()
+    }
+    fn __repr__(&self) -> String {
+        let apr = self.inner.cost("mft_apr").map(|c| c.percent.to_string()).unwrap_or_default();
+        let eir = self.inner.cost("mft_eir").map(|c| c.percent.to_string()).unwrap_or_default();
+        format!(
+            "Quote({} {} over {} installments: APR {} %, EIR {} %, total cost {})",
+            self.inner.terms.principal,
+            self.inner.terms.currency.code(),
+            self.inner.schedule.installments.len(),
+            apr,
+            eir,
+            self.inner.breakdown.total_cost
+        )
+    }
+    /// HTML view for Jupyter.
+    fn _repr_html_(&self) -> String {
+        html::quote(&self.inner)
+    }
+}

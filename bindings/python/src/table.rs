@@ -1,0 +1,94 @@
+//! `Table`: Arrow record batches exposed through the Arrow PyCapsule interface
+//! (`__arrow_c_stream__`), so pyarrow, pandas, polars and DuckDB read them without copying.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch, StructArray};
+use arrow_schema::{ArrowError, Field, SchemaRef};
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+use pyo3_arrow::ffi::{ArrayIterator, to_schema_pycapsule, to_stream_pycapsule};
+
+/// An Arrow table (money as Decimal128, dates as Date32).
+#[pyclass(name = "Table", module = "microcredit", frozen)]
+pub struct PyArrowTable {
+    pub batches: Vec<RecordBatch>,
+    pub schema: SchemaRef,
+}
+
+impl PyArrowTable {
+    /// A table of one batch.
+    pub fn one(batch: RecordBatch) -> Self {
+        PyArrowTable { schema: batch.schema(), batches: vec![batch] }
+    }
+}
+
+/// Export batches as an Arrow C stream capsule.
+pub fn stream_capsule<'py>(
+    py: Python<'py>,
+    batches: &[RecordBatch],
+    schema: &SchemaRef,
+    requested_schema: Option<Bound<'py, PyCapsule>>,
+) -> PyResult<Bound<'py, PyCapsule>> {
+    let field =
+        Arc::new(Field::new_struct("", schema.fields().clone(), false).with_metadata(schema.metadata().clone()));
+    let arrays: Vec<Result<ArrayRef, ArrowError>> =
+        batches.iter().map(|b| Ok(Arc::new(StructArray::from(b.clone())) as ArrayRef)).collect();
+    let reader = Box::new(ArrayIterator::new(arrays.into_iter(), field));
+    Ok(to_stream_pycapsule(py, reader, requested_schema)?)
+}
+
+#[pymethods]
+impl PyArrowTable {
+    /// Export as an Arrow C stream (Arrow PyCapsule interface).
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyCapsule>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        stream_capsule(py, &self.batches, &self.schema, requested_schema)
+    }
+
+    /// Export the schema (Arrow PyCapsule interface).
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        Ok(to_schema_pycapsule(py, self.schema.as_ref())?)
+    }
+
+    /// Number of rows.
+    #[getter]
+    fn num_rows(&self) -> usize {
+        self.batches.iter().map(|b| b.num_rows()).sum()
+    }
+
+    /// Column names, in order.
+    #[getter]
+    fn column_names(&self) -> Vec<String> {
+        self.schema.fields().iter().map(|f| f.name().clone()).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.num_rows()
+    }
+
+    /// A `pyarrow.Table` (needs pyarrow).
+    fn to_pyarrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("pyarrow")?.call_method1("table", (slf,))
+    }
+
+    /// A `pandas.DataFrame` (needs pandas and pyarrow); money columns hold `decimal.Decimal`.
+    fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        Self::to_pyarrow(slf)?.call_method0("to_pandas")
+    }
+
+    /// A `polars.DataFrame` (needs polars); money columns are `Decimal(38, scale)`.
+    fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("polars")?.call_method1("DataFrame", (slf,))
+    }
+
+    fn __repr__(&self) -> String {
+        let cols: Vec<String> =
+            self.schema.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect();
+        format!("microcredit.Table({} rows; {})", self.num_rows(), cols.join(", "))
+    }
+}
