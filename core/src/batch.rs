@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::money::Currency;
-use crate::pricing::{self, Convention};
+use crate::pricing::{self, Annualisation, Convention};
 use crate::schedule::{Row, generate_rows};
 use crate::terms::LoanTerms;
 
@@ -43,6 +43,22 @@ pub struct InstallmentColumns {
 }
 
 impl InstallmentColumns {
+    fn with_capacity(n: usize) -> Self {
+        InstallmentColumns {
+            loan: Vec::with_capacity(n),
+            number: Vec::with_capacity(n),
+            due_date: Vec::with_capacity(n),
+            days: Vec::with_capacity(n),
+            principal: Vec::with_capacity(n),
+            interest: Vec::with_capacity(n),
+            fees: Vec::with_capacity(n),
+            insurance: Vec::with_capacity(n),
+            savings: Vec::with_capacity(n),
+            total: Vec::with_capacity(n),
+            balance: Vec::with_capacity(n),
+        }
+    }
+
     fn push(&mut self, loan: u32, r: &Row) {
         self.loan.push(loan);
         self.number.push(r.number);
@@ -56,6 +72,20 @@ impl InstallmentColumns {
         self.savings.push(r.savings as i64);
         self.total.push(r.total() as i64);
         self.balance.push(r.balance as i64);
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.loan.truncate(len);
+        self.number.truncate(len);
+        self.due_date.truncate(len);
+        self.days.truncate(len);
+        self.principal.truncate(len);
+        self.interest.truncate(len);
+        self.fees.truncate(len);
+        self.insurance.truncate(len);
+        self.savings.truncate(len);
+        self.total.truncate(len);
+        self.balance.truncate(len);
     }
 
     fn append(&mut self, mut other: InstallmentColumns) {
@@ -110,6 +140,8 @@ pub struct LoanSummary {
     pub eir: Option<Decimal>,
     /// XIRR over actual days / 365 (fraction).
     pub xirr: Option<Decimal>,
+    /// Why the loan could not be priced (its schedule is still there), when pricing was asked for.
+    pub pricing_error: Option<Error>,
 }
 
 /// The result of a batch: installment columns and one entry per input loan.
@@ -147,25 +179,26 @@ pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Batch {
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut cols = InstallmentColumns::default();
+            let mut cols = InstallmentColumns::with_capacity(chunk.iter().map(|t| t.installments as usize).sum());
             let mut loans = Vec::with_capacity(chunk.len());
-            let mut rows = Vec::new();
             for (j, t) in chunk.iter().enumerate() {
                 let index = (c * CHUNK + j) as u32;
-                rows.clear();
-                let summary = generate_rows(t, |r| rows.push(*r)).and_then(|up| {
-                    let s = summarize(t, &rows, &up, options)?;
-                    for r in &rows {
-                        cols.push(index, r);
-                    }
-                    Ok(s)
-                });
+                let start = cols.len();
+                let summary = match generate_rows(t, |r| cols.push(index, r)) {
+                    Ok(up) => summarize(t, &cols, start, &up, options),
+                    Err(e) => Err(e),
+                };
+                if summary.is_err() {
+                    cols.truncate(start); // an invalid loan leaves no rows behind
+                }
                 loans.push(summary);
             }
             (cols, loans)
         })
         .collect();
-    let mut out = Batch::default();
+    let rows = parts.iter().map(|p| p.0.len()).sum();
+    let mut out =
+        Batch { installments: InstallmentColumns::with_capacity(rows), loans: Vec::with_capacity(terms.len()) };
     for (cols, loans) in parts {
         out.installments.append(cols);
         out.loans.extend(loans);
@@ -173,40 +206,57 @@ pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Batch {
     out
 }
 
-fn summarize(t: &LoanTerms, rows: &[Row], up: &crate::schedule::Upfront, options: BatchOptions) -> Result<LoanSummary> {
-    let sum = |f: fn(&Row) -> i128| rows.iter().map(f).sum::<i128>();
+/// Totals of the rows from `start` on (one loan's), and its price when asked for. A loan whose
+/// schedule is fine but whose rate has no solution keeps its rows; the reason is in
+/// `pricing_error`.
+fn summarize(
+    t: &LoanTerms,
+    cols: &InstallmentColumns,
+    start: usize,
+    up: &crate::schedule::Upfront,
+    options: BatchOptions,
+) -> Result<LoanSummary> {
+    let sum = |col: &[i64]| col[start..].iter().map(|&v| i128::from(v)).sum::<i128>();
     let narrow = |v: i128| i64::try_from(v).map_err(|_| Error::Overflow { what: "batch totals".into() });
-    let maturity = rows.last().map_or(t.disbursement_date, |r| r.due_date);
-    let (mut apr, mut eir, mut xirr) = (None, None, None);
+    let maturity = cols.due_date.last().copied().filter(|_| cols.len() > start).unwrap_or(t.disbursement_date);
+    let (mut apr, mut eir, mut xirr, mut pricing_error) = (None, None, None, None);
     if options.pricing {
         let scale = 10f64.powi(t.currency.minor_units() as i32);
-        let mut flows = Vec::with_capacity(rows.len() + 1);
-        flows.push((t.disbursement_date, 0u32, (up.net_amount) as f64 / scale));
-        for r in rows {
-            flows.push((r.due_date, r.number, -(r.total() as f64) / scale));
+        let mut flows = Vec::with_capacity(cols.len() - start + 1);
+        flows.push((t.disbursement_date, 0u32, up.net_amount as f64 / scale));
+        for k in start..cols.len() {
+            flows.push((cols.due_date[k], cols.number[k], -(cols.total[k] as f64) / scale));
         }
         if let Some(last) = flows.last_mut() {
             last.2 += up.savings_refund as f64 / scale;
         }
-        let periodic = pricing::rate_of_flows(&flows, t.disbursement_date, t.frequency, &Convention::MFT_APR)?;
-        let m = Decimal::try_from(t.frequency.periods_per_year()).unwrap_or(Decimal::ONE);
-        let r = periodic.periodic_rate;
-        apr = Some((r * m).round_dp(10));
-        eir = Some(pricing::rate_of_flows(&flows, t.disbursement_date, t.frequency, &Convention::MFT_EIR)?.annual_rate);
-        xirr = Some(pricing::rate_of_flows(&flows, t.disbursement_date, t.frequency, &Convention::XIRR)?.annual_rate);
+        let priced = pricing::rate_of_flows(&flows, t.disbursement_date, t.frequency, &Convention::MFT_APR).and_then(
+            |periodic| {
+                let m = t.frequency.periods_per_year();
+                let r = periodic.periodic_rate;
+                let eir = pricing::annualise(r, m, Annualisation::Effective)?;
+                let xirr = pricing::rate_of_flows(&flows, t.disbursement_date, t.frequency, &Convention::XIRR)?;
+                Ok((periodic.annual_rate, eir, xirr.annual_rate))
+            },
+        );
+        match priced {
+            Ok((a, e, x)) => (apr, eir, xirr) = (Some(a), Some(e), Some(x)),
+            Err(e) => pricing_error = Some(e),
+        }
     }
     Ok(LoanSummary {
         currency: t.currency,
         loan_amount: narrow(up.loan_amount)?,
         net_disbursement: narrow(up.net_amount)?,
-        installments: rows.len() as u32,
-        total_interest: narrow(sum(|r| r.interest))?,
-        total_fees: narrow(sum(|r| r.fees) + up.fees)?,
-        total_insurance: narrow(sum(|r| r.insurance) + up.insurance)?,
-        total_paid: narrow(sum(|r| r.total()))?,
+        installments: (cols.len() - start) as u32,
+        total_interest: narrow(sum(&cols.interest))?,
+        total_fees: narrow(sum(&cols.fees) + up.fees)?,
+        total_insurance: narrow(sum(&cols.insurance) + up.insurance)?,
+        total_paid: narrow(sum(&cols.total))?,
         maturity_date: maturity,
         apr,
         eir,
         xirr,
+        pricing_error,
     })
 }

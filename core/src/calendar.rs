@@ -52,6 +52,10 @@ impl YearFraction {
 
     /// Product of two fractions, reduced; `None` on overflow.
     pub fn checked_mul(self, other: YearFraction) -> Option<YearFraction> {
+        // Small operands (the usual case): multiply, then reduce once.
+        if let (Some(n), Some(d)) = (small_product(self.num, other.num), small_product(self.den, other.den)) {
+            return Some(YearFraction::new(n, d));
+        }
         let g1 = gcd(self.num.unsigned_abs(), other.den.unsigned_abs()).max(1) as i128;
         let g2 = gcd(other.num.unsigned_abs(), self.den.unsigned_abs()).max(1) as i128;
         Some(YearFraction::new(
@@ -77,6 +81,12 @@ impl PartialEq for YearFraction {
 impl Eq for YearFraction {}
 
 /// Greatest common divisor (binary GCD: shifts and subtractions, no 128-bit division).
+/// `a × b` when both factors are below 2^31 in magnitude, so the product fits 64 bits.
+fn small_product(a: i128, b: i128) -> Option<i128> {
+    const LIMIT: u128 = 1 << 31;
+    (a.unsigned_abs() < LIMIT && b.unsigned_abs() < LIMIT).then(|| a * b)
+}
+
 pub(crate) fn gcd(a: u128, b: u128) -> u128 {
     if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
         return u128::from(gcd64(x, y));
@@ -344,6 +354,47 @@ impl Frequency {
         }
     }
 
+    /// The first `n` due dates counted from `anchor` (the same dates as [`Frequency::due_date`]
+    /// for k = 0..n, computed by stepping).
+    pub fn due_dates(&self, anchor: NaiveDate, n: u32) -> Result<Vec<NaiveDate>> {
+        let mut out = Vec::with_capacity(n as usize);
+        match *self {
+            Frequency::Days { .. } | Frequency::Weeks { .. } => {
+                let step = match *self {
+                    Frequency::Weeks { every } => 7 * i64::from(every),
+                    Frequency::Days { every } => i64::from(every),
+                    _ => 0,
+                };
+                let start = i64::from(anchor.num_days_from_ce());
+                for k in 0..i64::from(n) {
+                    let day = i32::try_from(start + step * k)
+                        .ok()
+                        .and_then(NaiveDate::from_num_days_from_ce_opt)
+                        .ok_or_else(|| Error::invalid("frequency", k, "due date out of the calendar's range"))?;
+                    out.push(day);
+                }
+            }
+            Frequency::Months { every, month_end: MonthEnd::SameDay } => {
+                let (y, m0, d) = (i64::from(anchor.year()), i64::from(anchor.month0()), anchor.day());
+                for k in 0..i64::from(n) {
+                    let total = y * 12 + m0 + i64::from(every) * k;
+                    let year = i32::try_from(total.div_euclid(12)).ok();
+                    let month = total.rem_euclid(12) as u32 + 1;
+                    let date = year
+                        .and_then(|yy| NaiveDate::from_ymd_opt(yy, month, d.min(month_length(yy, month))))
+                        .ok_or_else(|| Error::invalid("frequency", k, "due date out of the calendar's range"))?;
+                    out.push(date);
+                }
+            }
+            _ => {
+                for k in 0..n {
+                    out.push(self.due_date(anchor, k)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The `k`-th due date counted from `anchor` (k = 0 is `anchor` itself). Dates are computed
     /// from the anchor, never from the previous date, so a short month does not shift later ones.
     pub fn due_date(&self, anchor: NaiveDate, k: u32) -> Result<NaiveDate> {
@@ -364,9 +415,22 @@ impl Frequency {
     }
 }
 
+/// `date` plus whole months, on the same day or the month's last day when it is shorter.
 fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
-    date.checked_add_months(Months::new(months))
+    let total = date.year() as i64 * 12 + i64::from(date.month0()) + i64::from(months);
+    let year = i32::try_from(total.div_euclid(12)).ok();
+    let month = total.rem_euclid(12) as u32 + 1;
+    year.and_then(|y| NaiveDate::from_ymd_opt(y, month, date.day().min(month_length(y, month))))
         .ok_or_else(|| Error::invalid("frequency", months, "due date out of the calendar's range"))
+}
+
+fn month_length(year: i32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {

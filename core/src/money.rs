@@ -139,7 +139,8 @@ impl Currency {
     /// assert!(Currency::USD.check_scale("principal", "10.255".parse().unwrap()).is_err());
     /// ```
     pub fn check_scale(&self, field: &str, amount: Decimal) -> Result<()> {
-        if amount.normalize().scale() > self.minor_units() {
+        // Trailing zeros are allowed ("10.50" for a 2-decimal currency, "10.500" too).
+        if amount.scale() > self.minor_units() && amount.normalize().scale() > self.minor_units() {
             return Err(Error::TooManyDecimals {
                 field: field.to_string(),
                 value: amount.to_string(),

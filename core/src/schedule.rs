@@ -7,7 +7,7 @@
 //! the remaining balance), and fix its known complaints: a broken first period is charged by its
 //! real days, and deferred interest can be spread instead of falling as a lump.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
@@ -234,7 +234,7 @@ fn overflow(what: &str) -> Error {
 
 /// `amount × percent / 100`, rounded.
 fn percent_of(amount: i128, percent: Decimal, mode: RoundingMode) -> Result<i128> {
-    let p = percent.normalize();
+    let p = if percent.scale() > 10 { percent.normalize() } else { percent };
     let num = amount.checked_mul(p.mantissa()).ok_or_else(|| overflow("percent of amount"))?;
     Ok(mode.div_round(num, 100 * 10i128.pow(p.scale())))
 }
@@ -322,33 +322,33 @@ fn annuity_decimal(balance: i128, rates: &[YearFraction], mode: RoundingMode) ->
     mode.round(x, 0).to_i128().ok_or_else(|| overflow("annuity"))
 }
 
-/// Due dates and the days of each period, after working-day adjustment.
+/// Due dates of every installment, after working-day adjustment.
 fn due_dates(terms: &LoanTerms) -> Result<Vec<NaiveDate>> {
     let f = terms.frequency;
     let anchor = match terms.first_repayment_date {
         Some(d) => d,
         None => f.first_due_date(terms.disbursement_date)?,
     };
-    let mut dates = Vec::with_capacity(terms.installments as usize);
-    for k in 0..terms.installments {
-        let raw = f.due_date(anchor, k)?;
-        let date = match &terms.business_days {
-            None => raw,
-            Some(cal) if cal.rule == BusinessDayRule::NextMeetingDay => {
-                let mut j = k;
-                let mut d = raw;
-                while !cal.is_working_day(d) {
+    let mut dates = f.due_dates(anchor, terms.installments)?;
+    match &terms.business_days {
+        None => {}
+        Some(cal) if cal.rule == BusinessDayRule::NextMeetingDay => {
+            for (k, date) in dates.iter_mut().enumerate() {
+                let mut j = k as u32;
+                while !cal.is_working_day(*date) {
                     j += 1;
-                    if j > k + 400 {
-                        return Err(Error::invalid("business_days", raw, "no working meeting day"));
+                    if j > k as u32 + 400 {
+                        return Err(Error::invalid("business_days", *date, "no working meeting day"));
                     }
-                    d = f.due_date(anchor, j)?;
+                    *date = f.due_date(anchor, j)?;
                 }
-                d
             }
-            Some(cal) => cal.adjust(raw)?,
-        };
-        dates.push(date);
+        }
+        Some(cal) => {
+            for date in dates.iter_mut() {
+                *date = cal.adjust(*date)?;
+            }
+        }
     }
     Ok(dates)
 }
@@ -366,7 +366,7 @@ fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearF
 
 /// Run the engine, calling `emit` for each installment in order; returns the disbursement figures.
 pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Result<Upfront> {
-    terms.validate()?;
+    let annual = terms.validated_annual_rate()?;
     let cur = terms.currency;
     let mode = terms.rounding;
     let n = terms.installments;
@@ -423,7 +423,6 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
 
     // Dates and the interest fraction of each period.
     let dates = due_dates(terms)?;
-    let annual = terms.annual_rate()?;
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
     let regular_first = terms.frequency.first_due_date(terms.disbursement_date)?;
@@ -483,11 +482,12 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
 
     let mut balance = b0;
     let (mut pending, mut spread_part) = (0i128, 0i128);
-    let mut prev = terms.disbursement_date;
+    let mut prev_day = terms.disbursement_date.num_days_from_ce();
     for (idx, &due) in dates.iter().enumerate() {
         let i = idx as u32 + 1;
         let last = i == n;
         let start_balance = balance;
+        let due_day = due.num_days_from_ce();
         let own_interest = if flat { flat_parts[idx] } else { times(balance, rates[idx], mode)? };
         // Interest paid now: deferred during a grace on interest payment (and until maturity for a
         // single payment), then paid with the first installment after it or spread evenly.
@@ -535,7 +535,7 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
         let row = Row {
             number: i,
             due_date: due,
-            days: u32::try_from((due - prev).num_days()).unwrap_or(0),
+            days: u32::try_from(due_day - prev_day).unwrap_or(0),
             principal: principal_part,
             interest,
             fees: fee_per_installment,
@@ -544,7 +544,7 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
             balance,
         };
         emit(&row);
-        prev = due;
+        prev_day = due_day;
     }
     Ok(up)
 }

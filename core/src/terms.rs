@@ -432,6 +432,11 @@ impl LoanTerms {
     /// assert_eq!(err.field(), Some("principal"));
     /// ```
     pub fn validate(&self) -> Result<()> {
+        self.validated_annual_rate().map(|_| ())
+    }
+
+    /// Validate, and return the annual rate found on the way (the schedule needs it next).
+    pub(crate) fn validated_annual_rate(&self) -> Result<YearFraction> {
         if self.version != JSON_VERSION {
             return Err(Error::invalid("version", self.version, format!("only version {JSON_VERSION} is known")));
         }
@@ -443,7 +448,7 @@ impl LoanTerms {
             return Err(Error::invalid("principal", self.principal, "must be at most 1e12"));
         }
         cur.check_scale("principal", self.principal)?;
-        self.validate_rate()?;
+        let annual = self.validate_rate()?;
         if self.installments == 0 || self.installments > 1200 {
             return Err(Error::invalid("installments", self.installments, "must be between 1 and 1200"));
         }
@@ -505,15 +510,15 @@ impl LoanTerms {
             b.validate()?;
         }
         self.validate_day_count()?;
-        Ok(())
+        Ok(annual)
     }
 
-    fn validate_rate(&self) -> Result<()> {
+    fn validate_rate(&self) -> Result<YearFraction> {
         let p = self.rate.percent;
         if p < Decimal::ZERO {
             return Err(Error::invalid("rate.percent", p, "must not be negative"));
         }
-        if p.normalize().scale() > 10 {
+        if p.scale() > 10 && p.normalize().scale() > 10 {
             return Err(Error::invalid("rate.percent", p, "at most 10 decimal places"));
         }
         // Above 1000 % a year is not a loan rate but a typing error (a monthly rate entered as yearly, ...).
@@ -521,7 +526,7 @@ impl LoanTerms {
         if annual.num > 10 * annual.den {
             return Err(Error::invalid("rate.percent", p, "is above 1000 % a year"));
         }
-        Ok(())
+        Ok(annual)
     }
 
     fn validate_fee(&self, fee: &Fee) -> Result<()> {
@@ -559,7 +564,7 @@ impl LoanTerms {
 
     /// The nominal annual rate as an exact fraction (12 % → 12/100).
     pub fn annual_rate(&self) -> Result<YearFraction> {
-        let p = self.rate.percent.normalize();
+        let p = if self.rate.percent.scale() > 10 { self.rate.percent.normalize() } else { self.rate.percent };
         let base = YearFraction::new(p.mantissa(), 100 * 10i128.pow(p.scale()));
         let year_days = self.day_count.year_days();
         let factor = match self.rate.per {

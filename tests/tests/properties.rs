@@ -146,3 +146,47 @@ proptest! {
         prop_assert_eq!(s.totals.interest, RoundingMode::HalfEven.round(exact, 2));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, .. ProptestConfig::default() })]
+
+    /// Stepping due dates gives the same dates as computing each from the anchor.
+    #[test]
+    fn due_dates_step_like_the_anchor(freq in frequency(), day in 0i64..3000, n in 1u32..80) {
+        let anchor = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(day);
+        let stepped = freq.due_dates(anchor, n).unwrap();
+        for (k, d) in stepped.iter().enumerate() {
+            prop_assert_eq!(*d, freq.due_date(anchor, k as u32).unwrap());
+        }
+    }
+
+    /// The batch (columns, parallel) gives exactly the schedules `Schedule::generate` gives, and
+    /// an invalid loan in the middle leaves the others untouched.
+    #[test]
+    fn batch_equals_single_schedules(ts in proptest::collection::vec(terms(), 1..12)) {
+        use microcredit::batch::{schedule_batch, BatchOptions};
+        let mut input = ts.clone();
+        let mut bad = ts[0].clone();
+        bad.installments = 0;
+        input.insert(input.len() / 2, bad);
+        let b = schedule_batch(&input, BatchOptions { pricing: false });
+        prop_assert!(b.loans[ts.len() / 2].is_err());
+        let mut row = 0;
+        for (i, t) in input.iter().enumerate() {
+            let Ok(summary) = &b.loans[i] else { continue };
+            let s = Schedule::generate(t).unwrap();
+            prop_assert_eq!(summary.installments as usize, s.installments.len());
+            for inst in &s.installments {
+                prop_assert_eq!(b.installments.loan[row] as usize, i);
+                prop_assert_eq!(b.installments.due_date[row], inst.due_date);
+                let minor = |v: Decimal| { let mut v = v; v.rescale(t.currency.minor_units()); v.mantissa() as i64 };
+                prop_assert_eq!(b.installments.principal[row], minor(inst.principal));
+                prop_assert_eq!(b.installments.interest[row], minor(inst.interest));
+                prop_assert_eq!(b.installments.total[row], minor(inst.total));
+                prop_assert_eq!(b.installments.balance[row], minor(inst.balance));
+                row += 1;
+            }
+        }
+        prop_assert_eq!(row, b.installments.len());
+    }
+}
