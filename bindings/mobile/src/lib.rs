@@ -5,7 +5,9 @@
 //! errors into one [`MicrocreditError`]; every loan rule stays in the core.
 //!
 //! Calls are coarse, because each call across the FFI has a fixed cost: [`quote`] returns the whole
-//! schedule with its cost under every convention in one call.
+//! schedule with its cost under every convention in one call. The spreadsheet functions (`pmt`,
+//! `ipmt`, `ppmt`, `fv`, `rate`, `irr`, `xirr`, `npv`) and the cost of plain cash flows
+//! (`cost_of_flows`, `annualise`, `reg_z_apr`) are exported one to one from the core.
 //!
 //! In Kotlin (package `org.microcredit`):
 //!
@@ -23,6 +25,7 @@
 uniffi::setup_scaffolding!();
 
 mod error;
+mod finance;
 mod records;
 mod types;
 
@@ -30,6 +33,7 @@ use microcredit::{Currency, InterestRate};
 use rust_decimal::Decimal;
 
 pub use error::MicrocreditError;
+pub use finance::{annualise, cost_of_flows, fv, ipmt, irr, npv, pmt, ppmt, rate, reg_z_apr, xirr};
 pub use records::{BusinessDays, Frequency, LoanTerms, Quote, Schedule};
 pub use types::LocalDate;
 

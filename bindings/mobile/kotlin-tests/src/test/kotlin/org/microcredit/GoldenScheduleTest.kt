@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
-import java.io.File
 import java.math.BigDecimal
 import java.time.LocalDate
 
@@ -16,33 +15,18 @@ import java.time.LocalDate
  * Cases marked `"unsupported"` or listed in `known_gaps.json` are reported as skipped.
  */
 class GoldenScheduleTest {
-    private fun knownGaps(): Map<String, String> {
-        val file = File(Fixtures.goldenDir, "known_gaps.json")
-        if (!file.exists()) return emptyMap()
-        val cases = JSONObject(file.readText()).optJSONArray("cases") ?: return emptyMap()
-        return (0 until cases.length()).associate {
-            val c = cases.getJSONObject(it)
-            c.getString("id") to c.optString("reason", "")
-        }
-    }
-
     private fun assertAmount(expected: String, actual: BigDecimal, what: String) {
         assertTrue(BigDecimal(expected).compareTo(actual) == 0, "$what: expected $expected, got ${actual.toPlainString()}")
     }
 
     @TestFactory
     fun goldenSchedules(): List<DynamicTest> {
-        val file = File(Fixtures.goldenDir, "schedules.json")
-        assertTrue(file.exists(), "missing ${file.absolutePath}")
-        val cases = JSONObject(file.readText()).getJSONArray("cases")
-        val gaps = knownGaps()
-        assertTrue(cases.length() > 0, "no golden cases")
-        return (0 until cases.length()).map { i ->
-            val case = cases.getJSONObject(i)
+        val cases = Golden.cases("schedules.json")
+        assertTrue(cases.isNotEmpty(), "no golden cases")
+        return cases.map { case ->
             val id = case.getString("id")
             DynamicTest.dynamicTest(id) {
-                assumeTrue(!case.has("unsupported"), "unsupported: ${case.opt("unsupported")}")
-                assumeTrue(id !in gaps, "known gap: ${gaps[id]}")
+                Golden.skipReason(case)?.let { assumeTrue(false, it) }
                 checkCase(id, case)
             }
         }
