@@ -125,9 +125,9 @@ fn gcd64(mut a: u64, mut b: u64) -> u64 {
 
 /// How days between two dates are counted and how long a year is.
 ///
-/// In interest by period ([`crate::InterestBasis::Period`]) only the year length matters: a weekly
-/// period is 7/365 of a year under `Act365Fixed`, 7/360 under `Act360` and `Thirty360`, and
-/// 7/364 = 1/52 under `Act364`. Monthly periods are always 1/12.
+/// In interest by period ([`crate::InterestBasis::Period`]) only the year length matters, and only
+/// for periods counted in days: 15 days are 15/365 of a year under `Act365Fixed` and 15/360 under
+/// `Act360` and `Thirty360`. Weeks are always 1/52 and months 1/12 of a year.
 ///
 /// ```
 /// use microcredit::DayCount;
@@ -141,6 +141,11 @@ pub enum DayCount {
     /// Actual/Actual (ISDA): days in a leap year count 1/366, other days 1/365.
     #[serde(rename = "act_act_isda")]
     ActActIsda,
+    /// Actual/Actual as Fineract's progressive engine counts it: like ISDA, but a period that
+    /// crosses a year end is split at 31 December (the days up to 31 December count in the old
+    /// year, the rest in the new one).
+    #[serde(rename = "act_act_fineract")]
+    ActActFineract,
     /// Actual/365 Fixed.
     #[default]
     #[serde(rename = "act_365f")]
@@ -178,7 +183,7 @@ impl DayCount {
     /// Nominal days in a year: 365, 360 or 364 (Actual/Actual counts 365 here).
     pub fn year_days(self) -> i128 {
         match self {
-            DayCount::ActActIsda | DayCount::Act365Fixed => 365,
+            DayCount::ActActIsda | DayCount::ActActFineract | DayCount::Act365Fixed => 365,
             DayCount::Act360 | DayCount::Thirty360 => 360,
             DayCount::Act364 => 364,
         }
@@ -193,17 +198,30 @@ impl DayCount {
     /// // 2023-12-01 .. 2024-01-31: 31 days of 2023 (/365) and 30 days of 2024 (/366)
     /// let f = DayCount::ActActIsda.year_fraction(d("2023-12-01"), d("2024-01-31"));
     /// assert_eq!(f, YearFraction::new(31 * 366 + 30 * 365, 365 * 366));
+    /// // Fineract's progressive engine splits at 31 December: 19 days of 2023, 12 of 2024.
+    /// let g = DayCount::ActActFineract.year_fraction(d("2023-12-12"), d("2024-01-12"));
+    /// assert_eq!(g, YearFraction::new(19 * 366 + 12 * 365, 365 * 366));
     /// ```
     pub fn year_fraction(self, start: NaiveDate, end: NaiveDate) -> YearFraction {
         match self {
-            DayCount::ActActIsda => {
+            DayCount::ActActIsda | DayCount::ActActFineract => {
+                // ISDA splits at 1 January; Fineract's progressive engine at 31 December, so a
+                // year there runs from 31 December to 30 December.
+                let fineract = self == DayCount::ActActFineract;
+                let year_of =
+                    |d: NaiveDate| if fineract && d.month() == 12 && d.day() == 31 { d.year() + 1 } else { d.year() };
                 let (mut leap_days, mut other_days) = (0i128, 0i128);
                 let mut cursor = start;
                 while cursor < end {
-                    let next_year = NaiveDate::from_ymd_opt(cursor.year() + 1, 1, 1).unwrap_or(end);
-                    let stop = next_year.min(end);
+                    let year = year_of(cursor);
+                    let boundary = if fineract {
+                        NaiveDate::from_ymd_opt(year, 12, 31)
+                    } else {
+                        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                    };
+                    let stop = boundary.unwrap_or(end).min(end);
                     let n = (stop - cursor).num_days() as i128;
-                    if is_leap(cursor.year()) {
+                    if is_leap(year) {
                         leap_days += n;
                     } else {
                         other_days += n;
@@ -306,12 +324,13 @@ impl Frequency {
         Ok(())
     }
 
-    /// The length of one period as a fraction of a year, with `day_count` setting the year length
-    /// for day- and week-based periods. Months are `every / 12`, semi-monthly `1 / 24`.
+    /// The length of one period as a fraction of a year: weeks `every / 52` and months
+    /// `every / 12` (as Fineract's cumulative engine and MFTransparency count them), semi-monthly
+    /// `1 / 24`, and days `every / year` with the year length of `day_count` (365, 360 or 364).
     pub fn year_fraction(&self, day_count: DayCount) -> YearFraction {
         match *self {
             Frequency::Days { every } => YearFraction::new(every as i128, day_count.year_days()),
-            Frequency::Weeks { every } => YearFraction::new(7 * every as i128, day_count.year_days()),
+            Frequency::Weeks { every } => YearFraction::new(every as i128, 52),
             Frequency::Months { every, .. } => YearFraction::new(every as i128, 12),
             Frequency::SemiMonthly { .. } => YearFraction::new(1, 24),
         }

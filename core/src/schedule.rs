@@ -322,6 +322,45 @@ fn annuity_decimal(balance: i128, rates: &[YearFraction], mode: RoundingMode) ->
     mode.round(x, 0).to_i128().ok_or_else(|| overflow("annuity"))
 }
 
+/// The last installment (principal + interest) when every earlier one is `emi`.
+fn last_installment(balance: i128, rates: &[YearFraction], emi: i128, mode: RoundingMode) -> Result<i128> {
+    let mut balance = balance;
+    for (k, r) in rates.iter().enumerate() {
+        let interest = times(balance, *r, mode)?;
+        if k + 1 == rates.len() {
+            return Ok(balance + interest);
+        }
+        balance -= (emi - interest).clamp(0, balance);
+    }
+    Ok(balance)
+}
+
+/// Fineract's progressive engine evens out the last installment: when it differs from the others
+/// by more than one minor unit per two installments, the equal installment moves by the
+/// difference spread over the installments (rounded), as long as that brings the last one closer
+/// (at most three times). `ProgressiveEMICalculator`, EMI adjustment.
+fn adjust_emi(balance: i128, rates: &[YearFraction], emi: i128, mode: RoundingMode) -> Result<i128> {
+    let n = rates.len() as i128;
+    let half = n / 2;
+    let mut emi = emi;
+    let mut diff = last_installment(balance, rates, emi, mode)? - emi;
+    for _ in 0..3 {
+        if half == 0 || diff == 0 || diff.abs() <= half {
+            break;
+        }
+        let adjusted = emi + mode.div_round(diff, n.max(1));
+        if adjusted == emi {
+            break;
+        }
+        let new_diff = last_installment(balance, rates, adjusted, mode)? - adjusted;
+        if new_diff.abs() >= diff.abs() {
+            break;
+        }
+        (emi, diff) = (adjusted, new_diff);
+    }
+    Ok(emi)
+}
+
 /// Due dates of every installment, after working-day adjustment.
 fn due_dates(terms: &LoanTerms) -> Result<Vec<NaiveDate>> {
     let f = terms.frequency;
@@ -475,7 +514,10 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
     let emi = match (terms.amortization, flat) {
         (Amortization::EqualInstallments, false) => to_multiple(match terms.annuity_rates {
             AnnuityRates::Nominal => annuity(b0, periodic, paying, mode)?,
-            AnnuityRates::Actual => annuity_of_rates(b0, &rates[grace_p as usize..], mode)?,
+            AnnuityRates::Actual => {
+                let paying_rates = &rates[grace_p as usize..];
+                adjust_emi(b0, paying_rates, annuity_of_rates(b0, paying_rates, mode)?, mode)?
+            }
         }),
         _ => 0,
     };

@@ -24,7 +24,7 @@ pub enum RatePeriod {
     Year,
     /// Per month (× 12 a year).
     Month,
-    /// Per week (× year days / 7 under the loan's day count).
+    /// Per week (× 52 a year).
     Week,
     /// Per day (× year days under the loan's day count).
     Day,
@@ -570,7 +570,7 @@ impl LoanTerms {
         let factor = match self.rate.per {
             RatePeriod::Year => YearFraction::new(1, 1),
             RatePeriod::Month => YearFraction::new(12, 1),
-            RatePeriod::Week => YearFraction::new(year_days, 7),
+            RatePeriod::Week => YearFraction::new(52, 1),
             RatePeriod::Day => YearFraction::new(year_days, 1),
             RatePeriod::WholeTerm => {
                 let term = self.frequency.year_fraction(self.day_count);

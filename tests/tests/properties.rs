@@ -190,3 +190,37 @@ proptest! {
         prop_assert_eq!(row, b.installments.len());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// A rate quoted for the installment period is charged as such: 2 % a month on monthly
+    /// installments, 1 % a week on weekly ones, 0.5 % a day on daily ones (declining balance, by
+    /// period): the first installment's interest is the rate times the principal.
+    #[test]
+    fn rate_quoted_per_period_is_the_periodic_rate(cents in 10_000i64..10_000_000, bp in 1i64..250, which in 0usize..3) {
+        use microcredit::RatePeriod;
+        let (per, freq) = [
+            (RatePeriod::Month, Frequency::monthly()),
+            (RatePeriod::Week, Frequency::Weeks { every: 1 }),
+            (RatePeriod::Day, Frequency::Days { every: 1 }),
+        ][which];
+        let t = LoanTerms::builder(Decimal::new(cents, 2), Currency::USD, InterestRate { percent: Decimal::new(bp, 2), per }, 10,
+            freq, NaiveDate::from_ymd_opt(2025, 1, 10).unwrap()).build().unwrap();
+        let s = Schedule::generate(&t).unwrap();
+        let expected = RoundingMode::HalfEven.round(Decimal::new(cents, 2) * Decimal::new(bp, 4), 2);
+        prop_assert_eq!(s.installments[0].interest, expected);
+    }
+}
+
+proptest! {
+    /// The two Actual/Actual counts agree on periods inside one year (30 December at the latest).
+    #[test]
+    fn act_act_variants_agree_within_a_year(year in 1990i32..2100, a in 0u32..363, len in 1u32..300) {
+        let start = NaiveDate::from_yo_opt(year, 1).unwrap() + chrono::Duration::days(i64::from(a));
+        let end = start + chrono::Duration::days(i64::from(len));
+        let dec30 = NaiveDate::from_ymd_opt(year, 12, 30).unwrap();
+        prop_assume!(end <= dec30);
+        prop_assert_eq!(DayCount::ActActIsda.year_fraction(start, end), DayCount::ActActFineract.year_fraction(start, end));
+    }
+}

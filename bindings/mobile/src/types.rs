@@ -135,6 +135,8 @@ pub enum DeferredInterest {
 pub enum DayCount {
     /// Actual/Actual ISDA.
     ActActIsda,
+    /// Actual/Actual split at 31 December (Fineract's progressive engine).
+    ActActFineract,
     /// Actual/365 fixed.
     Act365Fixed,
     /// Actual/360.
