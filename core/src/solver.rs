@@ -28,10 +28,16 @@ fn npv_and_derivative(flows: &[Flow], x: f64, kind: Discount) -> (f64, f64) {
     let base = 1.0 + x;
     match kind {
         Discount::Periods => {
-            // Horner-free: walk the integer powers.
+            // Walk the integer powers: consecutive periods cost one multiplication each.
             let inv = 1.0 / base;
+            let (mut last_t, mut d) = (0.0f64, 1.0f64);
             for f in flows {
-                let d = inv.powi(f.t as i32);
+                if f.t == last_t + 1.0 {
+                    d *= inv;
+                } else if f.t != last_t {
+                    d = inv.powi(f.t as i32);
+                }
+                last_t = f.t;
                 v += f.amount * d;
                 dv -= f.t * f.amount * d * inv;
             }
