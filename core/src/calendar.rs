@@ -80,47 +80,43 @@ impl PartialEq for YearFraction {
 }
 impl Eq for YearFraction {}
 
-/// Greatest common divisor (binary GCD: shifts and subtractions, no 128-bit division).
 /// `a × b` when both factors are below 2^31 in magnitude, so the product fits 64 bits.
 fn small_product(a: i128, b: i128) -> Option<i128> {
     const LIMIT: u128 = 1 << 31;
     (a.unsigned_abs() < LIMIT && b.unsigned_abs() < LIMIT).then(|| a * b)
 }
 
-pub(crate) fn gcd(a: u128, b: u128) -> u128 {
-    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
-        return u128::from(gcd64(x, y));
-    }
-    let (mut a, mut b) = (a, b);
-    if a == 0 || b == 0 {
-        return a | b;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    while b != 0 {
-        b >>= b.trailing_zeros();
-        if a > b {
-            (a, b) = (b, a);
+/// Binary GCD (shifts and subtractions, no division) for any unsigned integer type.
+macro_rules! binary_gcd {
+    ($a:expr, $b:expr) => {{
+        let (mut a, mut b) = ($a, $b);
+        if a == 0 || b == 0 {
+            a | b
+        } else {
+            let shift = (a | b).trailing_zeros();
+            a >>= a.trailing_zeros();
+            while b != 0 {
+                b >>= b.trailing_zeros();
+                if a > b {
+                    (a, b) = (b, a);
+                }
+                b -= a;
+            }
+            a << shift
         }
-        b -= a;
-    }
-    a << shift
+    }};
 }
 
-fn gcd64(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 || b == 0 {
-        return a | b;
+/// Greatest common divisor; values that fit 64 bits take the cheaper 64-bit path.
+pub(crate) fn gcd(a: u128, b: u128) -> u128 {
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(x), Ok(y)) => u128::from(gcd64(x, y)),
+        _ => binary_gcd!(a, b),
     }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    while b != 0 {
-        b >>= b.trailing_zeros();
-        if a > b {
-            (a, b) = (b, a);
-        }
-        b -= a;
-    }
-    a << shift
+}
+
+fn gcd64(a: u64, b: u64) -> u64 {
+    binary_gcd!(a, b)
 }
 
 /// How days between two dates are counted and how long a year is.

@@ -22,6 +22,24 @@ fn dec(v: &Value) -> Decimal {
     }
 }
 
+/// The cases of a golden file that are not skipped (an `unsupported` setting or a known gap,
+/// each reported), with their ids.
+fn runnable(file: &str) -> Vec<(String, Value)> {
+    load_cases(file)
+        .into_iter()
+        .filter_map(|case| {
+            let id = case["id"].as_str().unwrap_or("?").to_string();
+            match skipped(&case) {
+                Some(reason) => {
+                    eprintln!("skip {id}: {reason}");
+                    None
+                }
+                None => Some((id, case)),
+            }
+        })
+        .collect()
+}
+
 fn skipped(case: &Value) -> Option<String> {
     if let Some(u) = case.get("unsupported") {
         return Some(format!("unsupported: {u}"));
@@ -80,16 +98,11 @@ fn schedule_mismatches(case: &Value) -> Vec<String> {
 
 #[test]
 fn fineract_schedules() {
-    let cases = load_cases("schedules.json");
-    assert!(cases.len() >= 20, "expected the transcribed Fineract cases");
+    assert!(load_cases("schedules.json").len() >= 20, "the transcribed cases of schedules.json");
+    let cases = runnable("schedules.json");
     let mut failures = Vec::new();
     let mut ran = 0;
-    for case in &cases {
-        let id = case["id"].as_str().unwrap_or("?");
-        if let Some(reason) = skipped(case) {
-            eprintln!("skip {id}: {reason}");
-            continue;
-        }
+    for (id, case) in &cases {
         ran += 1;
         let m = schedule_mismatches(case);
         if !m.is_empty() {
@@ -143,15 +156,10 @@ fn excel_value(case: &Value) -> microcredit::Result<Decimal> {
 
 #[test]
 fn spreadsheet_functions() {
-    let cases = load_cases("excel.json");
-    assert!(cases.len() >= 20);
+    assert!(load_cases("excel.json").len() >= 20, "the transcribed cases of excel.json");
+    let cases = runnable("excel.json");
     let mut failures = Vec::new();
-    for case in &cases {
-        let id = case["id"].as_str().unwrap_or("?");
-        if let Some(reason) = skipped(case) {
-            eprintln!("skip {id}: {reason}");
-            continue;
-        }
+    for (id, case) in &cases {
         let expected = dec(&case["expected"]);
         let tol = case.get("tolerance").map(dec).unwrap_or(Decimal::new(1, 9));
         match excel_value(case) {
@@ -244,17 +252,12 @@ fn pricing_value(case: &Value) -> Vec<(String, microcredit::Result<Decimal>, Dec
 
 #[test]
 fn true_cost_of_credit() {
-    let cases = load_cases("pricing.json");
+    assert!(load_cases("pricing.json").len() >= 15, "the transcribed cases of pricing.json");
+    let cases = runnable("pricing.json");
     let gaps = known_gaps();
-    assert!(cases.len() >= 15);
     let mut failures = Vec::new();
     let mut ran = 0;
-    for case in &cases {
-        let id = case["id"].as_str().unwrap_or("?");
-        if let Some(reason) = skipped(case) {
-            eprintln!("skip {id}: {reason}");
-            continue;
-        }
+    for (id, case) in &cases {
         let tol = case.get("tolerance").map(dec).unwrap_or(Decimal::new(5, 3));
         let checks = pricing_value(case);
         if checks.is_empty() {
