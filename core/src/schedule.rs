@@ -362,12 +362,8 @@ fn adjust_emi(balance: i128, rates: &[YearFraction], emi: i128, mode: RoundingMo
 }
 
 /// Due dates of every installment, after working-day adjustment.
-fn due_dates(terms: &LoanTerms) -> Result<Vec<NaiveDate>> {
+fn due_dates(terms: &LoanTerms, anchor: NaiveDate) -> Result<Vec<NaiveDate>> {
     let f = terms.frequency;
-    let anchor = match terms.first_repayment_date {
-        Some(d) => d,
-        None => f.first_due_date(terms.disbursement_date)?,
-    };
     let mut dates = f.due_dates(anchor, terms.installments)?;
     match &terms.business_days {
         None => {}
@@ -461,11 +457,11 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
     up.savings_refund = up.savings + savings_per_installment * i128::from(n);
 
     // Dates and the interest fraction of each period.
-    let dates = due_dates(terms)?;
-    let nominal = terms.frequency.year_fraction(terms.day_count);
-    let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
     let regular_first = terms.frequency.first_due_date(terms.disbursement_date)?;
     let broken_first = terms.first_repayment_date.is_some_and(|d| d != regular_first);
+    let dates = due_dates(terms, terms.first_repayment_date.unwrap_or(regular_first))?;
+    let nominal = terms.frequency.year_fraction(terms.day_count);
+    let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
     let mut rates = Vec::with_capacity(n as usize);
     let mut prev = terms.disbursement_date;
     for (i, &due) in dates.iter().enumerate() {
