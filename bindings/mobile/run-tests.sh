@@ -2,7 +2,7 @@
 # Build the mobile library, generate its Kotlin (and Swift) bindings, run the Kotlin JVM tests with
 # Maven, then check the size of the release library.
 #
-#   bindings/mobile/run-tests.sh           # build, generate, mvn test, size check
+#   bindings/mobile/run-tests.sh           # build, generate, mvn test, size check (<= 1 MiB)
 #   bindings/mobile/run-tests.sh --bench   # the above, then the Kotlin and Rust benchmarks
 #
 # Needs: the Rust toolchain (rust-toolchain.toml), JDK 17+, Maven 3.8+, python3 (summary only),
@@ -28,7 +28,10 @@ esac
 KOTLIN_TESTS="$ROOT/bindings/mobile/kotlin-tests"
 GEN_KOTLIN="$KOTLIN_TESTS/target/generated-sources/uniffi"
 GEN_SWIFT="$ROOT/bindings/mobile/target/swift"
-MAX_BYTES=1572864 # 1.5 MiB for the release-mobile library of one ABI
+# Size of the release-mobile library of one ABI (symbols stripped by the profile, as an APK ships
+# it): the goal is 1 MiB and the test fails above it; 1.5 MiB was the earlier (hard) limit.
+MAX_BYTES=1048576      # 1 MiB: fail above this
+HARD_MAX_BYTES=1572864 # 1.5 MiB: the issue's earlier hard limit, printed for reference
 
 echo "==> cargo build -p microcredit-mobile --features test-hooks"
 cargo build -p microcredit-mobile --features test-hooks
@@ -69,14 +72,17 @@ echo "==> size: cargo build -p microcredit-mobile --profile release-mobile (no t
 cargo build -p microcredit-mobile --profile release-mobile
 REL="$TARGET_DIR/release-mobile/$LIBFILE"
 SIZE=$(wc -c < "$REL" | tr -d ' ')
-STRIPPED=""
-if command -v strip >/dev/null; then
-  strip -o "$TARGET_DIR/release-mobile/stripped-$LIBFILE" "$REL" 2>/dev/null \
-    && STRIPPED=", $(wc -c < "$TARGET_DIR/release-mobile/stripped-$LIBFILE" | tr -d ' ') bytes fully stripped as an APK ships it"
-fi
-echo "release-mobile $LIBFILE ($(uname -m)): $SIZE bytes ($((SIZE / 1024)) KiB)$STRIPPED; limit $MAX_BYTES for the built file"
+echo "release-mobile $LIBFILE ($(uname -m)): $SIZE bytes ($((SIZE / 1024)) KiB, symbols stripped);" \
+  "limit $MAX_BYTES (1 MiB), hard limit $HARD_MAX_BYTES (1.5 MiB)"
 if [ "$SIZE" -gt "$MAX_BYTES" ]; then
   echo "error: $REL is $SIZE bytes, above the limit of $MAX_BYTES" >&2
+  exit 1
+fi
+# Stripping must keep the dynamic symbols: the generated bindings look them up (and check their
+# checksums) when the library loads.
+if [ "$LIBFILE" = libmicrocredit_mobile.so ] && command -v nm >/dev/null \
+  && [ "$(nm -D --defined-only "$REL" 2>/dev/null | grep -c 'uniffi_microcredit_mobile_checksum_func_quote$' || true)" -eq 0 ]; then
+  echo "error: the release library lost its exported uniffi symbols" >&2
   exit 1
 fi
 if command -v nm >/dev/null && [ "$(nm -D "$REL" 2>/dev/null | grep -c 'debug_panic' || true)" -ne 0 ]; then

@@ -118,3 +118,40 @@ fn solvers_return_errors_not_nan() {
     assert_eq!(irr(&[]).unwrap_err().kind(), "no_rate");
     assert!(xirr(&[d("-1")], &[]).is_err());
 }
+
+mod never_panics {
+    use microcredit::{LoanTerms, Quote};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]
+
+        /// Any text is either terms or a typed error; never a panic.
+        #[test]
+        fn arbitrary_text(text in ".{0,200}") {
+            let _ = LoanTerms::from_json(&text);
+        }
+
+        /// Extreme but well-formed numbers and dates end in a schedule or a typed error.
+        #[test]
+        fn extreme_values(
+            principal in prop_oneof![Just("0.01"), Just("1000000000000"), Just("999999999999.99"), Just("1e3"), Just("-0"), Just("00001")],
+            percent in prop_oneof![Just("0"), Just("1000"), Just("999.9999999999"), Just("0.0000000001"), Just("83.33")],
+            per in prop_oneof![Just("year"), Just("month"), Just("week"), Just("day"), Just("whole_term")],
+            n in prop_oneof![Just(1u32), Just(2), Just(1200), Just(1201)],
+            unit in prop_oneof![Just("days"), Just("weeks"), Just("months")],
+            every in prop_oneof![Just(1u32), Just(366), Just(367)],
+            date in prop_oneof![Just("0001-01-01"), Just("2024-02-29"), Just("9999-12-31"), Just("262000-01-01")],
+            flat in any::<bool>(),
+        ) {
+            let json = serde_json::json!({
+                "principal": principal, "currency": "USD", "rate": {"percent": percent, "per": per},
+                "installments": n, "frequency": {"unit": unit, "every": every}, "disbursement_date": date,
+                "interest_method": if flat { "flat" } else { "declining_balance" },
+            });
+            if let Ok(t) = LoanTerms::from_json(&json.to_string()) {
+                let _ = Quote::new(&t);
+            }
+        }
+    }
+}
