@@ -109,13 +109,21 @@ pub fn decimal_rounded(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal>
     }
 }
 
+/// An optional argument read with `read`: absent or `None` stays `None`.
+pub fn optional<T>(
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+    read: impl FnOnce(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+) -> PyResult<Option<T>> {
+    match obj {
+        Some(o) if !o.is_none() => read(o, field).map(Some),
+        _ => Ok(None),
+    }
+}
+
 /// Optional amount: `None` stays `None`.
 pub fn opt_decimal(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<Decimal>> {
-    match obj {
-        None => Ok(None),
-        Some(o) if o.is_none() => Ok(None),
-        Some(o) => decimal(o, field).map(Some),
-    }
+    optional(obj, field, decimal)
 }
 
 /// A date: `datetime.date` or an ISO `YYYY-MM-DD` string. A `datetime.datetime` is refused
@@ -141,11 +149,7 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
 
 /// Optional date.
 pub fn opt_date(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<NaiveDate>> {
-    match obj {
-        None => Ok(None),
-        Some(o) if o.is_none() => Ok(None),
-        Some(o) => date(o, field).map(Some),
-    }
+    optional(obj, field, date)
 }
 
 /// A whole number that fits a `u32` (bools and floats refused).

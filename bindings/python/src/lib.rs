@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use rust_decimal::Decimal;
 
-use crate::convert::{date, decimal, decimal_rounded, enum_str, show};
+use crate::convert::{date, decimal, decimal_rounded, enum_str, optional, show};
 use crate::errors::{IntoPy, guard, invalid};
 use crate::schedule::{PyCostOfCredit, PySchedule};
 
@@ -201,9 +201,8 @@ fn pmt(
     fv: Option<&Bound<'_, PyAny>>,
     when: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
-    let fv = opt(fv, "fv")?;
-    let w = opt_when(when)?;
-    let (r, n, p) = (decimal_rounded(rate, "rate")?, decimal_rounded(nper, "nper")?, decimal_rounded(pv, "pv")?);
+    let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
+    let [r, n, p] = amounts([(rate, "rate"), (nper, "nper"), (pv, "pv")])?;
     guard("pmt", || spreadsheet::pmt(r, n, p, fv, w).py_err())
 }
 
@@ -218,13 +217,23 @@ fn fv(
     when: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
     let w = opt_when(when)?;
-    let (r, n, p, v) = (
-        decimal_rounded(rate, "rate")?,
-        decimal_rounded(nper, "nper")?,
-        decimal_rounded(pmt, "pmt")?,
-        decimal_rounded(pv, "pv")?,
-    );
+    let [r, n, p, v] = amounts([(rate, "rate"), (nper, "nper"), (pmt, "pmt"), (pv, "pv")])?;
     guard("fv", || spreadsheet::fv(r, n, p, v, w).py_err())
+}
+
+/// IPMT and PPMT: the same arguments, the interest or the principal part of payment `per`.
+type PaymentPart = fn(Decimal, Decimal, Decimal, Decimal, Decimal, When) -> microcredit::Result<Decimal>;
+
+fn payment_part(
+    what: &str,
+    part: PaymentPart,
+    [rate, per, nper, pv]: [&Bound<'_, PyAny>; 4],
+    fv: Option<&Bound<'_, PyAny>>,
+    when: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
+    let [r, k, n, p] = amounts([(rate, "rate"), (per, "per"), (nper, "nper"), (pv, "pv")])?;
+    guard(what, || part(r, k, n, p, fv, w).py_err())
 }
 
 /// Interest part of payment `per` (Excel IPMT, numpy-financial `ipmt`).
@@ -238,15 +247,7 @@ fn ipmt(
     fv: Option<&Bound<'_, PyAny>>,
     when: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
-    let fv = opt(fv, "fv")?;
-    let w = opt_when(when)?;
-    let (r, k, n, p) = (
-        decimal_rounded(rate, "rate")?,
-        decimal_rounded(per, "per")?,
-        decimal_rounded(nper, "nper")?,
-        decimal_rounded(pv, "pv")?,
-    );
-    guard("ipmt", || spreadsheet::ipmt(r, k, n, p, fv, w).py_err())
+    payment_part("ipmt", spreadsheet::ipmt, [rate, per, nper, pv], fv, when)
 }
 
 /// Principal part of payment `per` (Excel PPMT, numpy-financial `ppmt`).
@@ -260,15 +261,7 @@ fn ppmt(
     fv: Option<&Bound<'_, PyAny>>,
     when: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
-    let fv = opt(fv, "fv")?;
-    let w = opt_when(when)?;
-    let (r, k, n, p) = (
-        decimal_rounded(rate, "rate")?,
-        decimal_rounded(per, "per")?,
-        decimal_rounded(nper, "nper")?,
-        decimal_rounded(pv, "pv")?,
-    );
-    guard("ppmt", || spreadsheet::ppmt(r, k, n, p, fv, w).py_err())
+    payment_part("ppmt", spreadsheet::ppmt, [rate, per, nper, pv], fv, when)
 }
 
 /// Rate per period (Excel RATE, numpy-financial `rate`). `guess` is accepted for compatibility; the
@@ -284,9 +277,8 @@ fn rate(
     guess: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
     let _ = opt(guess, "guess")?;
-    let fv = opt(fv, "fv")?;
-    let w = opt_when(when)?;
-    let (n, p, v) = (decimal_rounded(nper, "nper")?, decimal_rounded(pmt, "pmt")?, decimal_rounded(pv, "pv")?);
+    let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
+    let [n, p, v] = amounts([(nper, "nper"), (pmt, "pmt"), (pv, "pv")])?;
     guard("rate", || spreadsheet::rate(n, p, v, fv, w).py_err())
 }
 
@@ -322,18 +314,21 @@ fn npv(rate: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, style: Option<&Bound<
     guard("npv", || spreadsheet::npv(r, &v, s).py_err())
 }
 
-fn opt(v: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Decimal> {
-    match v {
-        Some(x) if !x.is_none() => decimal_rounded(x, field),
-        _ => Ok(Decimal::ZERO),
+/// The named arguments of a spreadsheet function as amounts (28 digits), in order.
+fn amounts<const N: usize>(args: [(&Bound<'_, PyAny>, &str); N]) -> PyResult<[Decimal; N]> {
+    let mut out = [Decimal::ZERO; N];
+    for (o, (v, field)) in out.iter_mut().zip(args) {
+        *o = decimal_rounded(v, field)?;
     }
+    Ok(out)
+}
+
+fn opt(v: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Decimal> {
+    Ok(optional(v, field, decimal_rounded)?.unwrap_or(Decimal::ZERO))
 }
 
 fn opt_when(w: Option<&Bound<'_, PyAny>>) -> PyResult<When> {
-    match w {
-        Some(x) if !x.is_none() => when(x),
-        _ => Ok(When::End),
-    }
+    Ok(optional(w, "when", |x, _| when(x))?.unwrap_or(When::End))
 }
 
 /// Names of every cost-of-credit convention, in the order `Quote.costs` lists them.

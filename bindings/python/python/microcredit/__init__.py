@@ -21,74 +21,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._microcredit import (
-    BATCH_COLUMNS,
-    JSON_VERSION,
-    CostBreakdown,
-    CostOfCredit,
-    CurrencyError,
-    Disbursement,
-    Error,
-    Installment,
-    JsonError,
-    LoanTerms,
-    Quote,
-    Schedule,
-    SolverError,
-    Table,
-    Totals,
-    ValidationError,
-    annualise,
-    conventions,
-    cost_of_credit,
-    cost_of_flows,
-    currencies,
-    fv,
-    ipmt,
-    irr,
-    npv,
-    pmt,
-    ppmt,
-    rate,
-    reg_z_apr,
-    schedules,
-    xirr,
-)
+from . import _microcredit
+from ._microcredit import *  # noqa: F403 (every name the native module exports: its __all__)
+from ._microcredit import ValidationError
 
-__all__ = [
-    "BATCH_COLUMNS",
-    "JSON_VERSION",
-    "CostBreakdown",
-    "CostOfCredit",
-    "CurrencyError",
-    "Disbursement",
-    "Error",
-    "Installment",
-    "JsonError",
-    "LoanTerms",
-    "Quote",
-    "Schedule",
-    "SolverError",
-    "Table",
-    "Totals",
-    "ValidationError",
-    "annualise",
-    "conventions",
-    "cost_of_credit",
-    "cost_of_flows",
-    "currencies",
-    "decimal_array",
-    "fv",
-    "ipmt",
-    "irr",
-    "npv",
-    "pmt",
-    "ppmt",
-    "rate",
-    "reg_z_apr",
-    "schedules",
-    "xirr",
-]
+__all__ = ["decimal_array"]
+__all__ += _microcredit.__all__
 
 
 def decimal_array(minor_units: Any, scale: int = 2) -> Any:
