@@ -7,10 +7,8 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
-use arrow_array::{
-    Array, ArrayRef, Date32Array, Decimal128Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array,
-};
-use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
+use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::NaiveDate;
 use microcredit::batch::{BatchOptions, InstallmentColumns, LoanSummary, schedule_batch};
 use microcredit::{
@@ -20,13 +18,14 @@ use microcredit::{
 };
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 
 use crate::convert::parse_decimal_text;
 use crate::errors::{guard, invalid, to_pyerr};
 use crate::schedule::date32;
-use crate::table::PyArrowTable;
+use crate::table::{InstallmentArrays, PyArrowTable, opt_decimal_array};
 use crate::terms::frequency_name;
 
 type CoreResult<T> = Result<T, CoreError>;
@@ -234,6 +233,7 @@ impl Col {
 }
 
 /// Enum names parsed once per distinct value.
+#[derive(Clone)]
 struct Names<T> {
     field: &'static str,
     seen: Vec<(String, T)>,
@@ -385,6 +385,7 @@ impl Columns {
 }
 
 /// Parsers for the enum columns, shared across rows.
+#[derive(Clone)]
 struct Parsers {
     rate_per: Names<RatePeriod>,
     month_end: Names<MonthEnd>,
@@ -569,117 +570,136 @@ fn convert(batches: &[RecordBatch]) -> CoreResult<Converted> {
     if u32::try_from(total).is_err() {
         return Err(CoreError::invalid("frame", total, "too many rows for one call; split the frame"));
     }
-    let mut out = Converted {
-        terms: Vec::with_capacity(total),
-        row_of: Vec::with_capacity(total),
-        errors: Vec::with_capacity(total),
-    };
-    let mut parsers = Parsers::new()?;
-    let mut row = 0u32;
+    let mut out = Converted { terms: Vec::new(), row_of: Vec::with_capacity(total), errors: Vec::with_capacity(total) };
+    let parsers = Parsers::new()?;
+    let mut row = 0usize;
     for b in batches {
         let has_json = b.column_by_name("terms_json").is_some();
         let cols = Columns::new(b, has_json)?;
-        for i in 0..b.num_rows() {
-            match parsers.row(&cols, i) {
+        // Rows are independent: converted in parallel, each thread with its own parsers.
+        let rows: Vec<CoreResult<LoanTerms>> =
+            (0..b.num_rows()).into_par_iter().map_init(|| parsers.clone(), |p, i| p.row(&cols, i)).collect();
+        // The valid terms, moved within the same allocation.
+        let terms = rows.into_iter().filter_map(|r| {
+            let t = match r {
                 Ok(t) => {
-                    out.terms.push(t);
-                    out.row_of.push(row);
+                    out.row_of.push(row as u32);
                     out.errors.push(None);
+                    Some(t)
                 }
-                Err(e) => out.errors.push(Some(e)),
-            }
+                Err(e) => {
+                    out.errors.push(Some(e));
+                    None
+                }
+            };
             row += 1;
+            t
+        });
+        if out.terms.is_empty() {
+            out.terms = terms.collect();
+        } else {
+            out.terms.extend(terms);
         }
     }
     Ok(out)
 }
 
-fn dec_array(v: Vec<i128>, scale: i8) -> CoreResult<ArrayRef> {
-    // Values are i64 minor units times at most 10^3, far inside Decimal128(38)'s range, so the
-    // type is set without a per-value precision check.
-    Ok(Arc::new(Decimal128Array::from(v).with_data_type(DataType::Decimal128(38, scale))) as ArrayRef)
-}
-
-fn opt_dec_array(v: Vec<Option<i128>>, scale: i8) -> CoreResult<ArrayRef> {
-    Ok(Arc::new(Decimal128Array::from(v).with_data_type(DataType::Decimal128(38, scale))) as ArrayRef)
-}
-
-fn rate_at_10(d: Option<Decimal>) -> Option<i128> {
-    let mut x = d?;
-    if x.scale() > 10 {
-        x = x.round_dp(10);
+/// A rate as its mantissa at scale 10, rounded half-even as `Decimal::round_dp` rounds; `None`
+/// past Decimal128(38, 10).
+fn rate_at_10(d: Decimal) -> Option<i128> {
+    let (m, s) = (d.mantissa(), d.scale());
+    if s <= 10 {
+        return m.checked_mul(10i128.pow(10 - s)).filter(|x| x.unsigned_abs() < 10u128.pow(38));
     }
-    x.rescale(10);
-    Some(x.mantissa())
+    let unit = 10i128.pow(s - 10);
+    let (q, r) = (m / unit, (m % unit).abs());
+    let up = 2 * r > unit || (2 * r == unit && q % 2 != 0);
+    Some(if up { q + m.signum() } else { q })
 }
 
-/// Build the two tables from the core's batch output.
-fn tables(
-    conv: &Converted,
-    cols: InstallmentColumns,
-    loans: Vec<CoreResult<LoanSummary>>,
-    pricing: bool,
-) -> CoreResult<(RecordBatch, RecordBatch)> {
-    let n_rows = conv.errors.len();
-    // Money scale of the tables: the largest minor unit among the loans' currencies.
-    let scale = conv.terms.iter().map(|t| t.currency.minor_units()).max().unwrap_or(2);
-    let uniform = conv.terms.iter().all(|t| t.currency.minor_units() == scale);
-    let factor = |c: Currency| 10i128.pow(scale - c.minor_units());
+fn arrow_err(table: &str) -> impl Fn(ArrowError) -> CoreError + '_ {
+    move |e| CoreError::invalid("table", table, e.to_string())
+}
 
-    // Installments.
-    let loan_col: Vec<u32> = cols.loan.iter().map(|&k| conv.row_of[k as usize]).collect();
-    let money = |v: &[i64]| -> Vec<i128> {
-        if uniform {
-            v.iter().map(|&x| i128::from(x)).collect()
-        } else {
-            v.iter().zip(&cols.loan).map(|(&x, &k)| i128::from(x) * factor(conv.terms[k as usize].currency)).collect()
+/// Installments of one `schedule_batch` run over `conv.terms[offset..]`, as a record batch. Every
+/// column is converted in parallel; money is widened from i64 minor units to Decimal128 mantissas
+/// at the table's `scale` (times `factors[loan]` when the loans' currencies differ in minor units).
+/// `row_of` maps a loan to its input row, `None` when they are the same.
+fn installment_batch(
+    row_of: Option<&[u32]>,
+    factors: Option<&[i128]>,
+    offset: u32,
+    cols: InstallmentColumns,
+    scale: u32,
+) -> Result<RecordBatch, ArrowError> {
+    let InstallmentColumns {
+        loan,
+        number,
+        due_date,
+        days,
+        principal,
+        interest,
+        fees,
+        insurance,
+        savings,
+        total,
+        balance,
+    } = cols;
+    let at = |k: u32| (k + offset) as usize;
+    let minor = [principal, interest, fees, insurance, savings, total, balance];
+    let mut money: [Vec<i128>; 7] = Default::default();
+    let (due, ()) = rayon::join(
+        || due_date.par_iter().map(|&d| date32(d)).collect::<Vec<i32>>(),
+        || {
+            money.par_iter_mut().zip(minor.par_iter()).for_each(|(out, v)| {
+                *out = match factors {
+                    None => v.par_iter().map(|&x| i128::from(x)).collect(),
+                    Some(f) => v.par_iter().zip(&loan).map(|(&x, &k)| i128::from(x) * f[at(k)]).collect(),
+                }
+            })
+        },
+    );
+    drop(minor);
+    // The loan column holds input rows: the core's loan indices themselves (shifted in place)
+    // when every input row was valid.
+    let loan_rows = match row_of {
+        Some(row_of) => loan.par_iter().map(|&k| row_of[at(k)]).collect(),
+        None => {
+            let mut loan = loan;
+            if offset != 0 {
+                loan.par_iter_mut().for_each(|k| *k += offset);
+            }
+            loan
         }
     };
-    let dec = DataType::Decimal128(38, scale as i8);
-    let inst_schema = Schema::new(vec![
-        Field::new("loan", DataType::UInt32, false),
-        Field::new("number", DataType::UInt32, false),
-        Field::new("due_date", DataType::Date32, false),
-        Field::new("days", DataType::UInt32, false),
-        Field::new("principal", dec.clone(), false),
-        Field::new("interest", dec.clone(), false),
-        Field::new("fees", dec.clone(), false),
-        Field::new("insurance", dec.clone(), false),
-        Field::new("savings", dec.clone(), false),
-        Field::new("total", dec.clone(), false),
-        Field::new("balance", dec.clone(), false),
-    ]);
-    let s = scale as i8;
-    let inst_cols: Vec<ArrayRef> = vec![
-        Arc::new(UInt32Array::from(loan_col)),
-        Arc::new(UInt32Array::from(cols.number)),
-        Arc::new(Date32Array::from(cols.due_date.iter().map(|d| date32(*d)).collect::<Vec<_>>())),
-        Arc::new(UInt32Array::from(cols.days)),
-        dec_array(money(&cols.principal), s)?,
-        dec_array(money(&cols.interest), s)?,
-        dec_array(money(&cols.fees), s)?,
-        dec_array(money(&cols.insurance), s)?,
-        dec_array(money(&cols.savings), s)?,
-        dec_array(money(&cols.total), s)?,
-        dec_array(money(&cols.balance), s)?,
-    ];
-    let installments = RecordBatch::try_new(Arc::new(inst_schema), inst_cols)
-        .map_err(|e| CoreError::invalid("table", "installments", e.to_string()))?;
+    InstallmentArrays { loan: Some(loan_rows), number, due_date: due, days, money, scale: scale as i8 }.into_batch()
+}
 
-    // Loans: one row per input row.
+/// The loans table: one row per input row, its totals and rates or its error.
+fn loans_batch(
+    conv: &Converted,
+    loans: &[CoreResult<LoanSummary>],
+    pricing: bool,
+    scale: u32,
+) -> Result<RecordBatch, ArrowError> {
+    let n_rows = conv.errors.len();
     let mut summary: Vec<Option<&CoreResult<LoanSummary>>> = vec![None; n_rows];
     for (k, r) in loans.iter().enumerate() {
         summary[conv.row_of[k] as usize] = Some(r);
     }
     let ok = |i: usize| -> Option<&LoanSummary> { summary[i].and_then(|r| r.as_ref().ok()) };
     let amount = |f: fn(&LoanSummary) -> i64| -> Vec<Option<i128>> {
-        (0..n_rows).map(|i| ok(i).map(|l| i128::from(f(l)) * factor(l.currency))).collect()
+        (0..n_rows).map(|i| ok(i).map(|l| i128::from(f(l)) * 10i128.pow(scale - l.currency.minor_units()))).collect()
     };
     let err = |i: usize| -> Option<&CoreError> {
         conv.errors[i].as_ref().or_else(|| summary[i].and_then(|r| r.as_ref().err()))
     };
+    let rates = |f: fn(&LoanSummary) -> Option<Decimal>| -> Vec<Option<i128>> {
+        (0..n_rows).map(|i| if pricing { ok(i).and_then(f).and_then(rate_at_10) } else { None }).collect()
+    };
+    let dec = DataType::Decimal128(38, scale as i8);
     let rate = DataType::Decimal128(38, 10);
-    let loans_schema = Schema::new(vec![
+    let schema = Schema::new(vec![
         Field::new("loan", DataType::UInt32, false),
         Field::new("currency", DataType::Utf8, true),
         Field::new("loan_amount", dec.clone(), true),
@@ -688,7 +708,7 @@ fn tables(
         Field::new("total_interest", dec.clone(), true),
         Field::new("total_fees", dec.clone(), true),
         Field::new("total_insurance", dec.clone(), true),
-        Field::new("total_paid", dec.clone(), true),
+        Field::new("total_paid", dec, true),
         Field::new("maturity_date", DataType::Date32, true),
         Field::new("apr", rate.clone(), true),
         Field::new("eir", rate.clone(), true),
@@ -697,31 +717,56 @@ fn tables(
         Field::new("error_field", DataType::Utf8, true),
         Field::new("error", DataType::Utf8, true),
     ]);
-    let rates = |f: fn(&LoanSummary) -> Option<Decimal>| -> Vec<Option<i128>> {
-        (0..n_rows).map(|i| if pricing { ok(i).and_then(|l| rate_at_10(f(l))) } else { None }).collect()
-    };
+    let s = scale as i8;
     let messages: Vec<Option<String>> = (0..n_rows).map(|i| err(i).map(|e| e.to_string())).collect();
-    let loan_cols: Vec<ArrayRef> = vec![
-        Arc::new(UInt32Array::from((0..n_rows as u32).collect::<Vec<_>>())),
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(UInt32Array::from_iter_values(0..n_rows as u32)),
         Arc::new(StringArray::from((0..n_rows).map(|i| ok(i).map(|l| l.currency.code())).collect::<Vec<_>>())),
-        opt_dec_array(amount(|l| l.loan_amount), s)?,
-        opt_dec_array(amount(|l| l.net_disbursement), s)?,
+        opt_decimal_array(amount(|l| l.loan_amount), s),
+        opt_decimal_array(amount(|l| l.net_disbursement), s),
         Arc::new(UInt32Array::from((0..n_rows).map(|i| ok(i).map(|l| l.installments)).collect::<Vec<_>>())),
-        opt_dec_array(amount(|l| l.total_interest), s)?,
-        opt_dec_array(amount(|l| l.total_fees), s)?,
-        opt_dec_array(amount(|l| l.total_insurance), s)?,
-        opt_dec_array(amount(|l| l.total_paid), s)?,
+        opt_decimal_array(amount(|l| l.total_interest), s),
+        opt_decimal_array(amount(|l| l.total_fees), s),
+        opt_decimal_array(amount(|l| l.total_insurance), s),
+        opt_decimal_array(amount(|l| l.total_paid), s),
         Arc::new(Date32Array::from((0..n_rows).map(|i| ok(i).map(|l| date32(l.maturity_date))).collect::<Vec<_>>())),
-        opt_dec_array(rates(|l| l.apr), 10)?,
-        opt_dec_array(rates(|l| l.eir), 10)?,
-        opt_dec_array(rates(|l| l.xirr), 10)?,
+        opt_decimal_array(rates(|l| l.apr), 10),
+        opt_decimal_array(rates(|l| l.eir), 10),
+        opt_decimal_array(rates(|l| l.xirr), 10),
         Arc::new(StringArray::from((0..n_rows).map(|i| err(i).map(|e| e.kind())).collect::<Vec<_>>())),
         Arc::new(StringArray::from((0..n_rows).map(|i| err(i).and_then(|e| e.field())).collect::<Vec<_>>())),
         Arc::new(StringArray::from(messages)),
     ];
-    let loans = RecordBatch::try_new(Arc::new(loans_schema), loan_cols)
-        .map_err(|e| CoreError::invalid("table", "loans", e.to_string()))?;
-    Ok((installments, loans))
+    RecordBatch::try_new(Arc::new(schema), cols)
+}
+
+/// Build the two tables from the core's batch output: the installments of each `schedule_batch`
+/// run (with the index in `conv.terms` of its first loan) as one record batch each, and the loans.
+/// Takes everything by value so the inputs are freed here too, with the GIL released.
+fn tables(
+    conv: Converted,
+    parts: Vec<(u32, InstallmentColumns)>,
+    loans: Vec<CoreResult<LoanSummary>>,
+    pricing: bool,
+) -> CoreResult<(Vec<RecordBatch>, RecordBatch)> {
+    // Money scale of the tables: the largest minor unit among the loans' currencies.
+    let scale = conv.terms.iter().map(|t| t.currency.minor_units()).max().unwrap_or(2);
+    let factors: Option<Vec<i128>> = conv
+        .terms
+        .iter()
+        .any(|t| t.currency.minor_units() != scale)
+        .then(|| conv.terms.iter().map(|t| 10i128.pow(scale - t.currency.minor_units())).collect());
+    let row_of = (conv.row_of.len() < conv.errors.len()).then_some(conv.row_of.as_slice());
+    let (inst, loans) = rayon::join(
+        || {
+            parts
+                .into_par_iter()
+                .map(|(offset, cols)| installment_batch(row_of, factors.as_deref(), offset, cols, scale))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || loans_batch(&conv, &loans, pricing, scale),
+    );
+    Ok((inst.map_err(arrow_err("installments"))?, loans.map_err(arrow_err("loans"))?))
 }
 
 const PROGRESS_CHUNK: usize = 16_384;
@@ -757,17 +802,13 @@ pub fn schedules(
     };
     let opts = BatchOptions { pricing };
     let bar = if progress { tqdm(py, conv.errors.len())? } else { None };
-    let (cols, loans) = if let Some(bar) = &bar {
-        let mut cols = InstallmentColumns::default();
+    // Installments of each run of the core, with the index of its first loan in `conv.terms`.
+    let (parts, loans) = if let Some(bar) = &bar {
+        let mut parts = Vec::new();
         let mut loans = Vec::with_capacity(conv.terms.len());
         for (c, chunk) in conv.terms.chunks(PROGRESS_CHUNK).enumerate() {
             let part = py.detach(|| guard("schedules", || Ok(schedule_batch(chunk, opts))))?;
-            let offset = (c * PROGRESS_CHUNK) as u32;
-            let mut pc = part.installments;
-            for k in pc.loan.iter_mut() {
-                *k += offset;
-            }
-            append(&mut cols, pc);
+            parts.push(((c * PROGRESS_CHUNK) as u32, part.installments));
             loans.extend(part.loans);
             bar.call_method1("update", (chunk.len(),))?;
         }
@@ -776,38 +817,28 @@ pub fn schedules(
             bar.call_method1("update", (failed,))?;
         }
         bar.call_method0("close")?;
-        (cols, loans)
+        if parts.is_empty() {
+            parts.push((0, InstallmentColumns::default()));
+        }
+        (parts, loans)
     } else {
         let b = py.detach(|| guard("schedules", || Ok(schedule_batch(&conv.terms, opts))))?;
-        (b.installments, b.loans)
+        (vec![(0, b.installments)], b.loans)
     };
     if prof {
         eprintln!("schedule_batch: {:?}", t0.elapsed());
     }
-    let (inst, loans) =
-        py.detach(|| guard("schedules", || tables(&conv, cols, loans, pricing).map_err(to_pyerr_detached)))?;
+    let (inst, loans) = py.detach(|| {
+        let out = guard("schedules", || tables(conv, parts, loans, pricing).map_err(to_pyerr));
+        drop(batches);
+        out
+    })?;
     if prof {
         eprintln!("tables: {:?}", t0.elapsed());
     }
-    Ok((PyArrowTable::one(inst), PyArrowTable::one(loans)))
-}
-
-fn to_pyerr_detached(e: CoreError) -> PyErr {
-    to_pyerr(e)
-}
-
-fn append(a: &mut InstallmentColumns, mut b: InstallmentColumns) {
-    a.loan.append(&mut b.loan);
-    a.number.append(&mut b.number);
-    a.due_date.append(&mut b.due_date);
-    a.days.append(&mut b.days);
-    a.principal.append(&mut b.principal);
-    a.interest.append(&mut b.interest);
-    a.fees.append(&mut b.fees);
-    a.insurance.append(&mut b.insurance);
-    a.savings.append(&mut b.savings);
-    a.total.append(&mut b.total);
-    a.balance.append(&mut b.balance);
+    let schema =
+        inst.first().map(|b| b.schema()).ok_or_else(|| crate::errors::Error::new_err("no installments table"))?;
+    Ok((PyArrowTable { batches: inst, schema }, PyArrowTable::one(loans)))
 }
 
 /// A tqdm progress bar, or None when tqdm is not installed.

@@ -1,18 +1,15 @@
 //! `Schedule`, `Quote` and the small value classes they hand out.
 
-use std::sync::Arc;
-
-use arrow_array::{ArrayRef, Date32Array, Decimal128Array, RecordBatch, UInt32Array};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_array::RecordBatch;
 use chrono::NaiveDate;
-use microcredit::{CostBreakdown, CostOfCredit, Quote, Schedule};
+use microcredit::{CostBreakdown, CostOfCredit, Installment, Quote, Schedule};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
 use rust_decimal::Decimal;
 
 use crate::errors::{Error, IntoPy};
 use crate::html;
-use crate::table::{PyArrowTable, stream_capsule};
+use crate::table::{InstallmentArrays, PyArrowTable, stream_capsule};
 use crate::terms::{PyLoanTerms, json_value};
 
 /// Days since 1970-01-01 (Arrow Date32).
@@ -26,6 +23,12 @@ pub fn at_scale(d: Decimal, scale: u32) -> i128 {
     let mut x = d;
     x.rescale(scale);
     x.mantissa()
+}
+
+/// `Name(field=value, ...)`: the repr of the value classes.
+fn repr(name: &str, fields: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{name}({})", parts.join(", "))
 }
 
 /// One installment of a schedule.
@@ -56,9 +59,17 @@ pub struct PyInstallment {
 #[pymethods]
 impl PyInstallment {
     fn __repr__(&self) -> String {
-        format!(
-            "Installment(number={}, due_date={}, principal={}, interest={}, fees={}, total={}, balance={})",
-            self.number, self.due_date, self.principal, self.interest, self.fees, self.total, self.balance
+        repr(
+            "Installment",
+            &[
+                ("number", &self.number),
+                ("due_date", &self.due_date),
+                ("principal", &self.principal),
+                ("interest", &self.interest),
+                ("fees", &self.fees),
+                ("total", &self.total),
+                ("balance", &self.balance),
+            ],
         )
     }
 }
@@ -83,9 +94,16 @@ pub struct PyTotals {
 #[pymethods]
 impl PyTotals {
     fn __repr__(&self) -> String {
-        format!(
-            "Totals(principal={}, interest={}, fees={}, insurance={}, savings={}, total={})",
-            self.principal, self.interest, self.fees, self.insurance, self.savings, self.total
+        repr(
+            "Totals",
+            &[
+                ("principal", &self.principal),
+                ("interest", &self.interest),
+                ("fees", &self.fees),
+                ("insurance", &self.insurance),
+                ("savings", &self.savings),
+                ("total", &self.total),
+            ],
         )
     }
 }
@@ -110,9 +128,16 @@ pub struct PyDisbursement {
 #[pymethods]
 impl PyDisbursement {
     fn __repr__(&self) -> String {
-        format!(
-            "Disbursement(date={}, loan_amount={}, fees={}, insurance={}, savings={}, net_amount={})",
-            self.date, self.loan_amount, self.fees, self.insurance, self.savings, self.net_amount
+        repr(
+            "Disbursement",
+            &[
+                ("date", &self.date),
+                ("loan_amount", &self.loan_amount),
+                ("fees", &self.fees),
+                ("insurance", &self.insurance),
+                ("savings", &self.savings),
+                ("net_amount", &self.net_amount),
+            ],
         )
     }
 }
@@ -128,39 +153,25 @@ impl PySchedule {
     fn batch(&self) -> PyResult<RecordBatch> {
         let s = &self.inner;
         let scale = s.currency.minor_units();
-        let money = |f: fn(&microcredit::Installment) -> Decimal| -> PyResult<ArrayRef> {
-            let v: Vec<i128> = s.installments.iter().map(|i| at_scale(f(i), scale)).collect();
-            let a = Decimal128Array::from(v)
-                .with_precision_and_scale(38, scale as i8)
-                .map_err(|e| Error::new_err(e.to_string()))?;
-            Ok(Arc::new(a) as ArrayRef)
-        };
-        let dec = DataType::Decimal128(38, scale as i8);
-        let schema = Schema::new(vec![
-            Field::new("number", DataType::UInt32, false),
-            Field::new("due_date", DataType::Date32, false),
-            Field::new("days", DataType::UInt32, false),
-            Field::new("principal", dec.clone(), false),
-            Field::new("interest", dec.clone(), false),
-            Field::new("fees", dec.clone(), false),
-            Field::new("insurance", dec.clone(), false),
-            Field::new("savings", dec.clone(), false),
-            Field::new("total", dec.clone(), false),
-            Field::new("balance", dec, false),
-        ]);
-        let cols: Vec<ArrayRef> = vec![
-            Arc::new(UInt32Array::from(s.installments.iter().map(|i| i.number).collect::<Vec<_>>())),
-            Arc::new(Date32Array::from(s.installments.iter().map(|i| date32(i.due_date)).collect::<Vec<_>>())),
-            Arc::new(UInt32Array::from(s.installments.iter().map(|i| i.days).collect::<Vec<_>>())),
-            money(|i| i.principal)?,
-            money(|i| i.interest)?,
-            money(|i| i.fees)?,
-            money(|i| i.insurance)?,
-            money(|i| i.savings)?,
-            money(|i| i.total)?,
-            money(|i| i.balance)?,
-        ];
-        RecordBatch::try_new(Arc::new(schema), cols).map_err(|e| Error::new_err(e.to_string()))
+        let column = |f: fn(&Installment) -> Decimal| s.installments.iter().map(|i| at_scale(f(i), scale)).collect();
+        InstallmentArrays {
+            loan: None,
+            number: s.installments.iter().map(|i| i.number).collect(),
+            due_date: s.installments.iter().map(|i| date32(i.due_date)).collect(),
+            days: s.installments.iter().map(|i| i.days).collect(),
+            money: [
+                column(|i| i.principal),
+                column(|i| i.interest),
+                column(|i| i.fees),
+                column(|i| i.insurance),
+                column(|i| i.savings),
+                column(|i| i.total),
+                column(|i| i.balance),
+            ],
+            scale: scale as i8,
+        }
+        .into_batch()
+        .map_err(|e| Error::new_err(e.to_string()))
     }
 }
 
@@ -307,9 +318,10 @@ impl From<&CostOfCredit> for PyCostOfCredit {
 #[pymethods]
 impl PyCostOfCredit {
     fn __repr__(&self) -> String {
-        format!(
-            "CostOfCredit(convention='{}', percent={}, annual_rate={})",
-            self.convention, self.percent, self.annual_rate
+        let convention = format!("'{}'", self.convention);
+        repr(
+            "CostOfCredit",
+            &[("convention", &convention), ("percent", &self.percent), ("annual_rate", &self.annual_rate)],
         )
     }
 }
@@ -356,9 +368,15 @@ impl From<&CostBreakdown> for PyCostBreakdown {
 #[pymethods]
 impl PyCostBreakdown {
     fn __repr__(&self) -> String {
-        format!(
-            "CostBreakdown(total_cost={}, apr_interest={}, apr_with_fees={}, apr_with_insurance={}, apr_all_in={})",
-            self.total_cost, self.apr_interest, self.apr_with_fees, self.apr_with_insurance, self.apr_all_in
+        repr(
+            "CostBreakdown",
+            &[
+                ("total_cost", &self.total_cost),
+                ("apr_interest", &self.apr_interest),
+                ("apr_with_fees", &self.apr_with_fees),
+                ("apr_with_insurance", &self.apr_with_insurance),
+                ("apr_all_in", &self.apr_all_in),
+            ],
         )
     }
 }

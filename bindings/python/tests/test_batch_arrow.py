@@ -189,3 +189,19 @@ def test_terms_json_column() -> None:
 def test_progress_flag() -> None:
     inst, loans = mc.schedules(frame(), progress=True)
     assert loans.num_rows == 4
+
+
+@pytest.mark.parametrize("with_errors", [True, False])
+def test_progress_runs_match_one_run(with_errors: bool) -> None:
+    # More loans than one progress step (16,384): the installments come back in several record
+    # batches, with each loan's input row, the same as in one run.
+    big = pd.concat([frame()] * 6000, ignore_index=True)
+    if not with_errors:
+        big = big[big["currency"] == "USD"].reset_index(drop=True)
+    one = mc.schedules(big, pricing=False)
+    stepped = mc.schedules(big, pricing=False, progress=True)
+    for a, b in zip(one, stepped):
+        assert pa.table(a).equals(pa.table(b))
+    rows = pa.table(one[0]).group_by("loan").aggregate([("number", "count")]).sort_by("loan")
+    assert rows.column("loan").to_pylist()[:3] == [0, 1, 2]
+    assert (3 in rows.column("loan").to_pylist()) is (not with_errors)
