@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
 use crate::money::Currency;
-use crate::pricing::{self, Annualisation, Convention};
+use crate::pricing::{self, Convention};
 use crate::schedule::{Row, generate_rows};
 use crate::terms::LoanTerms;
 
@@ -230,15 +230,10 @@ fn summarize(
         if let Some(last) = flows.last_mut() {
             last.2 += up.savings_refund as f64 / scale;
         }
-        let priced = pricing::rate_of_flows(&flows, t.disbursement_date, t.frequency, &Convention::MFT_APR).and_then(
-            |periodic| {
-                let m = t.frequency.periods_per_year();
-                let r = periodic.periodic_rate;
-                let eir = pricing::annualise(r, m, Annualisation::Effective)?;
-                let xirr = pricing::rate_of_flows(&flows, t.disbursement_date, t.frequency, &Convention::XIRR)?;
-                Ok((periodic.annual_rate, eir, xirr.annual_rate))
-            },
-        );
+        let priced = pricing::mft_apr_and_eir(&flows, t.disbursement_date, t.frequency).and_then(|(apr, eir)| {
+            let xirr = pricing::rate_of_flows(&flows, t.disbursement_date, t.frequency, &Convention::XIRR)?;
+            Ok((apr, eir, xirr.annual_rate))
+        });
         match priced {
             Ok((a, e, x)) => (apr, eir, xirr) = (Some(a), Some(e), Some(x)),
             Err(e) => pricing_error = Some(e),

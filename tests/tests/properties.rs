@@ -224,3 +224,24 @@ proptest! {
         prop_assert_eq!(DayCount::ActActIsda.year_fraction(start, end), DayCount::ActActFineract.year_fraction(start, end));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// The batch prices a loan exactly as a quote does (APR, EIR and XIRR to the last decimal).
+    #[test]
+    fn batch_prices_like_a_quote(t in terms()) {
+        use microcredit::batch::{schedule_batch, BatchOptions};
+        let b = schedule_batch(std::slice::from_ref(&t), BatchOptions { pricing: true });
+        let summary = b.loans[0].as_ref().unwrap();
+        let s = Schedule::generate(&t).unwrap();
+        match (cost_of_credit(&s, &Convention::MFT_APR), cost_of_credit(&s, &Convention::MFT_EIR), cost_of_credit(&s, &Convention::XIRR)) {
+            (Ok(apr), Ok(eir), Ok(xirr)) => {
+                prop_assert_eq!(summary.apr, Some(apr.annual_rate));
+                prop_assert_eq!(summary.eir, Some(eir.annual_rate));
+                prop_assert_eq!(summary.xirr, Some(xirr.annual_rate));
+            }
+            _ => prop_assert!(summary.pricing_error.is_some() || summary.apr.is_some()),
+        }
+    }
+}

@@ -55,9 +55,9 @@ def test_batch_matches_single_schedules() -> None:
         savings={"at_disbursement_percent": "10"},
     ).quote()
     assert rows[1]["total_interest"] == q.schedule.totals.interest
-    # Since core 7b262c9 the batch annualises the APR's periodic rate, which the core keeps to 10
-    # places (±5e-11); compounded 52 times that is a few 1e-9 away from the quote's own EIR.
-    assert abs(rows[1]["eir"] - q.cost("mft_eir").annual_rate) < D("1e-8")
+    # The batch prices exactly as a quote does.
+    assert rows[1]["eir"] == q.cost("mft_eir").annual_rate
+    assert rows[1]["apr"] == q.cost("mft_apr").annual_rate
     # Per-loan error: in the loans table, no installments.
     assert rows[3]["error_kind"] == "unknown_currency"
     assert "XYZ" in rows[3]["error"]
