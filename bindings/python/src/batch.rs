@@ -1,6 +1,7 @@
 //! `schedules(frame)`: a table of loan terms in (anything exposing `__arrow_c_stream__`), the core's
 //! `schedule_batch` run with the GIL released, two Arrow tables out. Per-loan errors go into the
-//! loans table; a frame that is empty, lacks a required column or has a column of the wrong type
+//! loans table (a loan whose schedule is fine but whose rate has no solution keeps its totals and
+//! names the pricing error there); a frame that is empty, lacks a required column or has a column of the wrong type
 //! raises `ValidationError` naming the column.
 
 use std::sync::Arc;
@@ -691,8 +692,14 @@ fn loans_batch(
     let amount = |f: fn(&LoanSummary) -> i64| -> Vec<Option<i128>> {
         (0..n_rows).map(|i| ok(i).map(|l| i128::from(f(l)) * 10i128.pow(scale - l.currency.minor_units()))).collect()
     };
+    // A loan's error: its terms', its schedule's, or (the schedule being fine) its pricing's.
     let err = |i: usize| -> Option<&CoreError> {
-        conv.errors[i].as_ref().or_else(|| summary[i].and_then(|r| r.as_ref().err()))
+        conv.errors[i].as_ref().or_else(|| {
+            summary[i].and_then(|r| match r {
+                Err(e) => Some(e),
+                Ok(l) => l.pricing_error.as_ref(),
+            })
+        })
     };
     let rates = |f: fn(&LoanSummary) -> Option<Decimal>| -> Vec<Option<i128>> {
         (0..n_rows).map(|i| if pricing { ok(i).and_then(f).and_then(rate_at_10) } else { None }).collect()
