@@ -147,10 +147,28 @@ pub struct LoanSummary {
 /// The result of a batch: installment columns and one entry per input loan.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
-    /// Installments of every valid loan, in input order.
-    pub installments: InstallmentColumns,
+    /// Installments of every valid loan, in input order, as consecutive chunks of columns (one per
+    /// parallel task), so that nothing copies them into one: an Arrow table takes each chunk as a
+    /// record batch. [`Batch::installments`] joins them when one set of columns is wanted.
+    pub chunks: Vec<InstallmentColumns>,
     /// Per loan, in input order: its summary or its error.
     pub loans: Vec<Result<LoanSummary>>,
+}
+
+impl Batch {
+    /// Number of installment rows in all chunks.
+    pub fn rows(&self) -> usize {
+        self.chunks.iter().map(InstallmentColumns::len).sum()
+    }
+
+    /// All installments as one set of columns (a copy of the chunks, joined).
+    pub fn installments(&self) -> InstallmentColumns {
+        let mut out = InstallmentColumns::with_capacity(self.rows());
+        for c in &self.chunks {
+            out.append(c.clone());
+        }
+        out
+    }
 }
 
 /// What a batch computes besides the schedules.
@@ -170,7 +188,8 @@ const CHUNK: usize = 2048;
 ///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-01-15"}"#)?;
 /// let b = schedule_batch(&[t.clone(), t], BatchOptions { pricing: true });
-/// assert_eq!(b.installments.len(), 12);
+/// assert_eq!(b.rows(), 12);
+/// assert_eq!(b.installments().balance.last(), Some(&0));
 /// assert_eq!(b.loans[1].as_ref().unwrap().apr.unwrap().round_dp(4).to_string(), "0.2400");
 /// # Ok::<(), microcredit::Error>(())
 /// ```
@@ -196,11 +215,9 @@ pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Batch {
             (cols, loans)
         })
         .collect();
-    let rows = parts.iter().map(|p| p.0.len()).sum();
-    let mut out =
-        Batch { installments: InstallmentColumns::with_capacity(rows), loans: Vec::with_capacity(terms.len()) };
+    let mut out = Batch { chunks: Vec::with_capacity(parts.len()), loans: Vec::with_capacity(terms.len()) };
     for (cols, loans) in parts {
-        out.installments.append(cols);
+        out.chunks.push(cols);
         out.loans.extend(loans);
     }
     out

@@ -170,6 +170,7 @@ proptest! {
         bad.installments = 0;
         input.insert(input.len() / 2, bad);
         let b = schedule_batch(&input, BatchOptions { pricing: false });
+        let cols = b.installments();
         prop_assert!(b.loans[ts.len() / 2].is_err());
         let mut row = 0;
         for (i, t) in input.iter().enumerate() {
@@ -177,17 +178,18 @@ proptest! {
             let s = Schedule::generate(t).unwrap();
             prop_assert_eq!(summary.installments as usize, s.installments.len());
             for inst in &s.installments {
-                prop_assert_eq!(b.installments.loan[row] as usize, i);
-                prop_assert_eq!(b.installments.due_date[row], inst.due_date);
+                prop_assert_eq!(cols.loan[row] as usize, i);
+                prop_assert_eq!(cols.due_date[row], inst.due_date);
                 let minor = |v: Decimal| { let mut v = v; v.rescale(t.currency.minor_units()); v.mantissa() as i64 };
-                prop_assert_eq!(b.installments.principal[row], minor(inst.principal));
-                prop_assert_eq!(b.installments.interest[row], minor(inst.interest));
-                prop_assert_eq!(b.installments.total[row], minor(inst.total));
-                prop_assert_eq!(b.installments.balance[row], minor(inst.balance));
+                prop_assert_eq!(cols.principal[row], minor(inst.principal));
+                prop_assert_eq!(cols.interest[row], minor(inst.interest));
+                prop_assert_eq!(cols.total[row], minor(inst.total));
+                prop_assert_eq!(cols.balance[row], minor(inst.balance));
                 row += 1;
             }
         }
-        prop_assert_eq!(row, b.installments.len());
+        prop_assert_eq!(row, cols.len());
+        prop_assert_eq!(row, b.rows());
     }
 }
 

@@ -815,7 +815,8 @@ pub fn schedules(
         let mut loans = Vec::with_capacity(conv.terms.len());
         for (c, chunk) in conv.terms.chunks(PROGRESS_CHUNK).enumerate() {
             let part = py.detach(|| guard("schedules", || Ok(schedule_batch(chunk, opts))))?;
-            parts.push(((c * PROGRESS_CHUNK) as u32, part.installments));
+            let offset = (c * PROGRESS_CHUNK) as u32;
+            parts.extend(part.chunks.into_iter().map(|cols| (offset, cols)));
             loans.extend(part.loans);
             bar.call_method1("update", (chunk.len(),))?;
         }
@@ -830,7 +831,11 @@ pub fn schedules(
         (parts, loans)
     } else {
         let b = py.detach(|| guard("schedules", || Ok(schedule_batch(&conv.terms, opts))))?;
-        (vec![(0, b.installments)], b.loans)
+        let mut parts: Vec<(u32, InstallmentColumns)> = b.chunks.into_iter().map(|cols| (0, cols)).collect();
+        if parts.is_empty() {
+            parts.push((0, InstallmentColumns::default()));
+        }
+        (parts, b.loans)
     };
     if prof {
         eprintln!("schedule_batch: {:?}", t0.elapsed());
