@@ -28,8 +28,18 @@ pub struct YearFraction {
 }
 
 impl YearFraction {
-    /// `num / den`, reduced.
+    /// `num / den`, reduced once its terms pass 2^31 (smaller fractions are kept as they are:
+    /// they multiply in 64 bits, and equality compares cross products).
+    #[inline]
     pub fn new(num: i128, den: i128) -> YearFraction {
+        const SMALL: u128 = 1 << 31;
+        if num.unsigned_abs() < SMALL && den > 0 && (den as u128) < SMALL {
+            return YearFraction { num, den };
+        }
+        YearFraction::reduced(num, den)
+    }
+
+    fn reduced(num: i128, den: i128) -> YearFraction {
         let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
         if let (Ok(n), Ok(d)) = (i64::try_from(num), i64::try_from(den))
             && n != i64::MIN
@@ -51,6 +61,7 @@ impl YearFraction {
     }
 
     /// Product of two fractions, reduced; `None` on overflow.
+    #[inline]
     pub fn checked_mul(self, other: YearFraction) -> Option<YearFraction> {
         // Small operands (the usual case): multiply, then reduce once.
         if let (Some(n), Some(d)) = (small_product(self.num, other.num), small_product(self.den, other.den)) {
@@ -373,6 +384,13 @@ impl Frequency {
     /// for k = 0..n, computed by stepping).
     pub fn due_dates(&self, anchor: NaiveDate, n: u32) -> Result<Vec<NaiveDate>> {
         let mut out = Vec::with_capacity(n as usize);
+        self.due_dates_into(anchor, n, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Frequency::due_dates`] into a buffer the caller reuses (cleared first).
+    pub(crate) fn due_dates_into(&self, anchor: NaiveDate, n: u32, out: &mut Vec<NaiveDate>) -> Result<()> {
+        out.clear();
         match *self {
             Frequency::Days { .. } | Frequency::Weeks { .. } => {
                 let step = match *self {
@@ -390,15 +408,22 @@ impl Frequency {
                 }
             }
             Frequency::Months { every, month_end: MonthEnd::SameDay } => {
-                let (y, m0, d) = (i64::from(anchor.year()), i64::from(anchor.month0()), anchor.day());
-                for k in 0..i64::from(n) {
-                    let total = y * 12 + m0 + i64::from(every) * k;
-                    let year = i32::try_from(total.div_euclid(12)).ok();
-                    let month = total.rem_euclid(12) as u32 + 1;
-                    let date = year
-                        .and_then(|yy| NaiveDate::from_ymd_opt(yy, month, d.min(month_length(yy, month))))
-                        .ok_or_else(|| Error::invalid("frequency", k, "due date out of the calendar's range"))?;
+                // Step month by month; a date is built from its year and day of the year.
+                let (mut year, mut month0, day) = (anchor.year(), anchor.month0(), anchor.day());
+                let (years, months) = (every / 12, every % 12);
+                for k in 0..n {
+                    let date = NaiveDate::from_yo_opt(
+                        year,
+                        day_of_year(year, month0, day.min(month_length(year, month0 + 1))),
+                    )
+                    .ok_or_else(|| Error::invalid("frequency", k, "due date out of the calendar's range"))?;
                     out.push(date);
+                    month0 += months;
+                    year = year.saturating_add(i32::try_from(years).unwrap_or(i32::MAX));
+                    if month0 >= 12 {
+                        month0 -= 12;
+                        year = year.saturating_add(1);
+                    }
                 }
             }
             _ => {
@@ -407,7 +432,7 @@ impl Frequency {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The `k`-th due date counted from `anchor` (k = 0 is `anchor` itself). Dates are computed
@@ -437,6 +462,12 @@ fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
     let month = total.rem_euclid(12) as u32 + 1;
     year.and_then(|y| NaiveDate::from_ymd_opt(y, month, date.day().min(month_length(y, month))))
         .ok_or_else(|| Error::invalid("frequency", months, "due date out of the calendar's range"))
+}
+
+/// Day of the year (1-based) of `day` in month `month0` (0-based).
+fn day_of_year(year: i32, month0: u32, day: u32) -> u32 {
+    const BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    BEFORE[month0 as usize % 12] + day + u32::from(month0 >= 2 && is_leap(year))
 }
 
 fn month_length(year: i32, month: u32) -> u32 {

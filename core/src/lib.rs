@@ -30,6 +30,7 @@
 pub mod batch;
 pub mod calendar;
 pub mod error;
+mod memory;
 pub mod money;
 pub mod pricing;
 pub mod quote;

@@ -153,10 +153,13 @@ impl Currency {
 
     /// Amount in minor units (cents) as an integer; the amount must fit the minor unit.
     pub(crate) fn to_minor(self, field: &str, amount: Decimal) -> Result<i128> {
+        let (mantissa, scale, units) = (amount.mantissa(), amount.scale(), self.minor_units());
+        if scale <= units {
+            // |mantissa| < 2^96 and units <= 3: the product fits.
+            return Ok(mantissa * 10i128.pow(units - scale));
+        }
         self.check_scale(field, amount)?;
-        let mut a = amount;
-        a.rescale(self.minor_units());
-        Ok(a.mantissa())
+        Ok(mantissa / 10i128.pow(scale - units)) // exact: the digits cut are zeros
     }
 
     /// Minor units back to a decimal amount at the currency's scale.
@@ -269,6 +272,23 @@ impl RoundingMode {
             }
             _ => div_round_impl!(self, num, den),
         }
+    }
+}
+
+impl RoundingMode {
+    /// `num / den` rounded, for non-negative values (`den > 0`): one division, no sign cases.
+    #[inline]
+    pub(crate) fn div_round_unsigned(self, num: u64, den: u64) -> u64 {
+        let (q, r) = (num / den, num % den);
+        let up = match self {
+            _ if r == 0 => false,
+            RoundingMode::Down => false,
+            RoundingMode::Up => true,
+            // r / den against one half, without computing 2r (which could overflow).
+            RoundingMode::HalfUp => r >= den - r,
+            RoundingMode::HalfEven => r > den - r || (r == den - r && q % 2 == 1),
+        };
+        q + u64::from(up)
     }
 }
 

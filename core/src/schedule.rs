@@ -134,7 +134,7 @@ impl Schedule {
     pub fn generate(terms: &LoanTerms) -> Result<Schedule> {
         let cur = terms.currency;
         let mut installments = Vec::with_capacity(terms.installments as usize);
-        let up = generate_rows(terms, |r| {
+        let up = generate_rows(terms, &mut Buffers::default(), |r| {
             installments.push(Installment {
                 number: r.number,
                 due_date: r.due_date,
@@ -202,6 +202,8 @@ impl Schedule {
 pub(crate) struct Row {
     pub number: u32,
     pub due_date: NaiveDate,
+    /// `due_date` as days from 0001-01-01 (chrono's day number).
+    pub day: i32,
     pub days: u32,
     pub principal: i128,
     pub interest: i128,
@@ -240,7 +242,20 @@ fn percent_of(amount: i128, percent: Decimal, mode: RoundingMode) -> Result<i128
 }
 
 /// `amount × fraction`, rounded.
+#[inline]
 fn times(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
+    // The usual case (a balance times a rate, both non-negative and small) in unsigned 64 bits.
+    if let (Ok(a), Ok(n), Ok(d)) = (u64::try_from(amount), u64::try_from(f.num), u64::try_from(f.den))
+        && d > 0
+        && let Some(product) = a.checked_mul(n)
+    {
+        return Ok(i128::from(mode.div_round_unsigned(product, d)));
+    }
+    times_wide(amount, f, mode)
+}
+
+#[cold]
+fn times_wide(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
     let num = amount.checked_mul(f.num).ok_or_else(|| overflow("interest"))?;
     Ok(mode.div_round(num, f.den))
 }
@@ -361,10 +376,10 @@ fn adjust_emi(balance: i128, rates: &[YearFraction], emi: i128, mode: RoundingMo
     Ok(emi)
 }
 
-/// Due dates of every installment, after working-day adjustment.
-fn due_dates(terms: &LoanTerms, anchor: NaiveDate) -> Result<Vec<NaiveDate>> {
+/// Due dates of every installment, after working-day adjustment, into `dates`.
+fn due_dates(terms: &LoanTerms, anchor: NaiveDate, dates: &mut Vec<NaiveDate>) -> Result<()> {
     let f = terms.frequency;
-    let mut dates = f.due_dates(anchor, terms.installments)?;
+    f.due_dates_into(anchor, terms.installments, dates)?;
     match &terms.business_days {
         None => {}
         Some(cal) if cal.rule == BusinessDayRule::NextMeetingDay => {
@@ -385,7 +400,7 @@ fn due_dates(terms: &LoanTerms, anchor: NaiveDate) -> Result<Vec<NaiveDate>> {
             }
         }
     }
-    Ok(dates)
+    Ok(())
 }
 
 /// The year fraction of a period under the loan's day count. 30/360 counts months as 30 days;
@@ -399,8 +414,18 @@ fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearF
     }
 }
 
+/// Working memory of the engine, reused from loan to loan by a batch so that a schedule needs no
+/// allocation of its own.
+#[derive(Debug, Default)]
+pub(crate) struct Buffers {
+    dates: Vec<NaiveDate>,
+    rates: Vec<YearFraction>,
+    flat_parts: Vec<i128>,
+}
+
 /// Run the engine, calling `emit` for each installment in order; returns the disbursement figures.
-pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Result<Upfront> {
+pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: impl FnMut(&Row)) -> Result<Upfront> {
+    let Buffers { dates, rates, flat_parts } = buffers;
     let annual = terms.validated_annual_rate()?;
     let cur = terms.currency;
     let mode = terms.rounding;
@@ -459,10 +484,10 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
     // Dates and the interest fraction of each period.
     let regular_first = terms.frequency.first_due_date(terms.disbursement_date)?;
     let broken_first = terms.first_repayment_date.is_some_and(|d| d != regular_first);
-    let dates = due_dates(terms, terms.first_repayment_date.unwrap_or(regular_first))?;
+    due_dates(terms, terms.first_repayment_date.unwrap_or(regular_first), dates)?;
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
-    let mut rates = Vec::with_capacity(n as usize);
+    rates.clear();
     let mut prev = terms.disbursement_date;
     for (i, &due) in dates.iter().enumerate() {
         let fraction = if (i as u32) < terms.interest_free_periods {
@@ -492,10 +517,10 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
     // Flat interest: the whole term's interest on the original balance, rounded once and
     // spread period by period with the remainder on the last installment.
     let flat = terms.interest_method == InterestMethod::Flat;
-    let mut flat_parts = Vec::new();
+    flat_parts.clear();
     if flat {
         let mut exact = YearFraction::ZERO;
-        for r in &rates {
+        for r in rates.iter() {
             exact = exact.checked_add(*r).ok_or_else(|| overflow("flat interest"))?;
         }
         let total = times(b0, exact, mode)?;
@@ -573,6 +598,7 @@ pub(crate) fn generate_rows(terms: &LoanTerms, mut emit: impl FnMut(&Row)) -> Re
         let row = Row {
             number: i,
             due_date: due,
+            day: due_day,
             days: u32::try_from(due_day - prev_day).unwrap_or(0),
             principal: principal_part,
             interest,

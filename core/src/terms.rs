@@ -14,6 +14,8 @@ pub const JSON_VERSION: u32 = 1;
 
 /// Largest principal accepted, in currency units (keeps every intermediate product exact).
 const MAX_PRINCIPAL: i64 = 1_000_000_000_000;
+/// The most installments a loan may have.
+pub(crate) const MAX_INSTALLMENTS: u32 = 1200;
 
 /// The period a nominal rate is quoted for ("2 % per month" is common in the field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -441,15 +443,15 @@ impl LoanTerms {
             return Err(Error::invalid("version", self.version, format!("only version {JSON_VERSION} is known")));
         }
         let cur = self.currency;
-        if self.principal <= Decimal::ZERO {
+        if self.principal.is_sign_negative() || self.principal.is_zero() {
             return Err(Error::invalid("principal", self.principal, "must be greater than zero"));
         }
-        if self.principal > Decimal::from(MAX_PRINCIPAL) {
+        let minor = cur.to_minor("principal", self.principal)?;
+        if minor > i128::from(MAX_PRINCIPAL) * 10i128.pow(cur.minor_units()) {
             return Err(Error::invalid("principal", self.principal, "must be at most 1e12"));
         }
-        cur.check_scale("principal", self.principal)?;
         let annual = self.validate_rate()?;
-        if self.installments == 0 || self.installments > 1200 {
+        if self.installments == 0 || self.installments > MAX_INSTALLMENTS {
             return Err(Error::invalid("installments", self.installments, "must be between 1 and 1200"));
         }
         self.frequency.validate()?;
@@ -515,7 +517,7 @@ impl LoanTerms {
 
     fn validate_rate(&self) -> Result<YearFraction> {
         let p = self.rate.percent;
-        if p < Decimal::ZERO {
+        if p.is_sign_negative() && !p.is_zero() {
             return Err(Error::invalid("rate.percent", p, "must not be negative"));
         }
         if p.scale() > 10 && p.normalize().scale() > 10 {
@@ -532,7 +534,7 @@ impl LoanTerms {
     fn validate_fee(&self, fee: &Fee) -> Result<()> {
         match (fee.amount, fee.percent) {
             (Some(a), None) => {
-                if a < Decimal::ZERO {
+                if a.is_sign_negative() && !a.is_zero() {
                     return Err(Error::invalid("amount", a, "must not be negative"));
                 }
                 self.currency.check_scale("amount", a)?;
@@ -582,10 +584,10 @@ impl LoanTerms {
 }
 
 fn check_percent(field: &str, p: Decimal, max: Decimal) -> Result<()> {
-    if p < Decimal::ZERO || p > max {
+    if (p.is_sign_negative() && !p.is_zero()) || p > max {
         return Err(Error::invalid(field, p, format!("must be between 0 and {max} percent")));
     }
-    if p.normalize().scale() > 10 {
+    if p.scale() > 10 && p.normalize().scale() > 10 {
         return Err(Error::invalid(field, p, "at most 10 decimal places"));
     }
     Ok(())

@@ -170,7 +170,7 @@ proptest! {
         bad.installments = 0;
         input.insert(input.len() / 2, bad);
         let b = schedule_batch(&input, BatchOptions { pricing: false });
-        let cols = b.installments();
+        let cols = &b.installments;
         prop_assert!(b.loans[ts.len() / 2].is_err());
         let mut row = 0;
         for (i, t) in input.iter().enumerate() {
@@ -179,17 +179,29 @@ proptest! {
             prop_assert_eq!(summary.installments as usize, s.installments.len());
             for inst in &s.installments {
                 prop_assert_eq!(cols.loan[row] as usize, i);
-                prop_assert_eq!(cols.due_date[row], inst.due_date);
+                prop_assert_eq!(cols.due_date(row), Some(inst.due_date));
+                prop_assert_eq!(cols.number[row], inst.number);
+                prop_assert_eq!(cols.days[row], inst.days);
                 let minor = |v: Decimal| { let mut v = v; v.rescale(t.currency.minor_units()); v.mantissa() as i64 };
                 prop_assert_eq!(cols.principal[row], minor(inst.principal));
                 prop_assert_eq!(cols.interest[row], minor(inst.interest));
                 prop_assert_eq!(cols.total[row], minor(inst.total));
+                prop_assert_eq!(cols.fees[row], minor(inst.fees));
+                prop_assert_eq!(cols.insurance[row], minor(inst.insurance));
+                prop_assert_eq!(cols.savings[row], minor(inst.savings));
                 prop_assert_eq!(cols.balance[row], minor(inst.balance));
                 row += 1;
             }
         }
         prop_assert_eq!(row, cols.len());
         prop_assert_eq!(row, b.rows());
+        // The 128-bit columns a binding asks for hold the same amounts.
+        let wide = microcredit::batch::schedule_batch_as::<i128>(&input, BatchOptions { pricing: false });
+        let widen = |v: &[i64]| v.iter().map(|&x| i128::from(x)).collect::<Vec<_>>();
+        prop_assert_eq!(&wide.installments.interest, &widen(&cols.interest));
+        prop_assert_eq!(&wide.installments.balance, &widen(&cols.balance));
+        prop_assert_eq!(&wide.installments.loan, &cols.loan);
+        prop_assert_eq!(wide.loans, b.loans);
     }
 }
 

@@ -11,7 +11,7 @@ use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::NaiveDate;
-use microcredit::batch::{BatchOptions, InstallmentColumns, LoanSummary, schedule_batch};
+use microcredit::batch::{BatchOptions, InstallmentColumns, LoanSummary, schedule_batch_as};
 use microcredit::{
     Amortization, AnnuityRates, Collection, CompulsorySavings, Currency, DayCount, DeferredInterest,
     Error as CoreError, Fee, FeeKind, Frequency, Insurance, InsuranceBasis, InterestBasis, InterestMethod,
@@ -622,21 +622,22 @@ fn arrow_err(table: &str) -> impl Fn(ArrowError) -> CoreError + '_ {
     move |e| CoreError::invalid("table", table, e.to_string())
 }
 
-/// Installments of one `schedule_batch` run over `conv.terms[offset..]`, as a record batch. Every
-/// column is converted in parallel; money is widened from i64 minor units to Decimal128 mantissas
-/// at the table's `scale` (times `factors[loan]` when the loans' currencies differ in minor units).
-/// `row_of` maps a loan to its input row, `None` when they are the same.
+/// Installments of one `schedule_batch_as` run over `conv.terms[offset..]`, as a record batch.
+/// The core's columns become the Arrow buffers without a copy: money comes as i128 minor units,
+/// which are the Decimal128 mantissas at the table's `scale` (multiplied in place by
+/// `factors[loan]` when the loans' currencies differ in minor units). `row_of` maps a loan to its
+/// input row, `None` when they are the same.
 fn installment_batch(
     row_of: Option<&[u32]>,
     factors: Option<&[i128]>,
     offset: u32,
-    cols: InstallmentColumns,
+    cols: InstallmentColumns<i128>,
     scale: u32,
 ) -> Result<RecordBatch, ArrowError> {
     let InstallmentColumns {
-        loan,
+        mut loan,
         number,
-        due_date,
+        due_day,
         days,
         principal,
         interest,
@@ -647,33 +648,18 @@ fn installment_batch(
         balance,
     } = cols;
     let at = |k: u32| (k + offset) as usize;
-    let minor = [principal, interest, fees, insurance, savings, total, balance];
-    let mut money: [Vec<i128>; 7] = Default::default();
-    let (due, ()) = rayon::join(
-        || due_date.par_iter().map(|&d| date32(d)).collect::<Vec<i32>>(),
-        || {
-            money.par_iter_mut().zip(minor.par_iter()).for_each(|(out, v)| {
-                *out = match factors {
-                    None => v.par_iter().map(|&x| i128::from(x)).collect(),
-                    Some(f) => v.par_iter().zip(&loan).map(|(&x, &k)| i128::from(x) * f[at(k)]).collect(),
-                }
-            })
-        },
-    );
-    drop(minor);
+    let mut money = [principal, interest, fees, insurance, savings, total, balance];
+    if let Some(f) = factors {
+        money.par_iter_mut().for_each(|v| v.iter_mut().zip(&loan).for_each(|(x, &k)| *x *= f[at(k)]));
+    }
     // The loan column holds input rows: the core's loan indices themselves (shifted in place)
     // when every input row was valid.
-    let loan_rows = match row_of {
-        Some(row_of) => loan.par_iter().map(|&k| row_of[at(k)]).collect(),
-        None => {
-            let mut loan = loan;
-            if offset != 0 {
-                loan.par_iter_mut().for_each(|k| *k += offset);
-            }
-            loan
-        }
-    };
-    InstallmentArrays { loan: Some(loan_rows), number, due_date: due, days, money, scale: scale as i8 }.into_batch()
+    match row_of {
+        Some(row_of) => loan.par_iter_mut().for_each(|k| *k = row_of[at(*k)]),
+        None if offset != 0 => loan.par_iter_mut().for_each(|k| *k += offset),
+        None => {}
+    }
+    InstallmentArrays { loan: Some(loan), number, due_date: due_day, days, money, scale: scale as i8 }.into_batch()
 }
 
 /// The loans table: one row per input row, its totals and rates or its error.
@@ -752,7 +738,7 @@ fn loans_batch(
 /// Takes everything by value so the inputs are freed here too, with the GIL released.
 fn tables(
     conv: Converted,
-    parts: Vec<(u32, InstallmentColumns)>,
+    parts: Vec<(u32, InstallmentColumns<i128>)>,
     loans: Vec<CoreResult<LoanSummary>>,
     pricing: bool,
 ) -> CoreResult<(Vec<RecordBatch>, RecordBatch)> {
@@ -814,9 +800,8 @@ pub fn schedules(
         let mut parts = Vec::new();
         let mut loans = Vec::with_capacity(conv.terms.len());
         for (c, chunk) in conv.terms.chunks(PROGRESS_CHUNK).enumerate() {
-            let part = py.detach(|| guard("schedules", || Ok(schedule_batch(chunk, opts))))?;
-            let offset = (c * PROGRESS_CHUNK) as u32;
-            parts.extend(part.chunks.into_iter().map(|cols| (offset, cols)));
+            let part = py.detach(|| guard("schedules", || Ok(schedule_batch_as::<i128>(chunk, opts))))?;
+            parts.push(((c * PROGRESS_CHUNK) as u32, part.installments));
             loans.extend(part.loans);
             bar.call_method1("update", (chunk.len(),))?;
         }
@@ -830,12 +815,8 @@ pub fn schedules(
         }
         (parts, loans)
     } else {
-        let b = py.detach(|| guard("schedules", || Ok(schedule_batch(&conv.terms, opts))))?;
-        let mut parts: Vec<(u32, InstallmentColumns)> = b.chunks.into_iter().map(|cols| (0, cols)).collect();
-        if parts.is_empty() {
-            parts.push((0, InstallmentColumns::default()));
-        }
-        (parts, b.loans)
+        let b = py.detach(|| guard("schedules", || Ok(schedule_batch_as::<i128>(&conv.terms, opts))))?;
+        (vec![(0, b.installments)], b.loans)
     };
     if prof {
         eprintln!("schedule_batch: {:?}", t0.elapsed());
