@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::calendar::date_of_day;
 use crate::error::{Error, Result};
 use crate::money::Currency;
 use crate::pricing::{self, Convention};
@@ -480,7 +481,10 @@ fn fill<M: MinorUnits>(
                 fits &= staging.push(&mut out, start + sums.rows, index, r, total);
                 sums.add(r, total);
                 if options.pricing {
-                    flows.push((r.due_date, r.number, -(total as f64) / scale));
+                    match r.due_date() {
+                        Ok(date) => flows.push((date, r.number, -(total as f64) / scale)),
+                        Err(_) => fits = false,
+                    }
                 }
             })?;
             if !fits || sums.rows != at - start {
@@ -501,7 +505,8 @@ struct Sums {
     fees: i128,
     insurance: i128,
     total: i128,
-    last_due: Option<NaiveDate>,
+    /// Day number of the last due date.
+    last_day: Option<i32>,
 }
 
 impl Sums {
@@ -511,7 +516,7 @@ impl Sums {
         self.fees += r.fees;
         self.insurance += r.insurance;
         self.total += total;
-        self.last_due = Some(r.due_date);
+        self.last_day = Some(r.day);
     }
 }
 
@@ -552,7 +557,10 @@ fn summarize(
         total_fees: narrow(sums.fees + up.fees)?,
         total_insurance: narrow(sums.insurance + up.insurance)?,
         total_paid: narrow(sums.total)?,
-        maturity_date: sums.last_due.unwrap_or(t.disbursement_date),
+        maturity_date: match sums.last_day {
+            Some(day) => date_of_day(day)?,
+            None => t.disbursement_date,
+        },
         apr,
         eir,
         xirr,

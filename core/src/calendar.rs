@@ -383,14 +383,17 @@ impl Frequency {
     /// The first `n` due dates counted from `anchor` (the same dates as [`Frequency::due_date`]
     /// for k = 0..n, computed by stepping).
     pub fn due_dates(&self, anchor: NaiveDate, n: u32) -> Result<Vec<NaiveDate>> {
-        let mut out = Vec::with_capacity(n as usize);
-        self.due_dates_into(anchor, n, &mut out)?;
-        Ok(out)
+        let mut days = Vec::with_capacity(n as usize);
+        self.due_days_into(anchor, n, &mut days)?;
+        days.into_iter().map(date_of_day).collect()
     }
 
-    /// [`Frequency::due_dates`] into a buffer the caller reuses (cleared first).
-    pub(crate) fn due_dates_into(&self, anchor: NaiveDate, n: u32, out: &mut Vec<NaiveDate>) -> Result<()> {
+    /// [`Frequency::due_dates`] as day numbers (days from 0001-01-01, chrono's
+    /// `num_days_from_ce`), into a buffer the caller reuses (cleared first): the engine works on
+    /// day numbers and makes a date only where one is needed.
+    pub(crate) fn due_days_into(&self, anchor: NaiveDate, n: u32, out: &mut Vec<i32>) -> Result<()> {
         out.clear();
+        let out_of_range = |k: u32| Error::invalid("frequency", k, "due date out of the calendar's range");
         match *self {
             Frequency::Days { .. } | Frequency::Weeks { .. } => {
                 let step = match *self {
@@ -399,36 +402,46 @@ impl Frequency {
                     _ => 0,
                 };
                 let start = i64::from(anchor.num_days_from_ce());
-                for k in 0..i64::from(n) {
-                    let day = i32::try_from(start + step * k)
-                        .ok()
-                        .and_then(NaiveDate::from_num_days_from_ce_opt)
-                        .ok_or_else(|| Error::invalid("frequency", k, "due date out of the calendar's range"))?;
-                    out.push(day);
+                for k in 0..n {
+                    let day = start + step * i64::from(k);
+                    out.push(checked_day(day).ok_or_else(|| out_of_range(k))?);
                 }
             }
             Frequency::Months { every, month_end: MonthEnd::SameDay } => {
-                // Step month by month; a date is built from its year and day of the year.
-                let (mut year, mut month0, day) = (anchor.year(), anchor.month0(), anchor.day());
-                let (years, months) = (every / 12, every % 12);
+                // Step month by month, on the anchor's day or the month's last; what depends on
+                // the year (its first day, whether it is leap) is computed when the year changes.
+                const BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+                const LENGTH: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+                let (mut year, mut month0, day) = (i64::from(anchor.year()), anchor.month0() as usize, anchor.day());
+                let (years, months) = (i64::from(every / 12), (every % 12) as usize);
+                let (min, max) =
+                    (i64::from(NaiveDate::MIN.num_days_from_ce()), i64::from(NaiveDate::MAX.num_days_from_ce()));
+                let year_start = |y: i64| (days_before_year(y), i32::try_from(y).is_ok_and(is_leap));
+                let (mut base, mut leap) = year_start(year);
                 for k in 0..n {
-                    let date = NaiveDate::from_yo_opt(
-                        year,
-                        day_of_year(year, month0, day.min(month_length(year, month0 + 1))),
-                    )
-                    .ok_or_else(|| Error::invalid("frequency", k, "due date out of the calendar's range"))?;
-                    out.push(date);
+                    let after_feb = month0 >= 2 && leap;
+                    let length = LENGTH[month0 % 12] + u32::from(month0 == 1 && leap);
+                    let ordinal = BEFORE[month0 % 12] + day.min(length) + u32::from(after_feb);
+                    let d = base + i64::from(ordinal);
+                    if d < min || d > max {
+                        return Err(out_of_range(k));
+                    }
+                    out.push(d as i32);
                     month0 += months;
-                    year = year.saturating_add(i32::try_from(years).unwrap_or(i32::MAX));
+                    let mut next_year = year + years;
                     if month0 >= 12 {
                         month0 -= 12;
-                        year = year.saturating_add(1);
+                        next_year += 1;
+                    }
+                    if next_year != year {
+                        year = next_year;
+                        (base, leap) = year_start(year);
                     }
                 }
             }
             _ => {
                 for k in 0..n {
-                    out.push(self.due_date(anchor, k)?);
+                    out.push(self.due_date(anchor, k)?.num_days_from_ce());
                 }
             }
         }
@@ -464,10 +477,23 @@ fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
         .ok_or_else(|| Error::invalid("frequency", months, "due date out of the calendar's range"))
 }
 
-/// Day of the year (1-based) of `day` in month `month0` (0-based).
-fn day_of_year(year: i32, month0: u32, day: u32) -> u32 {
-    const BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-    BEFORE[month0 as usize % 12] + day + u32::from(month0 >= 2 && is_leap(year))
+/// Days from 0001-01-01 (day 1) to the end of the year before `year`, proleptic Gregorian (as
+/// chrono's `num_days_from_ce` counts them).
+fn days_before_year(year: i64) -> i64 {
+    let y = year - 1;
+    y * 365 + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400)
+}
+
+/// A day number, when it is a date chrono can represent.
+fn checked_day(day: i64) -> Option<i32> {
+    let (min, max) = (NaiveDate::MIN.num_days_from_ce(), NaiveDate::MAX.num_days_from_ce());
+    i32::try_from(day).ok().filter(|d| (min..=max).contains(d))
+}
+
+/// The date of a day number (days from 0001-01-01).
+pub(crate) fn date_of_day(day: i32) -> Result<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(day)
+        .ok_or_else(|| Error::invalid("due_date", day, "out of the calendar's range"))
 }
 
 fn month_length(year: i32, month: u32) -> u32 {

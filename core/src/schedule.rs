@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{BusinessDayRule, DayCount, Frequency, YearFraction};
+use crate::calendar::{BusinessDayRule, DayCount, Frequency, YearFraction, date_of_day};
 use crate::error::{Error, Result};
 use crate::money::{Currency, RoundingMode};
 use crate::terms::{
@@ -134,10 +134,15 @@ impl Schedule {
     pub fn generate(terms: &LoanTerms) -> Result<Schedule> {
         let cur = terms.currency;
         let mut installments = Vec::with_capacity(terms.installments as usize);
+        let mut bad_date = None;
         let up = generate_rows(terms, &mut Buffers::default(), |r| {
+            let due_date = r.due_date().unwrap_or_else(|e| {
+                bad_date.get_or_insert(e);
+                NaiveDate::MIN // (reported below)
+            });
             installments.push(Installment {
                 number: r.number,
-                due_date: r.due_date,
+                due_date,
                 days: r.days,
                 principal: cur.amount_of_minor(r.principal),
                 interest: cur.amount_of_minor(r.interest),
@@ -148,6 +153,9 @@ impl Schedule {
                 balance: cur.amount_of_minor(r.balance),
             })
         })?;
+        if let Some(e) = bad_date {
+            return Err(e);
+        }
         let sum = |f: fn(&Installment) -> Decimal| installments.iter().map(f).sum::<Decimal>();
         let totals = Totals {
             principal: sum(|i| i.principal),
@@ -201,8 +209,7 @@ impl Schedule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Row {
     pub number: u32,
-    pub due_date: NaiveDate,
-    /// `due_date` as days from 0001-01-01 (chrono's day number).
+    /// The due date as a day number: days from 0001-01-01 (chrono's `num_days_from_ce`).
     pub day: i32,
     pub days: u32,
     pub principal: i128,
@@ -214,6 +221,11 @@ pub(crate) struct Row {
 }
 
 impl Row {
+    /// The due date.
+    pub(crate) fn due_date(&self) -> Result<NaiveDate> {
+        date_of_day(self.day)
+    }
+
     pub(crate) fn total(&self) -> i128 {
         self.principal + self.interest + self.fees + self.insurance + self.savings
     }
@@ -376,27 +388,29 @@ fn adjust_emi(balance: i128, rates: &[YearFraction], emi: i128, mode: RoundingMo
     Ok(emi)
 }
 
-/// Due dates of every installment, after working-day adjustment, into `dates`.
-fn due_dates(terms: &LoanTerms, anchor: NaiveDate, dates: &mut Vec<NaiveDate>) -> Result<()> {
+/// Due dates of every installment, after working-day adjustment, as day numbers into `days`.
+fn due_days(terms: &LoanTerms, anchor: NaiveDate, days: &mut Vec<i32>) -> Result<()> {
     let f = terms.frequency;
-    f.due_dates_into(anchor, terms.installments, dates)?;
+    f.due_days_into(anchor, terms.installments, days)?;
     match &terms.business_days {
         None => {}
         Some(cal) if cal.rule == BusinessDayRule::NextMeetingDay => {
-            for (k, date) in dates.iter_mut().enumerate() {
+            for (k, day) in days.iter_mut().enumerate() {
+                let mut date = date_of_day(*day)?;
                 let mut j = k as u32;
-                while !cal.is_working_day(*date) {
+                while !cal.is_working_day(date) {
                     j += 1;
                     if j > k as u32 + 400 {
-                        return Err(Error::invalid("business_days", *date, "no working meeting day"));
+                        return Err(Error::invalid("business_days", date, "no working meeting day"));
                     }
-                    *date = f.due_date(anchor, j)?;
+                    date = f.due_date(anchor, j)?;
                 }
+                *day = date.num_days_from_ce();
             }
         }
         Some(cal) => {
-            for date in dates.iter_mut() {
-                *date = cal.adjust(*date)?;
+            for day in days.iter_mut() {
+                *day = cal.adjust(date_of_day(*day)?)?.num_days_from_ce();
             }
         }
     }
@@ -418,14 +432,14 @@ fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearF
 /// allocation of its own.
 #[derive(Debug, Default)]
 pub(crate) struct Buffers {
-    dates: Vec<NaiveDate>,
+    days: Vec<i32>,
     rates: Vec<YearFraction>,
     flat_parts: Vec<i128>,
 }
 
 /// Run the engine, calling `emit` for each installment in order; returns the disbursement figures.
 pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: impl FnMut(&Row)) -> Result<Upfront> {
-    let Buffers { dates, rates, flat_parts } = buffers;
+    let Buffers { days: dates, rates, flat_parts } = buffers;
     let annual = terms.validated_annual_rate()?;
     let cur = terms.currency;
     let mode = terms.rounding;
@@ -484,17 +498,17 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: 
     // Dates and the interest fraction of each period.
     let regular_first = terms.frequency.first_due_date(terms.disbursement_date)?;
     let broken_first = terms.first_repayment_date.is_some_and(|d| d != regular_first);
-    due_dates(terms, terms.first_repayment_date.unwrap_or(regular_first), dates)?;
+    due_days(terms, terms.first_repayment_date.unwrap_or(regular_first), dates)?;
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
     rates.clear();
-    let mut prev = terms.disbursement_date;
+    let mut prev = terms.disbursement_date.num_days_from_ce();
     for (i, &due) in dates.iter().enumerate() {
         let fraction = if (i as u32) < terms.interest_free_periods {
             YearFraction::ZERO
         } else if terms.interest_basis == InterestBasis::ActualDays || (i == 0 && broken_first) {
-            let start = if i == 0 { terms.disbursement_date } else { prev };
-            annual.checked_mul(period_fraction(terms, start, due)).ok_or_else(|| overflow("period rate"))?
+            let period = period_fraction(terms, date_of_day(prev)?, date_of_day(due)?);
+            annual.checked_mul(period).ok_or_else(|| overflow("period rate"))?
         } else {
             periodic
         };
@@ -546,11 +560,10 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: 
     let mut balance = b0;
     let (mut pending, mut spread_part) = (0i128, 0i128);
     let mut prev_day = terms.disbursement_date.num_days_from_ce();
-    for (idx, &due) in dates.iter().enumerate() {
+    for (idx, &due_day) in dates.iter().enumerate() {
         let i = idx as u32 + 1;
         let last = i == n;
         let start_balance = balance;
-        let due_day = due.num_days_from_ce();
         let own_interest = if flat { flat_parts[idx] } else { times(balance, rates[idx], mode)? };
         // Interest paid now: deferred during a grace on interest payment (and until maturity for a
         // single payment), then paid with the first installment after it or spread evenly.
@@ -588,7 +601,7 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: 
                 Amortization::EqualPrincipal => equal_principal,
                 Amortization::SinglePayment | Amortization::InterestOnlyBalloon => 0,
             };
-            raw.clamp(0, balance)
+            raw.max(0).min(balance) // (balance >= 0: never negative)
         };
         balance -= principal_part;
         let insurance = match insurance_rate {
@@ -597,7 +610,6 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: 
         };
         let row = Row {
             number: i,
-            due_date: due,
             day: due_day,
             days: u32::try_from(due_day - prev_day).unwrap_or(0),
             principal: principal_part,

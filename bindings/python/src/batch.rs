@@ -178,7 +178,8 @@ impl Col {
                         .and_then(|m| v.checked_mul(m))
                         .and_then(|x| Decimal::try_from_i128_with_scale(x, 0).ok())
                 };
-                d.map(|d| Some(d.normalize()))
+                // (Trailing zeros are kept: the core accepts "500.00" for a 2-decimal currency.)
+                d.map(Some)
                     .ok_or_else(|| CoreError::invalid(name, format!("{v}e-{s}"), "does not fit a 28-digit decimal"))
             }
             Col::Int(a) => Ok(Some(Decimal::from(a.value(i)))),
@@ -662,7 +663,8 @@ fn installment_batch(
     InstallmentArrays { loan: Some(loan), number, due_date: due_day, days, money, scale: scale as i8 }.into_batch()
 }
 
-/// The loans table: one row per input row, its totals and rates or its error.
+/// The loans table: one row per input row, its totals and rates or its error. One pass over the
+/// summaries (they are large: a pass per column would stream them a dozen times).
 fn loans_batch(
     conv: &Converted,
     loans: &[CoreResult<LoanSummary>],
@@ -674,63 +676,89 @@ fn loans_batch(
     for (k, r) in loans.iter().enumerate() {
         summary[conv.row_of[k] as usize] = Some(r);
     }
-    let ok = |i: usize| -> Option<&LoanSummary> { summary[i].and_then(|r| r.as_ref().ok()) };
-    let amount = |f: fn(&LoanSummary) -> i64| -> Vec<Option<i128>> {
-        (0..n_rows).map(|i| ok(i).map(|l| i128::from(f(l)) * 10i128.pow(scale - l.currency.minor_units()))).collect()
-    };
-    // A loan's error: its terms', its schedule's, or (the schedule being fine) its pricing's.
-    let err = |i: usize| -> Option<&CoreError> {
-        conv.errors[i].as_ref().or_else(|| {
-            summary[i].and_then(|r| match r {
+    let mut currency: Vec<Option<&str>> = Vec::with_capacity(n_rows);
+    let mut money: [Vec<Option<i128>>; 6] = std::array::from_fn(|_| Vec::with_capacity(n_rows));
+    let mut installments: Vec<Option<u32>> = Vec::with_capacity(n_rows);
+    let mut maturity: Vec<Option<i32>> = Vec::with_capacity(n_rows);
+    let mut rates: [Vec<Option<i128>>; 3] = std::array::from_fn(|_| Vec::with_capacity(n_rows));
+    let (mut kind, mut field, mut message) = (
+        Vec::<Option<&str>>::with_capacity(n_rows),
+        Vec::<Option<&str>>::with_capacity(n_rows),
+        Vec::<Option<String>>::with_capacity(n_rows),
+    );
+    for (i, s) in summary.iter().enumerate() {
+        let ok = s.and_then(|r| r.as_ref().ok());
+        // A loan's error: its terms', its schedule's, or (the schedule being fine) its pricing's.
+        let err = conv.errors[i].as_ref().or_else(|| {
+            s.and_then(|r| match r {
                 Err(e) => Some(e),
                 Ok(l) => l.pricing_error.as_ref(),
             })
-        })
-    };
-    let rates = |f: fn(&LoanSummary) -> Option<Decimal>| -> Vec<Option<i128>> {
-        (0..n_rows).map(|i| if pricing { ok(i).and_then(f).and_then(rate_at_10) } else { None }).collect()
-    };
+        });
+        kind.push(err.map(|e| e.kind()));
+        field.push(err.and_then(|e| e.field()));
+        message.push(err.map(|e| e.to_string()));
+        match ok {
+            Some(l) => {
+                let factor = 10i128.pow(scale - l.currency.minor_units());
+                let amounts = [
+                    l.loan_amount,
+                    l.net_disbursement,
+                    l.total_interest,
+                    l.total_fees,
+                    l.total_insurance,
+                    l.total_paid,
+                ];
+                for (col, v) in money.iter_mut().zip(amounts) {
+                    col.push(Some(i128::from(v) * factor));
+                }
+                currency.push(Some(l.currency.code()));
+                installments.push(Some(l.installments));
+                maturity.push(Some(date32(l.maturity_date)));
+                for (col, r) in rates.iter_mut().zip([l.apr, l.eir, l.xirr]) {
+                    col.push(if pricing { r.and_then(rate_at_10) } else { None });
+                }
+            }
+            None => {
+                money.iter_mut().for_each(|c| c.push(None));
+                rates.iter_mut().for_each(|c| c.push(None));
+                currency.push(None);
+                installments.push(None);
+                maturity.push(None);
+            }
+        }
+    }
     let dec = DataType::Decimal128(38, scale as i8);
     let rate = DataType::Decimal128(38, 10);
-    let schema = Schema::new(vec![
-        Field::new("loan", DataType::UInt32, false),
-        Field::new("currency", DataType::Utf8, true),
-        Field::new("loan_amount", dec.clone(), true),
-        Field::new("net_disbursement", dec.clone(), true),
-        Field::new("installments", DataType::UInt32, true),
-        Field::new("total_interest", dec.clone(), true),
-        Field::new("total_fees", dec.clone(), true),
-        Field::new("total_insurance", dec.clone(), true),
-        Field::new("total_paid", dec, true),
-        Field::new("maturity_date", DataType::Date32, true),
-        Field::new("apr", rate.clone(), true),
-        Field::new("eir", rate.clone(), true),
-        Field::new("xirr", rate, true),
-        Field::new("error_kind", DataType::Utf8, true),
-        Field::new("error_field", DataType::Utf8, true),
-        Field::new("error", DataType::Utf8, true),
-    ]);
-    let s = scale as i8;
-    let messages: Vec<Option<String>> = (0..n_rows).map(|i| err(i).map(|e| e.to_string())).collect();
-    let cols: Vec<ArrayRef> = vec![
-        Arc::new(UInt32Array::from_iter_values(0..n_rows as u32)),
-        Arc::new(StringArray::from((0..n_rows).map(|i| ok(i).map(|l| l.currency.code())).collect::<Vec<_>>())),
-        opt_decimal_array(amount(|l| l.loan_amount), s),
-        opt_decimal_array(amount(|l| l.net_disbursement), s),
-        Arc::new(UInt32Array::from((0..n_rows).map(|i| ok(i).map(|l| l.installments)).collect::<Vec<_>>())),
-        opt_decimal_array(amount(|l| l.total_interest), s),
-        opt_decimal_array(amount(|l| l.total_fees), s),
-        opt_decimal_array(amount(|l| l.total_insurance), s),
-        opt_decimal_array(amount(|l| l.total_paid), s),
-        Arc::new(Date32Array::from((0..n_rows).map(|i| ok(i).map(|l| date32(l.maturity_date))).collect::<Vec<_>>())),
-        opt_decimal_array(rates(|l| l.apr), 10),
-        opt_decimal_array(rates(|l| l.eir), 10),
-        opt_decimal_array(rates(|l| l.xirr), 10),
-        Arc::new(StringArray::from((0..n_rows).map(|i| err(i).map(|e| e.kind())).collect::<Vec<_>>())),
-        Arc::new(StringArray::from((0..n_rows).map(|i| err(i).and_then(|e| e.field())).collect::<Vec<_>>())),
-        Arc::new(StringArray::from(messages)),
-    ];
-    RecordBatch::try_new(Arc::new(schema), cols)
+    let mut fields = vec![Field::new("loan", DataType::UInt32, false), Field::new("currency", DataType::Utf8, true)];
+    let mut cols: Vec<ArrayRef> =
+        vec![Arc::new(UInt32Array::from_iter_values(0..n_rows as u32)), Arc::new(StringArray::from(currency))];
+    let [loan_amount, net, interest, fees, insurance, paid] = money;
+    for (name, v) in [("loan_amount", loan_amount), ("net_disbursement", net)] {
+        fields.push(Field::new(name, dec.clone(), true));
+        cols.push(opt_decimal_array(v, scale as i8));
+    }
+    fields.push(Field::new("installments", DataType::UInt32, true));
+    cols.push(Arc::new(UInt32Array::from(installments)));
+    for (name, v) in
+        [("total_interest", interest), ("total_fees", fees), ("total_insurance", insurance), ("total_paid", paid)]
+    {
+        fields.push(Field::new(name, dec.clone(), true));
+        cols.push(opt_decimal_array(v, scale as i8));
+    }
+    fields.push(Field::new("maturity_date", DataType::Date32, true));
+    cols.push(Arc::new(Date32Array::from(maturity)));
+    for (name, v) in ["apr", "eir", "xirr"].into_iter().zip(rates) {
+        fields.push(Field::new(name, rate.clone(), true));
+        cols.push(opt_decimal_array(v, 10));
+    }
+    for (name, v) in [("error_kind", kind), ("error_field", field)] {
+        fields.push(Field::new(name, DataType::Utf8, true));
+        cols.push(Arc::new(StringArray::from(v)));
+    }
+    fields.push(Field::new("error", DataType::Utf8, true));
+    cols.push(Arc::new(StringArray::from(message)));
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
 }
 
 /// Build the two tables from the core's batch output: the installments of each `schedule_batch`
@@ -750,6 +778,8 @@ fn tables(
         .any(|t| t.currency.minor_units() != scale)
         .then(|| conv.terms.iter().map(|t| 10i128.pow(scale - t.currency.minor_units())).collect());
     let row_of = (conv.row_of.len() < conv.errors.len()).then_some(conv.row_of.as_slice());
+    let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
+    let t0 = std::time::Instant::now();
     let (inst, loans) = rayon::join(
         || {
             parts
@@ -757,8 +787,18 @@ fn tables(
                 .map(|(offset, cols)| installment_batch(row_of, factors.as_deref(), offset, cols, scale))
                 .collect::<Result<Vec<_>, _>>()
         },
-        || loans_batch(&conv, &loans, pricing, scale),
+        || {
+            let t = std::time::Instant::now();
+            let r = loans_batch(&conv, &loans, pricing, scale);
+            if prof {
+                eprintln!("  loans_batch: {:?}", t.elapsed());
+            }
+            r
+        },
     );
+    if prof {
+        eprintln!("  join: {:?}", t0.elapsed());
+    }
     Ok((inst.map_err(arrow_err("installments"))?, loans.map_err(arrow_err("loans"))?))
 }
 
