@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use microcredit::batch::{BatchOptions, schedule_batch};
+use microcredit::batch::{BatchOptions, schedule_batch, schedule_batch_into};
 use microcredit::{Convention, Currency, Fee, Frequency, InterestRate, LoanTerms, Schedule, cost_of_credit};
 use rust_decimal::Decimal;
 
@@ -74,6 +74,10 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("batch_100k");
     g.sample_size(10);
     g.bench_function("schedules", |b| b.iter(|| schedule_batch(black_box(&book), BatchOptions { pricing: false })));
+    let mut reused = schedule_batch(&book, BatchOptions { pricing: false });
+    g.bench_function("schedules_reusing_memory", |b| {
+        b.iter(|| schedule_batch_into(black_box(&book), BatchOptions { pricing: false }, &mut reused))
+    });
     g.bench_function("schedules_and_pricing", |b| {
         b.iter(|| schedule_batch(black_box(&book), BatchOptions { pricing: true }))
     });

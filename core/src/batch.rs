@@ -30,9 +30,13 @@ mod sealed {
     /// Column types whose zero is all zero bits, so a zeroed column is one calloc.
     pub trait Zeroed: Sized {
         fn zeroed_vec(n: usize) -> Vec<Self>;
+        fn zero() -> Self;
     }
     macro_rules! zeroed {
-        ($($t:ty),*) => {$(impl Zeroed for $t { fn zeroed_vec(n: usize) -> Vec<Self> { vec![0; n] } })*};
+        ($($t:ty),*) => {$(impl Zeroed for $t {
+            fn zeroed_vec(n: usize) -> Vec<Self> { vec![0; n] }
+            fn zero() -> Self { 0 }
+        })*};
     }
     zeroed!(u32, i32, i64, i128);
 
@@ -111,6 +115,37 @@ impl<M: MinorUnits> InstallmentColumns<M> {
             total: zeroed_column(n),
             balance: zeroed_column(n),
         }
+    }
+
+    /// Make the columns `n` zeroed rows, keeping their memory (the columns are zeroed in
+    /// parallel).
+    fn rezero(&mut self, n: usize) {
+        fn zero<T: sealed::Zeroed + Copy + Send>(v: &mut Vec<T>, n: usize) {
+            v.clear();
+            v.resize(n, T::zero());
+        }
+        let InstallmentColumns {
+            loan,
+            number,
+            due_day,
+            days,
+            principal,
+            interest,
+            fees,
+            insurance,
+            savings,
+            total,
+            balance,
+        } = self;
+        rayon::scope(|s| {
+            s.spawn(|_| zero(loan, n));
+            s.spawn(|_| zero(number, n));
+            s.spawn(|_| zero(due_day, n));
+            s.spawn(|_| zero(days, n));
+            for col in [principal, interest, fees, insurance, savings, total, balance] {
+                s.spawn(move |_| zero(col, n));
+            }
+        });
     }
 
     /// Number of rows.
@@ -420,23 +455,58 @@ pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Batch {
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn schedule_batch_as<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptions) -> Batch<M> {
-    let rows: usize = terms.iter().map(slots).sum();
-    let mut cols = InstallmentColumns::<M>::zeroed(rows);
+    let chunk_rows = chunk_rows(terms);
+    let mut out = Batch { installments: InstallmentColumns::<M>::zeroed(chunk_rows.iter().sum()), loans: Vec::new() };
+    fill_batch(terms, &chunk_rows, options, &mut out);
+    out
+}
+
+/// The rows of each task's chunk of loans (one parallel pass over the terms).
+fn chunk_rows(terms: &[LoanTerms]) -> Vec<usize> {
+    terms.par_chunks(CHUNK).map(|chunk| chunk.iter().map(slots).sum()).collect()
+}
+
+/// [`schedule_batch_as`] into a batch whose memory is reused: its columns keep their capacity, so
+/// a program that schedules book after book (or a large book chunk by chunk) writes into memory
+/// it already has instead of asking the kernel for fresh pages each time. `out` is overwritten.
+///
+/// ```
+/// use microcredit::{LoanTerms, batch::{schedule_batch_into, Batch, BatchOptions}};
+/// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
+///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
+///   "disbursement_date": "2025-01-15"}"#)?;
+/// let mut batch: Batch = Batch::default();
+/// for book in [vec![t.clone()], vec![t.clone(), t]] {
+///     schedule_batch_into(&book, BatchOptions::default(), &mut batch);
+///     assert_eq!(batch.rows(), 6 * book.len());
+/// }
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn schedule_batch_into<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptions, out: &mut Batch<M>) {
+    let chunk_rows = chunk_rows(terms);
+    out.installments.rezero(chunk_rows.iter().sum());
+    fill_batch(terms, &chunk_rows, options, out);
+}
+
+/// Schedule `terms` into `out`, whose columns hold the chunks' rows, zeroed.
+fn fill_batch<M: MinorUnits>(terms: &[LoanTerms], chunk_rows: &[usize], options: BatchOptions, out: &mut Batch<M>) {
+    let cols = &mut out.installments;
     // Each task gets CHUNK loans and the slices of their rows.
-    let mut tasks = Vec::with_capacity(terms.len().div_ceil(CHUNK));
+    let mut tasks = Vec::with_capacity(chunk_rows.len());
     let mut rest = cols.as_mut();
-    for (c, chunk) in terms.chunks(CHUNK).enumerate() {
-        let (mine, after) = rest.split_at(chunk.iter().map(slots).sum());
+    for ((c, chunk), &rows) in terms.chunks(CHUNK).enumerate().zip(chunk_rows) {
+        let (mine, after) = rest.split_at(rows);
         tasks.push((c * CHUNK, chunk, mine));
         rest = after;
     }
     let results: Vec<Vec<Result<LoanSummary>>> =
         tasks.into_par_iter().map(|(first, chunk, out)| fill(first, chunk, out, options)).collect();
-    let loans: Vec<Result<LoanSummary>> = results.into_iter().flatten().collect();
-    if loans.iter().any(|l| l.is_err()) {
+    out.loans.clear();
+    out.loans.extend(results.into_iter().flatten());
+    if out.loans.iter().any(|l| l.is_err()) {
         // Close the gaps the failed loans left (rare: only when some terms are invalid).
         let (mut read, mut write) = (0, 0);
-        for (t, l) in terms.iter().zip(&loans) {
+        for (t, l) in terms.iter().zip(&out.loans) {
             let n = slots(t);
             if l.is_ok() {
                 if read != write {
@@ -448,7 +518,6 @@ pub fn schedule_batch_as<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptio
         }
         cols.truncate(write);
     }
-    Batch { installments: cols, loans }
 }
 
 /// Schedule the loans of one task into its rows; the summary (or error) of each loan.

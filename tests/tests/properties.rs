@@ -201,7 +201,12 @@ proptest! {
         prop_assert_eq!(&wide.installments.interest, &widen(&cols.interest));
         prop_assert_eq!(&wide.installments.balance, &widen(&cols.balance));
         prop_assert_eq!(&wide.installments.loan, &cols.loan);
-        prop_assert_eq!(wide.loans, b.loans);
+        prop_assert_eq!(&wide.loans, &b.loans);
+        // Reusing a batch that held another book gives the same batch.
+        let mut reused = microcredit::batch::schedule_batch(&ts, BatchOptions { pricing: false });
+        microcredit::batch::schedule_batch_into(&input, BatchOptions { pricing: false }, &mut reused);
+        prop_assert_eq!(&reused.installments, &b.installments);
+        prop_assert_eq!(&reused.loans, &b.loans);
     }
 }
 
