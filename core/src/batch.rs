@@ -124,25 +124,13 @@ impl<M: MinorUnits> InstallmentColumns<M> {
             v.clear();
             v.resize(n, T::zero());
         }
-        let InstallmentColumns {
-            loan,
-            number,
-            due_day,
-            days,
-            principal,
-            interest,
-            fees,
-            insurance,
-            savings,
-            total,
-            balance,
-        } = self;
+        let (loan, number, due_day, days, money) = self.parts();
         rayon::scope(|s| {
             s.spawn(|_| zero(loan, n));
             s.spawn(|_| zero(number, n));
             s.spawn(|_| zero(due_day, n));
             s.spawn(|_| zero(days, n));
-            for col in [principal, interest, fees, insurance, savings, total, balance] {
+            for col in money {
                 s.spawn(move |_| zero(col, n));
             }
         });
@@ -202,15 +190,26 @@ impl<M: MinorUnits> InstallmentColumns<M> {
     }
 
     fn money_mut(&mut self) -> [&mut Vec<M>; 7] {
-        [
-            &mut self.principal,
-            &mut self.interest,
-            &mut self.fees,
-            &mut self.insurance,
-            &mut self.savings,
-            &mut self.total,
-            &mut self.balance,
-        ]
+        self.parts().4
+    }
+
+    /// Every column, mutably: loan, number, due day, days and the seven money columns.
+    #[allow(clippy::type_complexity)]
+    fn parts(&mut self) -> (&mut Vec<u32>, &mut Vec<u32>, &mut Vec<i32>, &mut Vec<u32>, [&mut Vec<M>; 7]) {
+        let InstallmentColumns {
+            loan,
+            number,
+            due_day,
+            days,
+            principal,
+            interest,
+            fees,
+            insurance,
+            savings,
+            total,
+            balance,
+        } = self;
+        (loan, number, due_day, days, [principal, interest, fees, insurance, savings, total, balance])
     }
 }
 
@@ -277,13 +276,13 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
         self.due_day[at..at + n].copy_from_slice(&staged.due_day[..n]);
         self.days[at..at + n].copy_from_slice(&staged.days[..n]);
         let cols = [
-            &mut self.principal,
-            &mut self.interest,
-            &mut self.fees,
-            &mut self.insurance,
-            &mut self.savings,
-            &mut self.total,
-            &mut self.balance,
+            &mut *self.principal,
+            &mut *self.interest,
+            &mut *self.fees,
+            &mut *self.insurance,
+            &mut *self.savings,
+            &mut *self.total,
+            &mut *self.balance,
         ];
         // The columns start zeroed: a block of zeros (fees, insurance or savings of loans that
         // have none) is not written, so those pages are never touched until someone reads them.
