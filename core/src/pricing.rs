@@ -289,10 +289,10 @@ pub struct CostOfCredit {
 fn flow_times(flows: &[(NaiveDate, u32, f64)], start: NaiveDate, freq: Frequency, time: TimeMeasure) -> Vec<Flow> {
     match time {
         TimeMeasure::Periods => flows.iter().map(|&(_, k, a)| Flow { t: f64::from(k), odd: 0.0, amount: a }).collect(),
-        TimeMeasure::ActualDays { year_days } => flows
-            .iter()
-            .map(|&(d, _, a)| Flow { t: (d - start).num_days() as f64 / f64::from(year_days), odd: 0.0, amount: a })
-            .collect(),
+        // Whole days (the solver divides by the year): see `Discount::Days`.
+        TimeMeasure::ActualDays { .. } => {
+            flows.iter().map(|&(d, _, a)| Flow { t: (d - start).num_days() as f64, odd: 0.0, amount: a }).collect()
+        }
         TimeMeasure::EuAnnex => {
             flows.iter().map(|&(d, _, a)| Flow { t: eu_years(start, d), odd: 0.0, amount: a }).collect()
         }
@@ -516,7 +516,11 @@ pub(crate) fn rate_of_flows(
             (r, annual)
         }
         TimeMeasure::ActualDays { .. } | TimeMeasure::EuAnnex | TimeMeasure::CalendarYears => {
-            let x = solver::solve(what, &timed, Discount::Real, 0.2)?;
+            let kind = match convention.time {
+                TimeMeasure::ActualDays { year_days } => Discount::Days { year: f64::from(year_days) },
+                _ => Discount::Real,
+            };
+            let x = solver::solve(what, &timed, kind, 0.2)?;
             let r = (1.0 + x).powf(1.0 / m) - 1.0;
             let annual = match convention.annualisation {
                 Annualisation::Nominal => r * m,

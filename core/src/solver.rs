@@ -11,6 +11,14 @@ pub(crate) enum Discount {
     Periods,
     /// `(1 + x)^-t` with `t` real (years or periods).
     Real,
+    /// `(1 + x)^-(t / year)` with `t` a whole number of days: each flow's
+    /// factor is the previous one's times the factor of the days between them, and a schedule has
+    /// few distinct gaps (a month is 28 to 31 days), so each distinct gap costs one `exp` instead
+    /// of each flow (flows in time order make the gaps repeat; any order gives the same value).
+    Days {
+        /// Days in a year (365 for XIRR).
+        year: f64,
+    },
     /// US Reg Z Appendix J: `1 / ((1 + f·x)(1 + x)^t)` where the flow carries `(t, f)`.
     OddPeriod,
 }
@@ -48,6 +56,33 @@ fn npv_and_derivative(flows: &[Flow], x: f64, kind: Discount) -> (f64, f64) {
                 let d = (-f.t * ln).exp();
                 v += f.amount * d;
                 dv -= f.t * f.amount * d / base;
+            }
+        }
+        Discount::Days { year } => {
+            let ln = base.ln() / year;
+            let slope = 1.0 / (year * base); // d/dx of (1+x)^(-t/year) is -(t/year)/(1+x) times it
+            let mut gaps = [(0.0f64, 1.0f64); 8];
+            let mut known = 0;
+            let (mut last_t, mut d) = (0.0f64, 1.0f64);
+            for f in flows {
+                let gap = f.t - last_t; // whole days: equal gaps are equal floats
+                if gap != 0.0 {
+                    let factor = match gaps[..known].iter().find(|g| g.0 == gap) {
+                        Some(g) => g.1,
+                        None => {
+                            let factor = (-gap * ln).exp();
+                            if known < gaps.len() {
+                                gaps[known] = (gap, factor);
+                                known += 1;
+                            }
+                            factor
+                        }
+                    };
+                    d *= factor;
+                    last_t = f.t;
+                }
+                v += f.amount * d;
+                dv -= f.t * f.amount * d * slope;
             }
         }
         Discount::OddPeriod => {
@@ -157,7 +192,7 @@ mod tests {
     #[test]
     fn one_period_loan() {
         let flows = [Flow { t: 0.0, odd: 0.0, amount: -100.0 }, Flow { t: 1.0, odd: 0.0, amount: 110.0 }];
-        for kind in [Discount::Periods, Discount::Real, Discount::OddPeriod] {
+        for kind in [Discount::Periods, Discount::Real, Discount::OddPeriod, Discount::Days { year: 1.0 }] {
             let x = solve("test", &flows, kind, 0.1).unwrap();
             assert!((x - 0.1).abs() < 1e-12, "{kind:?} {x}");
         }
