@@ -22,6 +22,17 @@ use crate::schedule::{Buffers, Row, Upfront, generate_rows};
 use crate::terms::{LoanTerms, MAX_INSTALLMENTS};
 
 /// An integer type that holds amounts in minor units in the batch columns: `i64` or `i128`.
+///
+/// ```
+/// use microcredit::{LoanTerms, batch::{schedule_batch_as, BatchOptions}};
+/// let t = LoanTerms::from_json(r#"{"principal": "250.50", "currency": "USD",
+///   "rate": {"percent": "30"}, "installments": 3, "frequency": {"unit": "months", "every": 1},
+///   "disbursement_date": "2025-03-01"}"#)?;
+/// let wide = schedule_batch_as::<i128>(std::slice::from_ref(&t), BatchOptions::default());
+/// let narrow = schedule_batch_as::<i64>(&[t], BatchOptions::default());
+/// assert_eq!(wide.installments.total[0], i128::from(narrow.installments.total[0]));
+/// # Ok::<(), microcredit::Error>(())
+/// ```
 pub trait MinorUnits: Copy + PartialEq + Send + Sync + Into<i128> + sealed::Zeroed + sealed::Narrow + 'static {}
 impl MinorUnits for i64 {}
 impl MinorUnits for i128 {}
@@ -147,6 +158,18 @@ impl<M: MinorUnits> InstallmentColumns<M> {
     }
 
     /// The due date of row `k`, when there is such a row.
+    ///
+    /// ```
+    /// use microcredit::{LoanTerms, batch::{schedule_batch, BatchOptions}};
+    /// let t = LoanTerms::from_json(r#"{"principal": "100", "currency": "USD",
+    ///   "rate": {"percent": "12"}, "installments": 2, "frequency": {"unit": "weeks", "every": 1},
+    ///   "disbursement_date": "2025-01-01"}"#)?;
+    /// let cols = schedule_batch(&[t], BatchOptions::default()).installments;
+    /// assert_eq!(cols.due_day[1], 20_103); // days since 1970-01-01
+    /// assert_eq!(cols.due_date(1).unwrap().to_string(), "2025-01-15");
+    /// assert_eq!(cols.due_date(2), None);
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
     pub fn due_date(&self, k: usize) -> Option<NaiveDate> {
         self.due_day.get(k).and_then(|&d| NaiveDate::from_num_days_from_ce_opt(d.checked_add(UNIX_EPOCH_DAY)?))
     }
