@@ -198,6 +198,30 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Discounting by whole days with one factor per distinct gap finds the rate that
+        /// discounting each flow by its own power finds (to 1e-12): the loan's XIRR does not
+        /// depend on the shortcut.
+        #[test]
+        fn day_gaps_discount_like_each_flow(
+            principal in 100.0f64..100_000.0,
+            gaps in proptest::collection::vec(1u32..200, 1..40),
+            markup in 1.001f64..3.0,
+        ) {
+            let payment = principal * markup / gaps.len() as f64;
+            let mut days = 0.0;
+            let mut by_days = vec![Flow { t: 0.0, odd: 0.0, amount: principal }];
+            for g in &gaps {
+                days += f64::from(*g);
+                by_days.push(Flow { t: days, odd: 0.0, amount: -payment });
+            }
+            let in_years: Vec<Flow> = by_days.iter().map(|f| Flow { t: f.t / 365.0, ..*f }).collect();
+            let a = solve("xirr", &by_days, Discount::Days { year: 365.0 }, 0.2).unwrap();
+            let b = solve("xirr", &in_years, Discount::Real, 0.2).unwrap();
+            proptest::prop_assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{} vs {}", a, b);
+        }
+    }
+
     #[test]
     fn all_positive_flows_have_no_rate() {
         let flows = [Flow { t: 0.0, odd: 0.0, amount: 100.0 }, Flow { t: 1.0, odd: 0.0, amount: 110.0 }];
