@@ -562,6 +562,7 @@ fn fill<M: MinorUnits>(
             at += slots(t);
             let mut sums = Sums::default();
             let mut fits = true;
+            let mut bad_date = None;
             let scale = if options.pricing { 10f64.powi(t.currency.minor_units() as i32) } else { 1.0 };
             flows.clear();
             if options.pricing {
@@ -574,10 +575,15 @@ fn fill<M: MinorUnits>(
                 if options.pricing {
                     match r.due_date() {
                         Ok(date) => flows.push((date, r.number, -(total as f64) / scale)),
-                        Err(_) => fits = false,
+                        Err(e) => {
+                            bad_date.get_or_insert(e);
+                        }
                     }
                 }
             })?;
+            if let Some(e) = bad_date {
+                return Err(e);
+            }
             if !fits || sums.rows != at - start {
                 return Err(Error::Overflow { what: "batch columns".into() });
             }
