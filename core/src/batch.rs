@@ -10,6 +10,8 @@
 //! filled in parallel; on Linux, large columns ask for transparent huge pages, because on virtual
 //! machines the first touch of fresh memory in 4 KiB pages can cost as much as computing the rows.
 
+use std::ops::Range;
+
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -18,7 +20,7 @@ use crate::calendar::date_of_day;
 use crate::error::{Error, Result};
 use crate::money::Currency;
 use crate::pricing::{self, Convention};
-use crate::schedule::{Buffers, Row, Upfront, generate_rows};
+use crate::schedule::{Buffers, Rows, Upfront, generate_rows};
 use crate::terms::{LoanTerms, MAX_INSTALLMENTS};
 
 /// An integer type that holds amounts in minor units in the batch columns: `i64` or `i128`.
@@ -352,27 +354,53 @@ impl<M: MinorUnits> Staging<M> {
         })
     }
 
-    /// Stage row `k` of `out`; `false` when an amount does not fit `M` or `k` is past the end.
-    #[inline]
-    fn push(&mut self, out: &mut ColumnsMut<'_, M>, k: usize, loan: u32, r: &Row, total: i128) -> bool {
-        let amounts = [r.principal, r.interest, r.fees, r.insurance, r.savings, total, r.balance];
-        if k >= out.loan.len() || !amounts.iter().all(|&v| M::fits(v)) {
+    /// Stage the installments of one loan (`rows`, its index `loan`), bound for rows `k..` of
+    /// `out`; `false` when an amount does not fit `M` or the rows run past the end.
+    fn push_loan(&mut self, out: &mut ColumnsMut<'_, M>, k: usize, loan: u32, rows: &Rows) -> bool {
+        let n = rows.len();
+        if k + n > out.loan.len() || !M::fits(rows.fee) || !M::fits(rows.savings) {
             return false;
         }
-        if self.len >= STAGED || k != self.at + self.len {
-            self.flush(out);
-            self.at = k;
+        let (fee, savings) = (M::narrow(rows.fee), M::narrow(rows.savings));
+        let mut fits = true;
+        let mut done = 0;
+        while done < n {
+            if self.len >= STAGED || k + done != self.at + self.len {
+                self.flush(out);
+                self.at = k + done;
+            }
+            let (i, m) = (self.len, (STAGED - self.len).min(n - done));
+            let (to, from) = (i..i + m, done..done + m);
+            self.loan[to.clone()].fill(loan);
+            for (j, v) in self.number[to.clone()].iter_mut().enumerate() {
+                *v = (done + j + 1) as u32;
+            }
+            let days = &rows.day[from.clone()];
+            let mut prev = if done == 0 { rows.start_day } else { rows.day[done - 1] };
+            for ((due, gap), &day) in self.due_day[to.clone()].iter_mut().zip(&mut self.days[to.clone()]).zip(days) {
+                *due = day - UNIX_EPOCH_DAY;
+                *gap = u32::try_from(day - prev).unwrap_or(0);
+                prev = day;
+            }
+            let [principal, interest, fees, insurance, saved, total, balance] = &mut self.money;
+            let (p, r, ins) =
+                (&rows.principal[from.clone()], &rows.interest[from.clone()], &rows.insurance[from.clone()]);
+            fits &= narrow_into(&mut principal[to.clone()], p);
+            fits &= narrow_into(&mut interest[to.clone()], r);
+            fits &= narrow_into(&mut insurance[to.clone()], ins);
+            fits &= narrow_into(&mut balance[to.clone()], &rows.balance[from]);
+            fees[to.clone()].fill(fee);
+            saved[to.clone()].fill(savings);
+            let each = rows.fee + rows.savings;
+            for (((v, &p), &r), &ins) in total[to].iter_mut().zip(p).zip(r).zip(ins) {
+                let t = p + r + ins + each;
+                fits &= M::fits(t);
+                *v = M::narrow(t);
+            }
+            self.len += m;
+            done += m;
         }
-        let i = self.len % STAGED; // (< STAGED: lets the compiler drop the bounds checks)
-        for (col, v) in self.money.iter_mut().zip(amounts) {
-            col[i] = M::narrow(v);
-        }
-        self.loan[i] = loan;
-        self.number[i] = r.number;
-        self.due_day[i] = r.day - UNIX_EPOCH_DAY;
-        self.days[i] = r.days;
-        self.len = i + 1;
-        true
+        fits
     }
 
     fn flush(&mut self, out: &mut ColumnsMut<'_, M>) {
@@ -381,6 +409,17 @@ impl<M: MinorUnits> Staging<M> {
             self.len = 0;
         }
     }
+}
+
+/// Copy `src` into `dst` narrowed to `M`; whether every value fits.
+#[inline]
+fn narrow_into<M: MinorUnits>(dst: &mut [M], src: &[i128]) -> bool {
+    let mut fits = true;
+    for (d, &v) in dst.iter_mut().zip(src) {
+        fits &= M::fits(v);
+        *d = M::narrow(v);
+    }
+    fits
 }
 
 /// One loan's totals and true cost.
@@ -411,7 +450,8 @@ pub struct LoanSummary {
     /// XIRR over actual days / 365 (fraction).
     pub xirr: Option<Decimal>,
     /// Why the loan could not be priced (its schedule is still there), when pricing was asked for.
-    pub pricing_error: Option<Error>,
+    /// (Boxed: it is rare, and a summary is written once per loan of a book.)
+    pub pricing_error: Option<Box<Error>>,
 }
 
 /// The result of a batch: installment columns and one entry per input loan.
@@ -521,10 +561,13 @@ fn fill_batch<M: MinorUnits>(terms: &[LoanTerms], chunk_rows: &[usize], options:
         tasks.push((c * CHUNK, chunk, mine));
         rest = after;
     }
-    let results: Vec<Vec<Result<LoanSummary>>> =
-        tasks.into_par_iter().map(|(first, chunk, out)| fill(first, chunk, out, options)).collect();
+    // Each task writes its loans' summaries in place (no per-task vectors joined afterwards).
     out.loans.clear();
-    out.loans.extend(results.into_iter().flatten());
+    out.loans.par_extend(rayon::iter::repeat_n(Err(Error::Overflow { what: String::new() }), terms.len()));
+    tasks
+        .into_par_iter()
+        .zip(out.loans.par_chunks_mut(CHUNK))
+        .for_each(|((first, chunk, cols), summaries)| fill(first, chunk, cols, summaries, options));
     if out.loans.iter().any(|l| l.is_err()) {
         // Close the gaps the failed loans left (rare: only when some terms are invalid).
         let (mut read, mut write) = (0, 0);
@@ -542,60 +585,56 @@ fn fill_batch<M: MinorUnits>(terms: &[LoanTerms], chunk_rows: &[usize], options:
     }
 }
 
-/// Schedule the loans of one task into its rows; the summary (or error) of each loan.
+/// Schedule the loans of one task into its rows, and the summary (or error) of each loan into
+/// `summaries`.
 fn fill<M: MinorUnits>(
     first: usize,
     chunk: &[LoanTerms],
-    mut out: ColumnsMut<'_, M>,
+    out: ColumnsMut<'_, M>,
+    summaries: &mut [Result<LoanSummary>],
     options: BatchOptions,
-) -> Vec<Result<LoanSummary>> {
-    let mut buffers = Buffers::default();
-    let mut staging = Staging::new();
-    let mut flows = Vec::new();
+) {
+    let mut task = Task { out, buffers: Buffers::default(), staging: Staging::new(), flows: Vec::new() };
     let mut at = 0;
-    let loans = chunk
-        .iter()
-        .enumerate()
-        .map(|(j, t)| {
-            let index = (first + j) as u32;
-            let start = at;
-            at += slots(t);
-            let mut sums = Sums::default();
-            let mut fits = true;
-            let mut bad_date = None;
-            let scale = if options.pricing { 10f64.powi(t.currency.minor_units() as i32) } else { 1.0 };
-            flows.clear();
-            if options.pricing {
-                flows.push((t.disbursement_date, 0u32, 0.0)); // the disbursement, set below
-            }
-            let up = generate_rows(t, &mut buffers, |r| {
-                let total = r.total();
-                fits &= staging.push(&mut out, start + sums.rows, index, r, total);
-                sums.add(r, total);
-                if options.pricing {
-                    match r.due_date() {
-                        Ok(date) => flows.push((date, r.number, -(total as f64) / scale)),
-                        Err(e) => {
-                            bad_date.get_or_insert(e);
-                        }
-                    }
-                }
-            })?;
-            if let Some(e) = bad_date {
-                return Err(e);
-            }
-            if !fits || sums.rows != at - start {
-                return Err(Error::Overflow { what: "batch columns".into() });
-            }
-            summarize(t, &up, &sums, &mut flows, scale, options)
-        })
-        .collect();
-    staging.flush(&mut out);
-    loans
+    for ((j, t), summary) in chunk.iter().enumerate().zip(summaries) {
+        let rows = at..at + slots(t);
+        at = rows.end;
+        *summary = task.loan((first + j) as u32, t, rows, options);
+    }
+    task.staging.flush(&mut task.out);
 }
 
-/// Running totals of one loan's rows.
-#[derive(Default)]
+/// What one parallel task works with: its rows of the columns and memory reused from loan to loan.
+struct Task<'a, M> {
+    out: ColumnsMut<'a, M>,
+    buffers: Buffers,
+    staging: Box<Staging<M>>,
+    /// Cash flows of the loan being priced: (date, installment number, amount).
+    flows: Vec<(NaiveDate, u32, f64)>,
+}
+
+impl<M: MinorUnits> Task<'_, M> {
+    /// Schedule loan `index` (terms `t`) into `rows` of the columns; its summary.
+    fn loan(&mut self, index: u32, t: &LoanTerms, rows: Range<usize>, options: BatchOptions) -> Result<LoanSummary> {
+        let up = generate_rows(t, &mut self.buffers)?;
+        let schedule = &self.buffers.rows;
+        if schedule.len() != rows.len() || !self.staging.push_loan(&mut self.out, rows.start, index, schedule) {
+            return Err(Error::Overflow { what: "batch columns".into() });
+        }
+        let sums = Sums::of(schedule);
+        let scale = if options.pricing { 10f64.powi(t.currency.minor_units() as i32) } else { 1.0 };
+        self.flows.clear();
+        if options.pricing {
+            self.flows.push((t.disbursement_date, 0, 0.0)); // the disbursement, set below
+            for k in 0..schedule.len() {
+                self.flows.push((schedule.due_date(k)?, k as u32 + 1, -(schedule.total(k) as f64) / scale));
+            }
+        }
+        summarize(t, &up, &sums, &mut self.flows, scale, options)
+    }
+}
+
+/// Totals of one loan's rows.
 struct Sums {
     rows: usize,
     interest: i128,
@@ -607,13 +646,19 @@ struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, r: &Row, total: i128) {
-        self.rows += 1;
-        self.interest += r.interest;
-        self.fees += r.fees;
-        self.insurance += r.insurance;
-        self.total += total;
-        self.last_day = Some(r.day);
+    fn of(rows: &Rows) -> Sums {
+        let n = rows.len();
+        let sum = |col: &[i128]| col.iter().sum::<i128>();
+        let (interest, insurance) = (sum(&rows.interest), sum(&rows.insurance));
+        let each = (rows.fee + rows.savings) * n as i128;
+        Sums {
+            rows: n,
+            interest,
+            fees: rows.fee * n as i128,
+            insurance,
+            total: sum(&rows.principal) + interest + insurance + each,
+            last_day: rows.day.last().copied(),
+        }
     }
 }
 
@@ -642,7 +687,7 @@ fn summarize(
         });
         match priced {
             Ok((a, e, x)) => (apr, eir, xirr) = (Some(a), Some(e), Some(x)),
-            Err(e) => pricing_error = Some(e),
+            Err(e) => pricing_error = Some(Box::new(e)),
         }
     }
     Ok(LoanSummary {

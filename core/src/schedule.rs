@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{BusinessDayRule, DayCount, Frequency, YearFraction, date_of_day};
 use crate::error::{Error, Result};
-use crate::money::{Currency, RoundingMode};
+use crate::money::{Currency, Divisor, RoundingMode};
 use crate::terms::{
     Amortization, AnnuityRates, Collection, DeferredInterest, FeeKind, InsuranceBasis, InterestBasis, InterestMethod,
     JSON_VERSION, LoanTerms,
@@ -133,29 +133,25 @@ impl Schedule {
     /// Generate the schedule of validated terms.
     pub fn generate(terms: &LoanTerms) -> Result<Schedule> {
         let cur = terms.currency;
-        let mut installments = Vec::with_capacity(terms.installments as usize);
-        let mut bad_date = None;
-        let up = generate_rows(terms, &mut Buffers::default(), |r| {
-            let due_date = r.due_date().unwrap_or_else(|e| {
-                bad_date.get_or_insert(e);
-                NaiveDate::MIN // (reported below)
-            });
-            installments.push(Installment {
-                number: r.number,
-                due_date,
-                days: r.days,
-                principal: cur.amount_of_minor(r.principal),
-                interest: cur.amount_of_minor(r.interest),
-                fees: cur.amount_of_minor(r.fees),
-                insurance: cur.amount_of_minor(r.insurance),
-                savings: cur.amount_of_minor(r.savings),
-                total: cur.amount_of_minor(r.total()),
-                balance: cur.amount_of_minor(r.balance),
+        let mut buffers = Buffers::default();
+        let up = generate_rows(terms, &mut buffers)?;
+        let rows = &buffers.rows;
+        let installments = (0..rows.len())
+            .map(|k| {
+                Ok(Installment {
+                    number: k as u32 + 1,
+                    due_date: rows.due_date(k)?,
+                    days: rows.days(k),
+                    principal: cur.amount_of_minor(rows.principal[k]),
+                    interest: cur.amount_of_minor(rows.interest[k]),
+                    fees: cur.amount_of_minor(rows.fee),
+                    insurance: cur.amount_of_minor(rows.insurance[k]),
+                    savings: cur.amount_of_minor(rows.savings),
+                    total: cur.amount_of_minor(rows.total(k)),
+                    balance: cur.amount_of_minor(rows.balance[k]),
+                })
             })
-        })?;
-        if let Some(e) = bad_date {
-            return Err(e);
-        }
+            .collect::<Result<Vec<_>>>()?;
         let sum = |f: fn(&Installment) -> Decimal| installments.iter().map(f).sum::<Decimal>();
         let totals = Totals {
             principal: sum(|i| i.principal),
@@ -205,29 +201,61 @@ impl Schedule {
     }
 }
 
-/// One installment in minor units, as the engine produces it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Row {
-    pub number: u32,
-    /// The due date as a day number: days from 0001-01-01 (chrono's `num_days_from_ce`).
-    pub day: i32,
-    pub days: u32,
-    pub principal: i128,
-    pub interest: i128,
-    pub fees: i128,
-    pub insurance: i128,
+/// One loan's installments in minor units, column by column, as the engine produces them into
+/// buffers reused from loan to loan (a batch copies the columns block by block; nothing is
+/// assembled row by row).
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    /// The disbursement as a day number (days from 0001-01-01, chrono's `num_days_from_ce`).
+    pub start_day: i32,
+    /// Due dates as day numbers.
+    pub day: Vec<i32>,
+    pub principal: Vec<i128>,
+    pub interest: Vec<i128>,
+    pub insurance: Vec<i128>,
+    pub balance: Vec<i128>,
+    /// The per-installment fee, the same on every installment.
+    pub fee: i128,
+    /// Compulsory savings deposited with every installment.
     pub savings: i128,
-    pub balance: i128,
 }
 
-impl Row {
-    /// The due date.
-    pub(crate) fn due_date(&self) -> Result<NaiveDate> {
-        date_of_day(self.day)
+impl Rows {
+    /// Number of installments.
+    pub(crate) fn len(&self) -> usize {
+        self.day.len()
     }
 
-    pub(crate) fn total(&self) -> i128 {
-        self.principal + self.interest + self.fees + self.insurance + self.savings
+    /// The due date of installment `k` (0-based).
+    pub(crate) fn due_date(&self, k: usize) -> Result<NaiveDate> {
+        date_of_day(self.day[k])
+    }
+
+    /// Days in the period of installment `k`.
+    pub(crate) fn days(&self, k: usize) -> u32 {
+        let prev = if k == 0 { self.start_day } else { self.day[k - 1] };
+        u32::try_from(self.day[k] - prev).unwrap_or(0)
+    }
+
+    /// What the family pays with installment `k`.
+    pub(crate) fn total(&self, k: usize) -> i128 {
+        self.principal[k] + self.interest[k] + self.fee + self.insurance[k] + self.savings
+    }
+
+    /// `n` installments of zeros (the due dates are kept).
+    fn resize(&mut self, n: usize) {
+        for col in [&mut self.principal, &mut self.interest, &mut self.insurance, &mut self.balance] {
+            col.clear();
+            col.resize(n, 0);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.day.clear();
+        self.principal.clear();
+        self.interest.clear();
+        self.insurance.clear();
+        self.balance.clear();
     }
 }
 
@@ -432,14 +460,16 @@ fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearF
 /// allocation of its own.
 #[derive(Debug, Default)]
 pub(crate) struct Buffers {
-    days: Vec<i32>,
+    /// The installments of the last loan run.
+    pub rows: Rows,
     rates: Vec<YearFraction>,
     flat_parts: Vec<i128>,
 }
 
-/// Run the engine, calling `emit` for each installment in order; returns the disbursement figures.
-pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: impl FnMut(&Row)) -> Result<Upfront> {
-    let Buffers { days: dates, rates, flat_parts } = buffers;
+/// Run the engine: the installments go to `buffers.rows`; returns the disbursement figures.
+pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<Upfront> {
+    let Buffers { rows, rates, flat_parts } = buffers;
+    rows.clear();
     let annual = terms.validated_annual_rate()?;
     let cur = terms.currency;
     let mode = terms.rounding;
@@ -498,11 +528,13 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: 
     // Dates and the interest fraction of each period.
     let regular_first = terms.frequency.first_due_date(terms.disbursement_date)?;
     let broken_first = terms.first_repayment_date.is_some_and(|d| d != regular_first);
-    due_days(terms, terms.first_repayment_date.unwrap_or(regular_first), dates)?;
+    due_days(terms, terms.first_repayment_date.unwrap_or(regular_first), &mut rows.day)?;
+    let dates = &rows.day;
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
     rates.clear();
-    let mut prev = terms.disbursement_date.num_days_from_ce();
+    rows.start_day = terms.disbursement_date.num_days_from_ce();
+    let mut prev = rows.start_day;
     for (i, &due) in dates.iter().enumerate() {
         let fraction = if (i as u32) < terms.interest_free_periods {
             YearFraction::ZERO
@@ -570,14 +602,34 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: 
         _ => 0,
     };
 
+    // Interest in unsigned 64 bits when no product can overflow them: the balance never exceeds
+    // the loan amount (interest is never capitalised), so the loan amount times the largest
+    // numerator bounds every product. The division goes through a reciprocal (`Divisor`).
+    let max_num = rates.iter().map(|r| r.num).max().unwrap_or(0);
+    let narrow =
+        u64::try_from(b0).ok().zip(u64::try_from(max_num).ok()).is_some_and(|(b, m)| b.checked_mul(m).is_some())
+            && rates.iter().all(|r| r.num >= 0 && r.den > 0 && u64::try_from(r.den).is_ok());
+    let mut divisor = Divisor::default();
     let mut balance = b0;
     let (mut pending, mut spread_part) = (0i128, 0i128);
-    let mut prev_day = terms.disbursement_date.num_days_from_ce();
-    for (idx, &due_day) in dates.iter().enumerate() {
+    rows.fee = fee_per_installment;
+    rows.savings = savings_per_installment;
+    rows.resize(rates.len());
+    let Rows {
+        principal: principal_col, interest: interest_col, insurance: insurance_col, balance: balance_col, ..
+    } = rows;
+    let out = principal_col.iter_mut().zip(interest_col.iter_mut()).zip(balance_col.iter_mut());
+    for ((idx, rate), ((principal_out, interest_out), balance_out)) in rates.iter().enumerate().zip(out) {
         let i = idx as u32 + 1;
         let last = i == n;
         let start_balance = balance;
-        let own_interest = if flat { flat_parts[idx] } else { times(balance, rates[idx], mode)? };
+        let own_interest = if flat {
+            flat_parts[idx]
+        } else if narrow {
+            i128::from(divisor.div_round(balance as u64 * rate.num as u64, rate.den as u64, mode))
+        } else {
+            times(balance, *rate, mode)?
+        };
         // Interest paid now: deferred during a grace on interest payment (and until maturity for a
         // single payment), then paid with the first installment after it or spread evenly.
         let mut interest = own_interest;
@@ -617,23 +669,10 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers, mut emit: 
             raw.max(0).min(balance) // (balance >= 0: never negative)
         };
         balance -= principal_part;
-        let insurance = match insurance_rate {
-            Some(p) => percent_of(start_balance, p, mode)?,
-            None => 0,
-        };
-        let row = Row {
-            number: i,
-            day: due_day,
-            days: u32::try_from(due_day - prev_day).unwrap_or(0),
-            principal: principal_part,
-            interest,
-            fees: fee_per_installment,
-            insurance,
-            savings: savings_per_installment,
-            balance,
-        };
-        emit(&row);
-        prev_day = due_day;
+        if let Some(p) = insurance_rate {
+            insurance_col[idx] = percent_of(start_balance, p, mode)?;
+        }
+        (*principal_out, *interest_out, *balance_out) = (principal_part, interest, balance);
     }
     Ok(up)
 }

@@ -692,7 +692,7 @@ fn loans_batch(
         let err = conv.errors[i].as_ref().or_else(|| {
             s.and_then(|r| match r {
                 Err(e) => Some(e),
-                Ok(l) => l.pricing_error.as_ref(),
+                Ok(l) => l.pricing_error.as_deref(),
             })
         });
         kind.push(err.map(|e| e.kind()));
