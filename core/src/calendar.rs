@@ -57,7 +57,12 @@ impl YearFraction {
 
     /// As a float (for rate solvers only).
     pub fn to_f64(self) -> f64 {
-        self.num as f64 / self.den as f64
+        // (64-bit integers convert in one instruction, 128-bit ones through a library call; the
+        // result is the same correctly rounded float.)
+        match (i64::try_from(self.num), i64::try_from(self.den)) {
+            (Ok(n), Ok(d)) => n as f64 / d as f64,
+            _ => self.num as f64 / self.den as f64,
+        }
     }
 
     /// Product of two fractions, reduced; `None` on overflow.
@@ -410,19 +415,36 @@ impl Frequency {
             Frequency::Months { every, month_end: MonthEnd::SameDay } => {
                 // Step month by month, on the anchor's day or the month's last; what depends on
                 // the year (its first day, whether it is leap) is computed when the year changes.
-                const BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-                const LENGTH: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+                // Per month: days before it in a common year, and its length.
+                const MONTHS: [(u32, u32); 12] = [
+                    (0, 31),
+                    (31, 28),
+                    (59, 31),
+                    (90, 30),
+                    (120, 31),
+                    (151, 30),
+                    (181, 31),
+                    (212, 31),
+                    (243, 30),
+                    (273, 31),
+                    (304, 30),
+                    (334, 31),
+                ];
                 let (mut year, mut month0, day) = (i64::from(anchor.year()), anchor.month0() as usize, anchor.day());
                 let (years, months) = (i64::from(every / 12), (every % 12) as usize);
                 let (min, max) =
                     (i64::from(NaiveDate::MIN.num_days_from_ce()), i64::from(NaiveDate::MAX.num_days_from_ce()));
                 let year_start = |y: i64| (days_before_year(y), i32::try_from(y).is_ok_and(is_leap));
                 let (mut base, mut leap) = year_start(year);
+                out.reserve(n as usize);
                 for k in 0..n {
-                    let after_feb = month0 >= 2 && leap;
-                    let length = LENGTH[month0 % 12] + u32::from(month0 == 1 && leap);
-                    let ordinal = BEFORE[month0 % 12] + day.min(length) + u32::from(after_feb);
-                    let d = base + i64::from(ordinal);
+                    let Some(&(before, length)) = MONTHS.get(month0) else { break };
+                    let (length, before) = match (leap, month0) {
+                        (true, 1) => (length + 1, before),
+                        (true, 2..) => (length, before + 1),
+                        _ => (length, before),
+                    };
+                    let d = base + i64::from(before + day.min(length));
                     if d < min || d > max {
                         return Err(out_of_range(k));
                     }

@@ -307,7 +307,8 @@ pub(crate) fn annuity(balance: i128, r: YearFraction, m: u32, mode: RoundingMode
     }
     // Closed form in f64, checked against the rounding boundary; the exact path otherwise.
     let rf = r.to_f64();
-    let x = balance as f64 * rf / (1.0 - (1.0 + rf).powi(-(m as i32)));
+    let b = i64::try_from(balance).map_or(balance as f64, |b| b as f64);
+    let x = b * rf / (1.0 - (1.0 + rf).powi(-(m as i32)));
     match round_checked(x, mode) {
         Some(v) => Ok(v),
         None => annuity_decimal(balance, &vec![r; m as usize], mode),
@@ -328,7 +329,7 @@ fn round_checked(x: f64, mode: RoundingMode) -> Option<i128> {
     if distance <= 1e-9 * x.abs().max(1.0) {
         return None;
     }
-    let floor = x.floor() as i128;
+    let floor = if x.abs() < 9.0e18 { i128::from(x.floor() as i64) } else { x.floor() as i128 };
     let up = match mode {
         RoundingMode::HalfEven | RoundingMode::HalfUp => frac > 0.5,
         RoundingMode::Down => false,

@@ -498,11 +498,10 @@ impl LoanTerms {
             self.validate_fee(fee).map_err(|e| e.within(&format!("fees[{i}]")))?;
         }
         if let Some(ins) = &self.insurance {
-            check_percent("percent", ins.percent, Decimal::from(100)).map_err(|e| e.within("insurance"))?;
+            check_percent("percent", ins.percent).map_err(|e| e.within("insurance"))?;
         }
         if let Some(s) = &self.savings {
-            check_percent("at_disbursement_percent", s.at_disbursement_percent, Decimal::from(100))
-                .map_err(|e| e.within("savings"))?;
+            check_percent("at_disbursement_percent", s.at_disbursement_percent).map_err(|e| e.within("savings"))?;
             if s.per_installment < Decimal::ZERO {
                 return Err(Error::invalid("savings.per_installment", s.per_installment, "must not be negative"));
             }
@@ -539,7 +538,7 @@ impl LoanTerms {
                 }
                 self.currency.check_scale("amount", a)?;
             }
-            (None, Some(p)) => check_percent("percent", p, Decimal::from(100))?,
+            (None, Some(p)) => check_percent("percent", p)?,
             _ => return Err(Error::invalid("amount", "both or neither", "give exactly one of amount and percent")),
         }
         if fee.kind == FeeKind::PerInstallment && fee.collect == Collection::Financed {
@@ -583,9 +582,12 @@ impl LoanTerms {
     }
 }
 
-fn check_percent(field: &str, p: Decimal, max: Decimal) -> Result<()> {
-    if (p.is_sign_negative() && !p.is_zero()) || p > max {
-        return Err(Error::invalid(field, p, format!("must be between 0 and {max} percent")));
+/// A percentage between 0 and 100 with at most 10 decimal places.
+fn check_percent(field: &str, p: Decimal) -> Result<()> {
+    // p > 100, on the integers (|mantissa| < 2^96 and 100 × 10^28 < 2^127: no overflow).
+    let above = p.mantissa() > 100 * 10i128.pow(p.scale());
+    if (p.is_sign_negative() && !p.is_zero()) || above {
+        return Err(Error::invalid(field, p, "must be between 0 and 100 percent"));
     }
     if p.scale() > 10 && p.normalize().scale() > 10 {
         return Err(Error::invalid(field, p, "at most 10 decimal places"));

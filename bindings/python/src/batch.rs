@@ -9,6 +9,7 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
 use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::NaiveDate;
 use microcredit::batch::{BatchOptions, InstallmentColumns, LoanSummary, schedule_batch_as};
@@ -26,7 +27,7 @@ use serde::de::DeserializeOwned;
 use crate::convert::parse_decimal_text;
 use crate::errors::{guard, invalid, to_pyerr};
 use crate::schedule::date32;
-use crate::table::{InstallmentArrays, PyArrowTable, opt_decimal_array};
+use crate::table::{InstallmentArrays, PyArrowTable, masked_decimal_array};
 use crate::terms::frequency_name;
 
 type CoreResult<T> = Result<T, CoreError>;
@@ -676,11 +677,15 @@ fn loans_batch(
     for (k, r) in loans.iter().enumerate() {
         summary[conv.row_of[k] as usize] = Some(r);
     }
+    // Plain values with validity masks (a masked slot holds 0): one Vec<bool> shared by every
+    // column of a scheduled loan, one per rate.
+    let mut ok_rows: Vec<bool> = Vec::with_capacity(n_rows);
     let mut currency: Vec<Option<&str>> = Vec::with_capacity(n_rows);
-    let mut money: [Vec<Option<i128>>; 6] = std::array::from_fn(|_| Vec::with_capacity(n_rows));
-    let mut installments: Vec<Option<u32>> = Vec::with_capacity(n_rows);
-    let mut maturity: Vec<Option<i32>> = Vec::with_capacity(n_rows);
-    let mut rates: [Vec<Option<i128>>; 3] = std::array::from_fn(|_| Vec::with_capacity(n_rows));
+    let mut money: [Vec<i128>; 6] = std::array::from_fn(|_| Vec::with_capacity(n_rows));
+    let mut installments: Vec<u32> = Vec::with_capacity(n_rows);
+    let mut maturity: Vec<i32> = Vec::with_capacity(n_rows);
+    let mut rates: [(Vec<i128>, Vec<bool>); 3] =
+        std::array::from_fn(|_| (Vec::with_capacity(n_rows), Vec::with_capacity(n_rows)));
     let (mut kind, mut field, mut message) = (
         Vec::<Option<&str>>::with_capacity(n_rows),
         Vec::<Option<&str>>::with_capacity(n_rows),
@@ -698,6 +703,7 @@ fn loans_batch(
         kind.push(err.map(|e| e.kind()));
         field.push(err.and_then(|e| e.field()));
         message.push(err.map(|e| e.to_string()));
+        ok_rows.push(ok.is_some());
         match ok {
             Some(l) => {
                 let factor = 10i128.pow(scale - l.currency.minor_units());
@@ -710,24 +716,30 @@ fn loans_batch(
                     l.total_paid,
                 ];
                 for (col, v) in money.iter_mut().zip(amounts) {
-                    col.push(Some(i128::from(v) * factor));
+                    col.push(i128::from(v) * factor);
                 }
                 currency.push(Some(l.currency.code()));
-                installments.push(Some(l.installments));
-                maturity.push(Some(date32(l.maturity_date)));
-                for (col, r) in rates.iter_mut().zip([l.apr, l.eir, l.xirr]) {
-                    col.push(if pricing { r.and_then(rate_at_10) } else { None });
+                installments.push(l.installments);
+                maturity.push(date32(l.maturity_date));
+                for ((col, valid), r) in rates.iter_mut().zip([l.apr, l.eir, l.xirr]) {
+                    let v = if pricing { r.and_then(rate_at_10) } else { None };
+                    col.push(v.unwrap_or(0));
+                    valid.push(v.is_some());
                 }
             }
             None => {
-                money.iter_mut().for_each(|c| c.push(None));
-                rates.iter_mut().for_each(|c| c.push(None));
+                money.iter_mut().for_each(|c| c.push(0));
+                rates.iter_mut().for_each(|(c, valid)| {
+                    c.push(0);
+                    valid.push(false);
+                });
                 currency.push(None);
-                installments.push(None);
-                maturity.push(None);
+                installments.push(0);
+                maturity.push(0);
             }
         }
     }
+    let nulls = Some(NullBuffer::from(ok_rows));
     let dec = DataType::Decimal128(38, scale as i8);
     let rate = DataType::Decimal128(38, 10);
     let mut fields = vec![Field::new("loan", DataType::UInt32, false), Field::new("currency", DataType::Utf8, true)];
@@ -736,21 +748,21 @@ fn loans_batch(
     let [loan_amount, net, interest, fees, insurance, paid] = money;
     for (name, v) in [("loan_amount", loan_amount), ("net_disbursement", net)] {
         fields.push(Field::new(name, dec.clone(), true));
-        cols.push(opt_decimal_array(v, scale as i8));
+        cols.push(masked_decimal_array(v, nulls.clone(), scale as i8));
     }
     fields.push(Field::new("installments", DataType::UInt32, true));
-    cols.push(Arc::new(UInt32Array::from(installments)));
+    cols.push(Arc::new(UInt32Array::new(installments.into(), nulls.clone())));
     for (name, v) in
         [("total_interest", interest), ("total_fees", fees), ("total_insurance", insurance), ("total_paid", paid)]
     {
         fields.push(Field::new(name, dec.clone(), true));
-        cols.push(opt_decimal_array(v, scale as i8));
+        cols.push(masked_decimal_array(v, nulls.clone(), scale as i8));
     }
     fields.push(Field::new("maturity_date", DataType::Date32, true));
-    cols.push(Arc::new(Date32Array::from(maturity)));
-    for (name, v) in ["apr", "eir", "xirr"].into_iter().zip(rates) {
+    cols.push(Arc::new(Date32Array::new(maturity.into(), nulls)));
+    for (name, (v, valid)) in ["apr", "eir", "xirr"].into_iter().zip(rates) {
         fields.push(Field::new(name, rate.clone(), true));
-        cols.push(opt_decimal_array(v, 10));
+        cols.push(masked_decimal_array(v, Some(NullBuffer::from(valid)), 10));
     }
     for (name, v) in [("error_kind", kind), ("error_field", field)] {
         fields.push(Field::new(name, DataType::Utf8, true));

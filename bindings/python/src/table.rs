@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Date32Array, Decimal128Array, RecordBatch, StructArray, UInt32Array};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -29,9 +30,9 @@ pub fn decimal_array(mantissas: Vec<i128>, scale: i8) -> ArrayRef {
     Arc::new(Decimal128Array::from(mantissas).with_data_type(DataType::Decimal128(38, scale)))
 }
 
-/// Money as nullable Decimal128(38, `scale`).
-pub fn opt_decimal_array(mantissas: Vec<Option<i128>>, scale: i8) -> ArrayRef {
-    Arc::new(Decimal128Array::from(mantissas).with_data_type(DataType::Decimal128(38, scale)))
+/// Nullable Decimal128(38, `scale`) from mantissas and a validity mask (`None`: all valid).
+pub fn masked_decimal_array(mantissas: Vec<i128>, nulls: Option<NullBuffer>, scale: i8) -> ArrayRef {
+    Arc::new(Decimal128Array::new(mantissas.into(), nulls).with_data_type(DataType::Decimal128(38, scale)))
 }
 
 /// The columns of an installments table, as Arrow wants them: dates as days since 1970-01-01 and
