@@ -130,20 +130,29 @@ impl<M: MinorUnits> InstallmentColumns<M> {
         }
     }
 
-    /// Make the columns `n` zeroed rows, keeping their memory (the columns are zeroed in
-    /// parallel).
+    /// Make the columns `n` rows long for a new fill, keeping their memory. Only the sparse
+    /// columns (fees, insurance, savings: [`ColumnsMut::store`] skips their blocks of zeros) are
+    /// zeroed, in parallel; every row of the others is written by the fill, so they only change
+    /// length (a failed loan's rows are removed afterwards).
     fn rezero(&mut self, n: usize) {
         fn zero<T: sealed::Zeroed + Copy + Send>(v: &mut Vec<T>, n: usize) {
             v.clear();
             v.resize(n, T::zero());
         }
-        let (loan, number, due_day, days, money) = self.parts();
+        fn fit<T: sealed::Zeroed + Copy>(v: &mut Vec<T>, n: usize) {
+            v.resize(n, T::zero());
+        }
+        let (loan, number, due_day, days, [principal, interest, fees, insurance, savings, total, balance]) =
+            self.parts();
+        fit(loan, n);
+        fit(number, n);
+        fit(due_day, n);
+        fit(days, n);
+        for col in [principal, interest, total, balance] {
+            fit(col, n);
+        }
         rayon::scope(|s| {
-            s.spawn(|_| zero(loan, n));
-            s.spawn(|_| zero(number, n));
-            s.spawn(|_| zero(due_day, n));
-            s.spawn(|_| zero(days, n));
-            for col in money {
+            for col in [fees, insurance, savings] {
                 s.spawn(move |_| zero(col, n));
             }
         });
@@ -300,19 +309,20 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
         self.number[at..at + n].copy_from_slice(&staged.number[..n]);
         self.due_day[at..at + n].copy_from_slice(&staged.due_day[..n]);
         self.days[at..at + n].copy_from_slice(&staged.days[..n]);
-        let cols = [
-            &mut *self.principal,
-            &mut *self.interest,
-            &mut *self.fees,
-            &mut *self.insurance,
-            &mut *self.savings,
-            &mut *self.total,
-            &mut *self.balance,
+        let [principal, interest, fees, insurance, savings, total, balance] = &staged.money;
+        let dense = [
+            (&mut *self.principal, principal),
+            (&mut *self.interest, interest),
+            (&mut *self.total, total),
+            (&mut *self.balance, balance),
         ];
-        // The columns start zeroed: a block of zeros (fees, insurance or savings of loans that
-        // have none) is not written, so those pages are never touched until someone reads them.
+        for (col, src) in dense {
+            col[at..at + n].copy_from_slice(&src[..n]);
+        }
+        // The sparse columns start zeroed: a block of zeros (fees, insurance or savings of loans
+        // that have none) is not written, so those pages are never touched until someone reads them.
         let zero = M::narrow(0);
-        for (col, src) in cols.into_iter().zip(&staged.money) {
+        for (col, src) in [(&mut *self.fees, fees), (&mut *self.insurance, insurance), (&mut *self.savings, savings)] {
             if src[..n].iter().any(|v| *v != zero) {
                 col[at..at + n].copy_from_slice(&src[..n]);
             }
@@ -355,14 +365,15 @@ impl<M: MinorUnits> Staging<M> {
     }
 
     /// Stage the installments of one loan (`rows`, its index `loan`), bound for rows `k..` of
-    /// `out`; `false` when an amount does not fit `M` or the rows run past the end.
-    fn push_loan(&mut self, out: &mut ColumnsMut<'_, M>, k: usize, loan: u32, rows: &Rows) -> bool {
+    /// `out`; `false` when the rows run past the end or `largest`, the largest amount of the
+    /// schedule, does not fit `M` (every amount of a schedule is non-negative, so when the
+    /// largest fits, all do and the copies need no check per value).
+    fn push_loan(&mut self, out: &mut ColumnsMut<'_, M>, k: usize, loan: u32, rows: &Rows, largest: i128) -> bool {
         let n = rows.len();
-        if k + n > out.loan.len() || !M::fits(rows.fee) || !M::fits(rows.savings) {
+        if k + n > out.loan.len() || !M::fits(largest) {
             return false;
         }
         let (fee, savings) = (M::narrow(rows.fee), M::narrow(rows.savings));
-        let mut fits = true;
         let mut done = 0;
         while done < n {
             if self.len >= STAGED || k + done != self.at + self.len {
@@ -385,22 +396,20 @@ impl<M: MinorUnits> Staging<M> {
             let [principal, interest, fees, insurance, saved, total, balance] = &mut self.money;
             let (p, r, ins) =
                 (&rows.principal[from.clone()], &rows.interest[from.clone()], &rows.insurance[from.clone()]);
-            fits &= narrow_into(&mut principal[to.clone()], p);
-            fits &= narrow_into(&mut interest[to.clone()], r);
-            fits &= narrow_into(&mut insurance[to.clone()], ins);
-            fits &= narrow_into(&mut balance[to.clone()], &rows.balance[from]);
+            narrow_into(&mut principal[to.clone()], p);
+            narrow_into(&mut interest[to.clone()], r);
+            narrow_into(&mut insurance[to.clone()], ins);
+            narrow_into(&mut balance[to.clone()], &rows.balance[from]);
             fees[to.clone()].fill(fee);
             saved[to.clone()].fill(savings);
             let each = rows.fee + rows.savings;
             for (((v, &p), &r), &ins) in total[to].iter_mut().zip(p).zip(r).zip(ins) {
-                let t = p + r + ins + each;
-                fits &= M::fits(t);
-                *v = M::narrow(t);
+                *v = M::narrow(p + r + ins + each);
             }
             self.len += m;
             done += m;
         }
-        fits
+        true
     }
 
     fn flush(&mut self, out: &mut ColumnsMut<'_, M>) {
@@ -411,15 +420,13 @@ impl<M: MinorUnits> Staging<M> {
     }
 }
 
-/// Copy `src` into `dst` narrowed to `M`; whether every value fits.
+/// Copy `src` into `dst` narrowed to `M` (the caller has checked that the values fit).
 #[inline]
-fn narrow_into<M: MinorUnits>(dst: &mut [M], src: &[i128]) -> bool {
-    let mut fits = true;
+fn narrow_into<M: MinorUnits>(dst: &mut [M], src: &[i128]) {
     for (d, &v) in dst.iter_mut().zip(src) {
-        fits &= M::fits(v);
+        debug_assert!(M::fits(v));
         *d = M::narrow(v);
     }
-    fits
 }
 
 /// One loan's totals and true cost.
@@ -618,10 +625,13 @@ impl<M: MinorUnits> Task<'_, M> {
     fn loan(&mut self, index: u32, t: &LoanTerms, rows: Range<usize>, options: BatchOptions) -> Result<LoanSummary> {
         let up = generate_rows(t, &mut self.buffers)?;
         let schedule = &self.buffers.rows;
-        if schedule.len() != rows.len() || !self.staging.push_loan(&mut self.out, rows.start, index, schedule) {
+        let sums = Sums::of(schedule);
+        // No amount exceeds the loan amount (balances, principal) or the sum of all installments.
+        let largest = sums.total.max(up.loan_amount);
+        if schedule.len() != rows.len() || !self.staging.push_loan(&mut self.out, rows.start, index, schedule, largest)
+        {
             return Err(Error::Overflow { what: "batch columns".into() });
         }
-        let sums = Sums::of(schedule);
         let scale = if options.pricing { 10f64.powi(t.currency.minor_units() as i32) } else { 1.0 };
         self.flows.clear();
         if options.pricing {

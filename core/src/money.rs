@@ -156,10 +156,10 @@ impl Currency {
         let (mantissa, scale, units) = (amount.mantissa(), amount.scale(), self.minor_units());
         if scale <= units {
             // |mantissa| < 2^96 and units <= 3: the product fits.
-            return Ok(mantissa * 10i128.pow(units - scale));
+            return Ok(mantissa * pow10(units - scale));
         }
         self.check_scale(field, amount)?;
-        Ok(mantissa / 10i128.pow(scale - units)) // exact: the digits cut are zeros
+        Ok(mantissa / pow10(scale - units)) // exact: the digits cut are zeros
     }
 
     /// Minor units back to a decimal amount at the currency's scale.
@@ -295,6 +295,24 @@ impl RoundingMode {
         };
         q + u64::from(up)
     }
+}
+
+/// Powers of ten that fit an `i128`, by table (a `pow` loop in 128 bits costs tens of instructions,
+/// and every amount and rate passes through one).
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut k = 1;
+    while k < 39 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
+
+/// `10^k` for `k <= 38` (every decimal scale and minor unit is far below).
+#[inline]
+pub(crate) fn pow10(k: u32) -> i128 {
+    POW10[k as usize]
 }
 
 /// Division by a loan's rate denominator as a multiplication by its reciprocal, computed once.

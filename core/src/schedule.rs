@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{BusinessDayRule, DayCount, Frequency, YearFraction, date_of_day};
 use crate::error::{Error, Result};
-use crate::money::{Currency, Divisor, RoundingMode};
+use crate::money::{Currency, Divisor, RoundingMode, pow10};
 use crate::terms::{
     Amortization, AnnuityRates, Collection, DeferredInterest, FeeKind, InsuranceBasis, InterestBasis, InterestMethod,
     JSON_VERSION, LoanTerms,
@@ -278,7 +278,7 @@ fn overflow(what: &str) -> Error {
 fn percent_of(amount: i128, percent: Decimal, mode: RoundingMode) -> Result<i128> {
     let p = if percent.scale() > 10 { percent.normalize() } else { percent };
     let num = amount.checked_mul(p.mantissa()).ok_or_else(|| overflow("percent of amount"))?;
-    Ok(mode.div_round(num, 100 * 10i128.pow(p.scale())))
+    Ok(mode.div_round(num, 100 * pow10(p.scale())))
 }
 
 /// `amount × fraction`, rounded.
@@ -533,20 +533,24 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<
     let dates = &rows.day;
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
-    rates.clear();
     rows.start_day = terms.disbursement_date.num_days_from_ce();
-    let mut prev = rows.start_day;
-    for (i, &due) in dates.iter().enumerate() {
-        let fraction = if (i as u32) < terms.interest_free_periods {
-            YearFraction::ZERO
-        } else if terms.interest_basis == InterestBasis::ActualDays || (i == 0 && broken_first) {
-            let period = period_fraction(terms, date_of_day(prev)?, date_of_day(due)?);
-            annual.checked_mul(period).ok_or_else(|| overflow("period rate"))?
-        } else {
-            periodic
-        };
-        rates.push(fraction);
-        prev = due;
+    // Every period at the nominal periodic rate, except interest-free ones, and those charged by
+    // their days: all under interest by actual days, the first when it is a broken period.
+    let free = (terms.interest_free_periods as usize).min(dates.len());
+    rates.clear();
+    rates.resize(dates.len(), periodic);
+    rates[..free].fill(YearFraction::ZERO);
+    let by_days = if terms.interest_basis == InterestBasis::ActualDays {
+        free..dates.len()
+    } else if broken_first && free == 0 {
+        0..1
+    } else {
+        0..0
+    };
+    for i in by_days {
+        let prev = if i == 0 { rows.start_day } else { dates[i - 1] };
+        let period = period_fraction(terms, date_of_day(prev)?, date_of_day(dates[i])?);
+        rates[i] = annual.checked_mul(period).ok_or_else(|| overflow("period rate"))?;
     }
 
     let b0 = up.loan_amount;

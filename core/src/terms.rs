@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{BusinessDays, DayCount, Frequency, YearFraction};
 use crate::error::{Error, Result};
-use crate::money::{Currency, RoundingMode};
+use crate::money::{Currency, RoundingMode, pow10};
 
 /// Version of the JSON form of terms and schedules written by this library.
 pub const JSON_VERSION: u32 = 1;
@@ -447,7 +447,7 @@ impl LoanTerms {
             return Err(Error::invalid("principal", self.principal, "must be greater than zero"));
         }
         let minor = cur.to_minor("principal", self.principal)?;
-        if minor > i128::from(MAX_PRINCIPAL) * 10i128.pow(cur.minor_units()) {
+        if minor > i128::from(MAX_PRINCIPAL) * pow10(cur.minor_units()) {
             return Err(Error::invalid("principal", self.principal, "must be at most 1e12"));
         }
         let annual = self.validate_rate()?;
@@ -566,7 +566,7 @@ impl LoanTerms {
     /// The nominal annual rate as an exact fraction (12 % → 12/100).
     pub fn annual_rate(&self) -> Result<YearFraction> {
         let p = if self.rate.percent.scale() > 10 { self.rate.percent.normalize() } else { self.rate.percent };
-        let base = YearFraction::new(p.mantissa(), 100 * 10i128.pow(p.scale()));
+        let base = YearFraction::new(p.mantissa(), 100 * pow10(p.scale()));
         let year_days = self.day_count.year_days();
         let factor = match self.rate.per {
             RatePeriod::Year => YearFraction::new(1, 1),
@@ -585,7 +585,7 @@ impl LoanTerms {
 /// A percentage between 0 and 100 with at most 10 decimal places.
 fn check_percent(field: &str, p: Decimal) -> Result<()> {
     // p > 100, on the integers (|mantissa| < 2^96 and 100 × 10^28 < 2^127: no overflow).
-    let above = p.mantissa() > 100 * 10i128.pow(p.scale());
+    let above = p.mantissa() > 100 * pow10(p.scale());
     if (p.is_sign_negative() && !p.is_zero()) || above {
         return Err(Error::invalid(field, p, "must be between 0 and 100 percent"));
     }

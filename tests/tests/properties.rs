@@ -161,17 +161,23 @@ proptest! {
     }
 
     /// The batch (columns, parallel) gives exactly the schedules `Schedule::generate` gives, and
-    /// an invalid loan in the middle leaves the others untouched.
+    /// invalid loans in the middle (one without installments, one whose rows were planned but
+    /// failed) leave the others untouched.
     #[test]
     fn batch_equals_single_schedules(ts in proptest::collection::vec(terms(), 1..12)) {
         use microcredit::batch::{schedule_batch, BatchOptions};
         let mut input = ts.clone();
         let mut bad = ts[0].clone();
         bad.installments = 0;
-        input.insert(input.len() / 2, bad);
+        let mut bad_rate = ts[ts.len() - 1].clone();
+        bad_rate.rate.percent = Decimal::from(-1);
+        let at = ts.len() / 2;
+        input.insert(at, bad);
+        input.insert(at + 1, bad_rate);
         let b = schedule_batch(&input, BatchOptions { pricing: false });
         let cols = &b.installments;
-        prop_assert!(b.loans[ts.len() / 2].is_err());
+        prop_assert!(b.loans[at].is_err());
+        prop_assert!(b.loans[at + 1].is_err());
         let mut row = 0;
         for (i, t) in input.iter().enumerate() {
             let Ok(summary) = &b.loans[i] else { continue };
