@@ -113,21 +113,34 @@ pub struct InstallmentColumns<M = i64> {
 }
 
 impl<M: MinorUnits> InstallmentColumns<M> {
-    /// Columns of `n` zeroed rows, allocated for the parallel fill.
+    /// Columns of `n` zeroed rows, allocated for the parallel fill. The columns are allocated in
+    /// parallel: fresh memory from the kernel comes zeroed at no cost, but an allocator that
+    /// hands back memory it already had (a second batch, or Python's) has to clear it.
     fn zeroed(n: usize) -> Self {
-        InstallmentColumns {
-            loan: zeroed_column(n),
-            number: zeroed_column(n),
-            due_day: zeroed_column(n),
-            days: zeroed_column(n),
-            principal: zeroed_column(n),
-            interest: zeroed_column(n),
-            fees: zeroed_column(n),
-            insurance: zeroed_column(n),
-            savings: zeroed_column(n),
-            total: zeroed_column(n),
-            balance: zeroed_column(n),
-        }
+        let mut c = InstallmentColumns {
+            loan: Vec::new(),
+            number: Vec::new(),
+            due_day: Vec::new(),
+            days: Vec::new(),
+            principal: Vec::new(),
+            interest: Vec::new(),
+            fees: Vec::new(),
+            insurance: Vec::new(),
+            savings: Vec::new(),
+            total: Vec::new(),
+            balance: Vec::new(),
+        };
+        let (loan, number, due_day, days, money) = c.parts();
+        rayon::scope(|s| {
+            s.spawn(|_| *loan = zeroed_column(n));
+            s.spawn(|_| *number = zeroed_column(n));
+            s.spawn(|_| *due_day = zeroed_column(n));
+            s.spawn(|_| *days = zeroed_column(n));
+            for col in money {
+                s.spawn(move |_| *col = zeroed_column(n));
+            }
+        });
+        c
     }
 
     /// Make the columns `n` rows long for a new fill, keeping their memory. Only the sparse
