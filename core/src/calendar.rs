@@ -135,6 +135,10 @@ fn gcd64(a: u64, b: u64) -> u64 {
     binary_gcd!(a, b)
 }
 
+/// The day numbers (chrono's `num_days_from_ce`) of the first and last dates chrono can hold.
+const MIN_DAY: i32 = -95_746_129;
+const MAX_DAY: i32 = 95_745_399;
+
 /// How days between two dates are counted and how long a year is.
 ///
 /// In interest by period ([`crate::InterestBasis::Period`]) only the year length matters, and only
@@ -432,8 +436,7 @@ impl Frequency {
                 ];
                 let (mut year, mut month0, day) = (i64::from(anchor.year()), anchor.month0() as usize, anchor.day());
                 let (years, months) = (i64::from(every / 12), (every % 12) as usize);
-                let (min, max) =
-                    (i64::from(NaiveDate::MIN.num_days_from_ce()), i64::from(NaiveDate::MAX.num_days_from_ce()));
+                let (min, max) = (i64::from(MIN_DAY), i64::from(MAX_DAY));
                 let year_start = |y: i64| (days_before_year(y), i32::try_from(y).is_ok_and(is_leap));
                 let (mut base, mut leap) = year_start(year);
                 out.reserve(n as usize);
@@ -508,7 +511,7 @@ fn days_before_year(year: i64) -> i64 {
 
 /// A day number, when it is a date chrono can represent.
 fn checked_day(day: i64) -> Option<i32> {
-    let (min, max) = (NaiveDate::MIN.num_days_from_ce(), NaiveDate::MAX.num_days_from_ce());
+    let (min, max) = (MIN_DAY, MAX_DAY);
     i32::try_from(day).ok().filter(|d| (min..=max).contains(d))
 }
 
@@ -626,5 +629,16 @@ impl BusinessDays {
                 .ok_or_else(|| Error::invalid("business_days", date, "no working day near this date"))?;
         }
         Err(Error::invalid("business_days", date, "no working day within 400 days"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_range_in_day_numbers() {
+        assert_eq!(MIN_DAY, NaiveDate::MIN.num_days_from_ce());
+        assert_eq!(MAX_DAY, NaiveDate::MAX.num_days_from_ce());
     }
 }

@@ -242,12 +242,15 @@ impl Rows {
         self.principal[k] + self.interest[k] + self.fee + self.insurance[k] + self.savings
     }
 
-    /// `n` installments of zeros (the due dates are kept).
+    /// Room for `n` installments (the due dates are kept): insurance zeroed (it is written only
+    /// for loans that have it), principal, interest and balance left as they are (the engine
+    /// writes every one of their rows).
     fn resize(&mut self, n: usize) {
-        for col in [&mut self.principal, &mut self.interest, &mut self.insurance, &mut self.balance] {
-            col.clear();
+        for col in [&mut self.principal, &mut self.interest, &mut self.balance] {
             col.resize(n, 0);
         }
+        self.insurance.clear();
+        self.insurance.resize(n, 0);
     }
 
     fn clear(&mut self) {
