@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{BusinessDayRule, DayCount, Frequency, YearFraction, date_of_day};
+use crate::calendar::{BusinessDayRule, DayCount, Frequency, MonthEnd, YearFraction, date_of_day};
 use crate::error::{Error, Result};
 use crate::money::{Currency, Divisor, RoundingMode, pow10};
 use crate::terms::{
@@ -530,9 +530,25 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<
     up.savings_refund = up.savings + savings_per_installment * i128::from(n);
 
     // Dates and the interest fraction of each period.
-    let regular_first = terms.frequency.first_due_date(terms.disbursement_date)?;
-    let broken_first = terms.first_repayment_date.is_some_and(|d| d != regular_first);
-    due_days(terms, terms.first_repayment_date.unwrap_or(regular_first), &mut rows.day)?;
+    let disbursed = terms.disbursement_date;
+    let from_disbursement = terms.first_repayment_date.is_none()
+        && terms.business_days.is_none()
+        && match terms.frequency {
+            Frequency::Days { .. } | Frequency::Weeks { .. } => true,
+            Frequency::Months { month_end, .. } => month_end == MonthEnd::SameDay && disbursed.day() <= 28,
+            Frequency::SemiMonthly { .. } => false,
+        };
+    let broken_first = if from_disbursement {
+        // The regular dates counted from the disbursement itself: the same as counted from the
+        // first due date when no month clamps that date's day (a day of month up to 28).
+        terms.frequency.due_days_into(disbursed, n + 1, &mut rows.day)?;
+        rows.day.remove(0);
+        false
+    } else {
+        let regular_first = terms.frequency.first_due_date(disbursed)?;
+        due_days(terms, terms.first_repayment_date.unwrap_or(regular_first), &mut rows.day)?;
+        terms.first_repayment_date.is_some_and(|d| d != regular_first)
+    };
     let dates = &rows.day;
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;

@@ -160,6 +160,21 @@ proptest! {
         }
     }
 
+    /// Naming the regular first due date as the first repayment date changes nothing: the
+    /// schedule counted from the disbursement equals the one counted from that date (also for
+    /// month-end disbursements, whose first date may fall on a shorter month's last day).
+    #[test]
+    fn explicit_regular_first_date_changes_nothing(t in terms(), month_end in 0i64..4) {
+        let mut t = t;
+        if month_end > 0 {
+            // Disbursed on the 28th..31st of a month, where months clamp.
+            t.disbursement_date = NaiveDate::from_ymd_opt(2024, 1, 27).unwrap() + chrono::Duration::days(month_end);
+        }
+        let mut named = t.clone();
+        named.first_repayment_date = Some(t.frequency.first_due_date(t.disbursement_date).unwrap());
+        prop_assert_eq!(Schedule::generate(&named).unwrap(), Schedule::generate(&t).unwrap());
+    }
+
     /// The batch (columns, parallel) gives exactly the schedules `Schedule::generate` gives, and
     /// invalid loans in the middle (one without installments, one whose rows were planned but
     /// failed) leave the others untouched.
