@@ -136,22 +136,21 @@ impl Schedule {
         let mut buffers = Buffers::default();
         let up = generate_rows(terms, &mut buffers)?;
         let rows = &buffers.rows;
-        let installments = (0..rows.len())
-            .map(|k| {
-                Ok(Installment {
-                    number: k as u32 + 1,
-                    due_date: rows.due_date(k)?,
-                    days: rows.days(k),
-                    principal: cur.amount_of_minor(rows.principal[k]),
-                    interest: cur.amount_of_minor(rows.interest[k]),
-                    fees: cur.amount_of_minor(rows.fee),
-                    insurance: cur.amount_of_minor(rows.insurance[k]),
-                    savings: cur.amount_of_minor(rows.savings),
-                    total: cur.amount_of_minor(rows.total(k)),
-                    balance: cur.amount_of_minor(rows.balance[k]),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let mut installments = Vec::with_capacity(rows.len());
+        for k in 0..rows.len() {
+            installments.push(Installment {
+                number: k as u32 + 1,
+                due_date: rows.due_date(k)?,
+                days: rows.days(k),
+                principal: cur.amount_of_minor(rows.principal[k]),
+                interest: cur.amount_of_minor(rows.interest[k]),
+                fees: cur.amount_of_minor(rows.fee),
+                insurance: cur.amount_of_minor(rows.insurance[k]),
+                savings: cur.amount_of_minor(rows.savings),
+                total: cur.amount_of_minor(rows.total(k)),
+                balance: cur.amount_of_minor(rows.balance[k]),
+            });
+        }
         let sum = |f: fn(&Installment) -> Decimal| installments.iter().map(f).sum::<Decimal>();
         let totals = Totals {
             principal: sum(|i| i.principal),
