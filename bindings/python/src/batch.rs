@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int64Type};
-use arrow_array::{Array, ArrayRef, Date32Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
+use arrow_array::{
+    Array, ArrayRef, Date32Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array, new_null_array,
+};
 use arrow_buffer::NullBuffer;
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::NaiveDate;
@@ -664,6 +666,10 @@ fn installment_batch(
     InstallmentArrays { loan: Some(loan), number, due_date: due_day, days, money, scale: scale as i8 }.into_batch()
 }
 
+/// 10^k for the usual differences between the table's money scale and a currency's minor unit
+/// (ISO 4217 minor units are 0 to 4), without a `pow` loop per loan.
+const FACTORS: [i128; 5] = [1, 10, 100, 1_000, 10_000];
+
 /// The loans table: one row per input row, its totals and rates or its error. One pass over the
 /// summaries (they are large: a pass per column would stream them a dozen times).
 fn loans_batch(
@@ -706,7 +712,8 @@ fn loans_batch(
         ok_rows.push(ok.is_some());
         match ok {
             Some(l) => {
-                let factor = 10i128.pow(scale - l.currency.minor_units());
+                let shift = scale - l.currency.minor_units();
+                let factor = FACTORS.get(shift as usize).copied().unwrap_or_else(|| 10i128.pow(shift));
                 let amounts = [
                     l.loan_amount,
                     l.net_disbursement,
@@ -764,12 +771,20 @@ fn loans_batch(
         fields.push(Field::new(name, rate.clone(), true));
         cols.push(masked_decimal_array(v, Some(NullBuffer::from(valid)), 10));
     }
+    // Text columns; the error columns of a book without errors are all null, made in one step.
+    let text = |v: Vec<Option<&str>>| -> ArrayRef {
+        if v.iter().all(Option::is_none) {
+            new_null_array(&DataType::Utf8, v.len())
+        } else {
+            Arc::new(StringArray::from(v))
+        }
+    };
     for (name, v) in [("error_kind", kind), ("error_field", field)] {
         fields.push(Field::new(name, DataType::Utf8, true));
-        cols.push(Arc::new(StringArray::from(v)));
+        cols.push(text(v));
     }
     fields.push(Field::new("error", DataType::Utf8, true));
-    cols.push(Arc::new(StringArray::from(message)));
+    cols.push(text(message.iter().map(Option::as_deref).collect()));
     RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
 }
 
