@@ -583,7 +583,7 @@ fn fill_batch<M: MinorUnits>(terms: &[LoanTerms], chunk_rows: &[usize], options:
     }
     // Each task writes its loans' summaries in place (no per-task vectors joined afterwards).
     out.loans.clear();
-    out.loans.par_extend(rayon::iter::repeat_n(Err(Error::Overflow { what: String::new() }), terms.len()));
+    out.loans.par_extend((0..terms.len()).into_par_iter().map(|_| Err(Error::Overflow { what: String::new() })));
     tasks
         .into_par_iter()
         .zip(out.loans.par_chunks_mut(CHUNK))

@@ -569,7 +569,7 @@ impl LoanTerms {
         let base = YearFraction::new(p.mantissa(), 100 * pow10(p.scale()));
         let year_days = self.day_count.year_days();
         let factor = match self.rate.per {
-            RatePeriod::Year => YearFraction::new(1, 1),
+            RatePeriod::Year => return Ok(base),
             RatePeriod::Month => YearFraction::new(12, 1),
             RatePeriod::Week => YearFraction::new(52, 1),
             RatePeriod::Day => YearFraction::new(year_days, 1),
