@@ -131,7 +131,14 @@ impl Error {
     /// assert_eq!(e.to_string(), "invalid rate.percent: -1 (must not be negative)");
     /// ```
     pub fn invalid(field: impl Into<String>, value: impl fmt::Display, reason: impl Into<String>) -> Self {
-        Error::InvalidField { field: field.into(), value: value.to_string(), reason: reason.into() }
+        Error::invalid_field(field.into(), &value, reason.into())
+    }
+
+    /// [`Error::invalid`] past its generic parameters (one copy of the formatting, not one per
+    /// type of value: the mobile library is size-bound).
+    #[inline(never)]
+    fn invalid_field(field: String, value: &dyn fmt::Display, reason: String) -> Self {
+        Error::InvalidField { field, value: value.to_string(), reason }
     }
 
     /// Prefix the field path with a parent, e.g. `amount` inside `fees[0]`.
