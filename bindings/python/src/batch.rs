@@ -671,17 +671,19 @@ fn installment_batch(
 const FACTORS: [i128; 5] = [1, 10, 100, 1_000, 10_000];
 
 /// The loans table: one row per input row, its totals and rates or its error. One pass over the
-/// summaries (they are large: a pass per column would stream them a dozen times).
+/// summaries (they are large: a pass per column would stream them a dozen times). `row_of` maps
+/// each scheduled loan to its input row; `errors` holds each input row's conversion error.
 fn loans_batch(
-    conv: &Converted,
+    row_of: &[u32],
+    errors: &[Option<CoreError>],
     loans: &[CoreResult<LoanSummary>],
     pricing: bool,
     scale: u32,
 ) -> Result<RecordBatch, ArrowError> {
-    let n_rows = conv.errors.len();
+    let n_rows = errors.len();
     let mut summary: Vec<Option<&CoreResult<LoanSummary>>> = vec![None; n_rows];
     for (k, r) in loans.iter().enumerate() {
-        summary[conv.row_of[k] as usize] = Some(r);
+        summary[row_of[k] as usize] = Some(r);
     }
     // Plain values with validity masks (a masked slot holds 0): one Vec<bool> shared by every
     // column of a scheduled loan, one per rate.
@@ -700,7 +702,7 @@ fn loans_batch(
     for (i, s) in summary.iter().enumerate() {
         let ok = s.and_then(|r| r.as_ref().ok());
         // A loan's error: its terms', its schedule's, or (the schedule being fine) its pricing's.
-        let err = conv.errors[i].as_ref().or_else(|| {
+        let err = errors[i].as_ref().or_else(|| {
             s.and_then(|r| match r {
                 Err(e) => Some(e),
                 Ok(l) => l.pricing_error.as_deref(),
@@ -797,26 +799,30 @@ fn tables(
     loans: Vec<CoreResult<LoanSummary>>,
     pricing: bool,
 ) -> CoreResult<(Vec<RecordBatch>, RecordBatch)> {
+    let Converted { terms, row_of, errors } = conv;
     // Money scale of the tables: the largest minor unit among the loans' currencies.
-    let scale = conv.terms.iter().map(|t| t.currency.minor_units()).max().unwrap_or(2);
-    let factors: Option<Vec<i128>> = conv
-        .terms
+    let scale = terms.iter().map(|t| t.currency.minor_units()).max().unwrap_or(2);
+    let factors: Option<Vec<i128>> = terms
         .iter()
         .any(|t| t.currency.minor_units() != scale)
-        .then(|| conv.terms.iter().map(|t| 10i128.pow(scale - t.currency.minor_units())).collect());
-    let row_of = (conv.row_of.len() < conv.errors.len()).then_some(conv.row_of.as_slice());
+        .then(|| terms.iter().map(|t| 10i128.pow(scale - t.currency.minor_units())).collect());
+    let rows = (row_of.len() < errors.len()).then_some(row_of.as_slice());
     let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
     let t0 = std::time::Instant::now();
     let (inst, loans) = rayon::join(
         || {
-            parts
+            let batches = parts
                 .into_par_iter()
-                .map(|(offset, cols)| installment_batch(row_of, factors.as_deref(), offset, cols, scale))
-                .collect::<Result<Vec<_>, _>>()
+                .map(|(offset, cols)| installment_batch(rows, factors.as_deref(), offset, cols, scale))
+                .collect::<Result<Vec<_>, _>>();
+            // The terms (a hundred thousand small allocations) are freed here, while the loans
+            // table is built on the other thread, not after it.
+            drop(terms);
+            batches
         },
         || {
             let t = std::time::Instant::now();
-            let r = loans_batch(&conv, &loans, pricing, scale);
+            let r = loans_batch(&row_of, &errors, &loans, pricing, scale);
             if prof {
                 eprintln!("  loans_batch: {:?}", t.elapsed());
             }
