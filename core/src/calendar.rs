@@ -473,6 +473,25 @@ impl Frequency {
         Ok(())
     }
 
+    /// The first `n` regular due dates after `start` (the first is
+    /// [`Frequency::first_due_date`]), as day numbers into `out`. Days, weeks, and months from a
+    /// day up to the 28th are counted from `start` itself in one pass (no month clamps the first
+    /// date's day, so counting from it gives the same dates); otherwise from the first date.
+    pub(crate) fn regular_due_days_into(&self, start: NaiveDate, n: u32, out: &mut Vec<i32>) -> Result<()> {
+        let from_start = match *self {
+            Frequency::Days { .. } | Frequency::Weeks { .. } => true,
+            Frequency::Months { month_end, .. } => month_end == MonthEnd::SameDay && start.day() <= 28,
+            Frequency::SemiMonthly { .. } => false,
+        };
+        if from_start {
+            self.due_days_into(start, n + 1, out)?;
+            out.remove(0);
+            Ok(())
+        } else {
+            self.due_days_into(self.first_due_date(start)?, n, out)
+        }
+    }
+
     /// The `k`-th due date counted from `anchor` (k = 0 is `anchor` itself). Dates are computed
     /// from the anchor, never from the previous date, so a short month does not shift later ones.
     pub fn due_date(&self, anchor: NaiveDate, k: u32) -> Result<NaiveDate> {

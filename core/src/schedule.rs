@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{BusinessDayRule, DayCount, Frequency, MonthEnd, YearFraction, date_of_day};
+use crate::calendar::{BusinessDayRule, DayCount, Frequency, YearFraction, date_of_day};
 use crate::error::{Error, Result};
 use crate::money::{Currency, Divisor, RoundingMode, pow10};
 use crate::terms::{
@@ -419,13 +419,27 @@ fn adjust_emi(balance: i128, rates: &[YearFraction], emi: i128, mode: RoundingMo
     Ok(emi)
 }
 
-/// Due dates of every installment, after working-day adjustment, as day numbers into `days`.
-fn due_days(terms: &LoanTerms, anchor: NaiveDate, days: &mut Vec<i32>) -> Result<()> {
-    let f = terms.frequency;
-    f.due_days_into(anchor, terms.installments, days)?;
+/// Due dates of every installment, after working-day adjustment, as day numbers into `days`;
+/// whether the first period is broken (a first repayment date off the regular one).
+fn due_days(terms: &LoanTerms, days: &mut Vec<i32>) -> Result<bool> {
+    let (f, start, n) = (terms.frequency, terms.disbursement_date, terms.installments);
+    let (anchor, broken) = match terms.first_repayment_date {
+        None => {
+            f.regular_due_days_into(start, n, days)?;
+            (None, false)
+        }
+        Some(first) => {
+            f.due_days_into(first, n, days)?;
+            (Some(first), first != f.first_due_date(start)?)
+        }
+    };
     match &terms.business_days {
         None => {}
         Some(cal) if cal.rule == BusinessDayRule::NextMeetingDay => {
+            let anchor = match anchor {
+                Some(a) => a,
+                None => f.first_due_date(start)?,
+            };
             for (k, day) in days.iter_mut().enumerate() {
                 let mut date = date_of_day(*day)?;
                 let mut j = k as u32;
@@ -445,7 +459,7 @@ fn due_days(terms: &LoanTerms, anchor: NaiveDate, days: &mut Vec<i32>) -> Result
             }
         }
     }
-    Ok(())
+    Ok(broken)
 }
 
 /// The year fraction of a period under the loan's day count. 30/360 counts months as 30 days;
@@ -529,25 +543,7 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<
     up.savings_refund = up.savings + savings_per_installment * i128::from(n);
 
     // Dates and the interest fraction of each period.
-    let disbursed = terms.disbursement_date;
-    let from_disbursement = terms.first_repayment_date.is_none()
-        && terms.business_days.is_none()
-        && match terms.frequency {
-            Frequency::Days { .. } | Frequency::Weeks { .. } => true,
-            Frequency::Months { month_end, .. } => month_end == MonthEnd::SameDay && disbursed.day() <= 28,
-            Frequency::SemiMonthly { .. } => false,
-        };
-    let broken_first = if from_disbursement {
-        // The regular dates counted from the disbursement itself: the same as counted from the
-        // first due date when no month clamps that date's day (a day of month up to 28).
-        terms.frequency.due_days_into(disbursed, n + 1, &mut rows.day)?;
-        rows.day.remove(0);
-        false
-    } else {
-        let regular_first = terms.frequency.first_due_date(disbursed)?;
-        due_days(terms, terms.first_repayment_date.unwrap_or(regular_first), &mut rows.day)?;
-        terms.first_repayment_date.is_some_and(|d| d != regular_first)
-    };
+    let broken_first = due_days(terms, &mut rows.day)?;
     let dates = &rows.day;
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
