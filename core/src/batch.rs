@@ -35,7 +35,10 @@ use crate::terms::{LoanTerms, MAX_INSTALLMENTS};
 /// assert_eq!(wide.installments.total[0], i128::from(narrow.installments.total[0]));
 /// # Ok::<(), microcredit::Error>(())
 /// ```
-pub trait MinorUnits: Copy + PartialEq + Send + Sync + Into<i128> + sealed::Zeroed + sealed::Narrow + 'static {}
+pub trait MinorUnits:
+    Copy + Default + PartialEq + Send + Sync + Into<i128> + sealed::Zeroed + sealed::Narrow + 'static
+{
+}
 impl MinorUnits for i64 {}
 impl MinorUnits for i128 {}
 
@@ -117,19 +120,7 @@ impl<M: MinorUnits> InstallmentColumns<M> {
     /// parallel: fresh memory from the kernel comes zeroed at no cost, but an allocator that
     /// hands back memory it already had (a second batch, or Python's) has to clear it.
     fn zeroed(n: usize) -> Self {
-        let mut c = InstallmentColumns {
-            loan: Vec::new(),
-            number: Vec::new(),
-            due_day: Vec::new(),
-            days: Vec::new(),
-            principal: Vec::new(),
-            interest: Vec::new(),
-            fees: Vec::new(),
-            insurance: Vec::new(),
-            savings: Vec::new(),
-            total: Vec::new(),
-            balance: Vec::new(),
-        };
+        let mut c = InstallmentColumns::default();
         let (loan, number, due_day, days, money) = c.parts();
         rayon::scope(|s| {
             s.spawn(|_| *loan = zeroed_column(n));

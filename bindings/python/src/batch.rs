@@ -666,9 +666,14 @@ fn installment_batch(
     InstallmentArrays { loan: Some(loan), number, due_date: due_day, days, money, scale: scale as i8 }.into_batch()
 }
 
-/// 10^k for the usual differences between the table's money scale and a currency's minor unit
-/// (ISO 4217 minor units are 0 to 4), without a `pow` loop per loan.
-const FACTORS: [i128; 5] = [1, 10, 100, 1_000, 10_000];
+/// What a currency's minor units are multiplied by to be mantissas at the table's money `scale`
+/// (the largest minor unit among the loans): 10^(scale − minor units), by table for the usual
+/// differences (ISO 4217 minor units are 0 to 4), without a `pow` loop per loan.
+fn scale_factor(scale: u32, currency: Currency) -> i128 {
+    const FACTORS: [i128; 5] = [1, 10, 100, 1_000, 10_000];
+    let shift = scale - currency.minor_units();
+    FACTORS.get(shift as usize).copied().unwrap_or_else(|| 10i128.pow(shift))
+}
 
 /// The loans table: one row per input row, its totals and rates or its error. One pass over the
 /// summaries (they are large: a pass per column would stream them a dozen times). `row_of` maps
@@ -714,8 +719,7 @@ fn loans_batch(
         ok_rows.push(ok.is_some());
         match ok {
             Some(l) => {
-                let shift = scale - l.currency.minor_units();
-                let factor = FACTORS.get(shift as usize).copied().unwrap_or_else(|| 10i128.pow(shift));
+                let factor = scale_factor(scale, l.currency);
                 let amounts = [
                     l.loan_amount,
                     l.net_disbursement,
@@ -805,7 +809,7 @@ fn tables(
     let factors: Option<Vec<i128>> = terms
         .iter()
         .any(|t| t.currency.minor_units() != scale)
-        .then(|| terms.iter().map(|t| 10i128.pow(scale - t.currency.minor_units())).collect());
+        .then(|| terms.iter().map(|t| scale_factor(scale, t.currency)).collect());
     let rows = (row_of.len() < errors.len()).then_some(row_of.as_slice());
     let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
     let t0 = std::time::Instant::now();
