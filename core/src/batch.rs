@@ -491,10 +491,69 @@ pub struct BatchOptions {
 /// Loans per parallel task.
 const CHUNK: usize = 2048;
 
-/// Rows a loan takes in the columns: its installments (none when their number is invalid; the
-/// loan then fails validation and leaves no rows).
-fn slots(t: &LoanTerms) -> usize {
-    if (1..=MAX_INSTALLMENTS).contains(&t.installments) { t.installments as usize } else { 0 }
+/// Rows a loan of `installments` takes in the columns: that many (none when the number is invalid;
+/// the loan then fails validation and leaves no rows).
+fn slots(installments: u32) -> usize {
+    if (1..=MAX_INSTALLMENTS).contains(&installments) { installments as usize } else { 0 }
+}
+
+/// Where a batch reads its loans: a slice of [`LoanTerms`], or a binding's table whose rows are
+/// converted to terms inside the batch's parallel tasks, one at a time into memory the task
+/// reuses (no vector of a hundred thousand terms is built, moved and freed).
+///
+/// A row whose terms cannot be made gets its error in the batch's `loans`, like invalid terms.
+///
+/// ```
+/// use microcredit::{Error, LoanTerms, batch::{schedule_batch_from, BatchOptions, LoanSource}};
+/// /// Loans of 100 to 900 over 3 months, made from a row number.
+/// struct Book(Vec<u32>);
+/// impl LoanSource for Book {
+///     type Scratch = Option<LoanTerms>;
+///     fn len(&self) -> usize { self.0.len() }
+///     fn installments(&self, _: usize) -> u32 { 3 }
+///     fn scratch(&self) -> Self::Scratch { None }
+///     fn terms<'s>(&'s self, i: usize, t: &'s mut Self::Scratch) -> Result<&'s LoanTerms, Error> {
+///         let json = format!(r#"{{"principal": "{}", "currency": "USD", "rate": {{"percent": "24"}},
+///           "installments": 3, "frequency": {{"unit": "months", "every": 1}},
+///           "disbursement_date": "2025-01-15"}}"#, self.0[i]);
+///         Ok(t.insert(LoanTerms::from_json(&json)?))
+///     }
+/// }
+/// let b = schedule_batch_from::<i64, _>(&Book(vec![100, 900]), BatchOptions::default());
+/// assert_eq!(b.rows(), 6);
+/// assert_eq!(b.installments.principal[3..].iter().sum::<i64>(), 90_000);
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub trait LoanSource: Sync {
+    /// What one task reuses from row to row (for example the terms a row is converted into).
+    type Scratch: Send;
+    /// Number of loans.
+    fn len(&self) -> usize;
+    /// Whether there are no loans.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The number of installments of loan `i` (0 when unknown): the rows set aside for it before
+    /// the tasks run. A loan whose schedule then has another number of rows fails.
+    fn installments(&self, i: usize) -> u32;
+    /// Fresh working memory for one task.
+    fn scratch(&self) -> Self::Scratch;
+    /// The terms of loan `i`, or why there are none.
+    fn terms<'s>(&'s self, i: usize, scratch: &'s mut Self::Scratch) -> Result<&'s LoanTerms>;
+}
+
+impl LoanSource for [LoanTerms] {
+    type Scratch = ();
+    fn len(&self) -> usize {
+        <[LoanTerms]>::len(self)
+    }
+    fn installments(&self, i: usize) -> u32 {
+        self[i].installments
+    }
+    fn scratch(&self) {}
+    fn terms<'s>(&'s self, i: usize, _: &'s mut ()) -> Result<&'s LoanTerms> {
+        Ok(&self[i])
+    }
 }
 
 /// Schedules (and optionally pricing) of many loans, in parallel, amounts as `i64` minor units.
@@ -528,15 +587,36 @@ pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Batch {
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn schedule_batch_as<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptions) -> Batch<M> {
-    let chunk_rows = chunk_rows(terms);
+    schedule_batch_from(terms, options)
+}
+
+/// [`schedule_batch_as`] over any [`LoanSource`]: the loans are read (and, for a binding's table,
+/// converted) inside the parallel tasks.
+///
+/// ```
+/// use microcredit::{LoanTerms, batch::{schedule_batch_from, BatchOptions}};
+/// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
+///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
+///   "disbursement_date": "2025-01-15"}"#)?;
+/// let b = schedule_batch_from::<i128, [LoanTerms]>(&[t], BatchOptions::default());
+/// assert_eq!(b.rows(), 6);
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn schedule_batch_from<M: MinorUnits, S: LoanSource + ?Sized>(source: &S, options: BatchOptions) -> Batch<M> {
+    let chunk_rows = chunk_rows(source);
     let mut out = Batch { installments: InstallmentColumns::<M>::zeroed(chunk_rows.iter().sum()), loans: Vec::new() };
-    fill_batch(terms, &chunk_rows, options, &mut out);
+    fill_batch(source, &chunk_rows, options, &mut out);
     out
 }
 
-/// The rows of each task's chunk of loans (one parallel pass over the terms).
-fn chunk_rows(terms: &[LoanTerms]) -> Vec<usize> {
-    terms.par_chunks(CHUNK).map(|chunk| chunk.iter().map(slots).sum()).collect()
+/// The loans of each task: CHUNK at a time.
+fn chunks(len: usize) -> impl IndexedParallelIterator<Item = Range<usize>> {
+    (0..len.div_ceil(CHUNK)).into_par_iter().map(move |c| c * CHUNK..((c + 1) * CHUNK).min(len))
+}
+
+/// The rows of each task's chunk of loans (one parallel pass over the loans).
+fn chunk_rows<S: LoanSource + ?Sized>(source: &S) -> Vec<usize> {
+    chunks(source.len()).map(|loans| loans.map(|i| slots(source.installments(i))).sum()).collect()
 }
 
 /// [`schedule_batch_as`] into a batch whose memory is reused: its columns keep their capacity, so
@@ -561,29 +641,34 @@ pub fn schedule_batch_into<M: MinorUnits>(terms: &[LoanTerms], options: BatchOpt
     fill_batch(terms, &chunk_rows, options, out);
 }
 
-/// Schedule `terms` into `out`, whose columns hold the chunks' rows, zeroed.
-fn fill_batch<M: MinorUnits>(terms: &[LoanTerms], chunk_rows: &[usize], options: BatchOptions, out: &mut Batch<M>) {
+/// Schedule the loans of `source` into `out`, whose columns hold the chunks' rows, zeroed.
+fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
+    source: &S,
+    chunk_rows: &[usize],
+    options: BatchOptions,
+    out: &mut Batch<M>,
+) {
     let cols = &mut out.installments;
     // Each task gets CHUNK loans and the slices of their rows.
     let mut tasks = Vec::with_capacity(chunk_rows.len());
     let mut rest = cols.as_mut();
-    for ((c, chunk), &rows) in terms.chunks(CHUNK).enumerate().zip(chunk_rows) {
+    for (loans, &rows) in chunks(source.len()).collect::<Vec<_>>().into_iter().zip(chunk_rows) {
         let (mine, after) = rest.split_at(rows);
-        tasks.push((c * CHUNK, chunk, mine));
+        tasks.push((loans, mine));
         rest = after;
     }
     // Each task writes its loans' summaries in place (no per-task vectors joined afterwards).
     out.loans.clear();
-    out.loans.par_extend((0..terms.len()).into_par_iter().map(|_| Err(Error::Overflow { what: String::new() })));
+    out.loans.par_extend((0..source.len()).into_par_iter().map(|_| Err(Error::Overflow { what: String::new() })));
     tasks
         .into_par_iter()
         .zip(out.loans.par_chunks_mut(CHUNK))
-        .for_each(|((first, chunk, cols), summaries)| fill(first, chunk, cols, summaries, options));
+        .for_each(|((loans, cols), summaries)| fill(source, loans, cols, summaries, options));
     if out.loans.iter().any(|l| l.is_err()) {
         // Close the gaps the failed loans left (rare: only when some terms are invalid).
         let (mut read, mut write) = (0, 0);
-        for (t, l) in terms.iter().zip(&out.loans) {
-            let n = slots(t);
+        for (i, l) in out.loans.iter().enumerate() {
+            let n = slots(source.installments(i));
             if l.is_ok() {
                 if read != write {
                     cols.move_rows(read..read + n, write);
@@ -598,19 +683,20 @@ fn fill_batch<M: MinorUnits>(terms: &[LoanTerms], chunk_rows: &[usize], options:
 
 /// Schedule the loans of one task into its rows, and the summary (or error) of each loan into
 /// `summaries`.
-fn fill<M: MinorUnits>(
-    first: usize,
-    chunk: &[LoanTerms],
+fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
+    source: &S,
+    loans: Range<usize>,
     out: ColumnsMut<'_, M>,
     summaries: &mut [Result<LoanSummary>],
     options: BatchOptions,
 ) {
     let mut task = Task { out, buffers: Buffers::default(), staging: Staging::new(), flows: Vec::new() };
+    let mut scratch = source.scratch();
     let mut at = 0;
-    for ((j, t), summary) in chunk.iter().enumerate().zip(summaries) {
-        let rows = at..at + slots(t);
+    for (i, summary) in loans.zip(summaries) {
+        let rows = at..at + slots(source.installments(i));
         at = rows.end;
-        *summary = task.loan((first + j) as u32, t, rows, options);
+        *summary = source.terms(i, &mut scratch).and_then(|t| task.loan(i as u32, t, rows, options));
     }
     task.staging.flush(&mut task.out);
 }

@@ -4,6 +4,7 @@
 //! names the pricing error there); a frame that is empty, lacks a required column or has a column of the wrong type
 //! raises `ValidationError` naming the column.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -14,7 +15,7 @@ use arrow_array::{
 use arrow_buffer::NullBuffer;
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::NaiveDate;
-use microcredit::batch::{BatchOptions, InstallmentColumns, LoanSummary, schedule_batch_as};
+use microcredit::batch::{BatchOptions, InstallmentColumns, LoanSource, LoanSummary, schedule_batch_from};
 use microcredit::{
     Amortization, AnnuityRates, Collection, CompulsorySavings, Currency, DayCount, DeferredInterest,
     Error as CoreError, Fee, FeeKind, Frequency, Insurance, InsuranceBasis, InterestBasis, InterestMethod,
@@ -487,34 +488,46 @@ impl Parsers {
         })
     }
 
-    fn row(&mut self, c: &Columns, i: usize) -> CoreResult<LoanTerms> {
-        if let Some(j) = c.terms_json.text(i) {
-            return LoanTerms::from_json(j);
-        }
+    /// The terms of row `i` from the columns, written over `t` (the terms of an earlier row or the
+    /// template): every field the columns can set is set, the others keep the core's defaults.
+    fn row_into(&mut self, c: &Columns, i: usize, t: &mut LoanTerms) -> CoreResult<()> {
         let req = |v: Option<Decimal>, n: &str| v.ok_or_else(|| CoreError::invalid(n, "null", "required"));
-        let principal = req(c.principal.decimal(i, "principal")?, "principal")?;
-        let currency = self.currency(&c.currency, i)?;
+        t.principal = req(c.principal.decimal(i, "principal")?, "principal")?;
+        t.currency = self.currency(&c.currency, i)?;
         let percent = req(c.rate_percent.decimal(i, "rate_percent")?, "rate_percent")?;
-        let installments = c
+        t.installments = c
             .installments
             .int(i, "installments")?
             .ok_or_else(|| CoreError::invalid("installments", "null", "required"))?;
-        let disbursement_date = c
+        t.disbursement_date = c
             .disbursement_date
             .date(i, "disbursement_date")?
             .ok_or_else(|| CoreError::invalid("disbursement_date", "null", "required"))?;
-        let mut fees = Vec::new();
+        // The fees' vector is the previous row's, cleared: no allocation per row.
+        t.fees.clear();
         let fee_collect = self.fee_collect.get(&c.fee_collect, i, Collection::Deducted)?;
         if let Some(p) = c.fee_percent.decimal(i, "fee_percent")? {
-            fees.push(Fee { name: None, kind: FeeKind::Upfront, amount: None, percent: Some(p), collect: fee_collect });
+            t.fees.push(Fee {
+                name: None,
+                kind: FeeKind::Upfront,
+                amount: None,
+                percent: Some(p),
+                collect: fee_collect,
+            });
         }
         if let Some(a) = c.fee_amount.decimal(i, "fee_amount")? {
-            fees.push(Fee { name: None, kind: FeeKind::Upfront, amount: Some(a), percent: None, collect: fee_collect });
+            t.fees.push(Fee {
+                name: None,
+                kind: FeeKind::Upfront,
+                amount: Some(a),
+                percent: None,
+                collect: fee_collect,
+            });
         }
         if let Some(a) = c.fee_per_installment.decimal(i, "fee_per_installment")? {
-            fees.push(Fee::per_installment(a));
+            t.fees.push(Fee::per_installment(a));
         }
-        let insurance = match c.insurance_percent.decimal(i, "insurance_percent")? {
+        t.insurance = match c.insurance_percent.decimal(i, "insurance_percent")? {
             Some(p) => Some(Insurance {
                 percent: p,
                 basis: self.insurance_basis.get(&c.insurance_basis, i, InsuranceBasis::OutstandingBalance)?,
@@ -524,7 +537,7 @@ impl Parsers {
         };
         let sp = c.savings_percent.decimal(i, "savings_percent")?;
         let si = c.savings_per_installment.decimal(i, "savings_per_installment")?;
-        let savings = if sp.is_some() || si.is_some() {
+        t.savings = if sp.is_some() || si.is_some() {
             Some(CompulsorySavings {
                 at_disbursement_percent: sp.unwrap_or_default(),
                 per_installment: si.unwrap_or_default(),
@@ -532,20 +545,13 @@ impl Parsers {
         } else {
             None
         };
-        // Start from the core's defaults (a valid template built once), so options the core adds
-        // later keep their defaults here; the core validates every loan when it schedules it.
-        let mut t = self.template.clone();
-        t.principal = principal;
-        t.currency = currency;
         t.rate = InterestRate { percent, per: self.rate_per.get(&c.rate_per, i, RatePeriod::default())? };
         t.interest_method = self.interest_method.get(&c.interest_method, i, InterestMethod::default())?;
         t.amortization = self.amortization.get(&c.amortization, i, Amortization::default())?;
         t.interest_basis = self.interest_basis.get(&c.interest_basis, i, InterestBasis::default())?;
         t.day_count = self.day_count.get(&c.day_count, i, DayCount::default())?;
         t.annuity_rates = self.annuity_rates.get(&c.annuity_rates, i, AnnuityRates::default())?;
-        t.installments = installments;
         t.frequency = self.frequency(c, i)?;
-        t.disbursement_date = disbursement_date;
         t.first_repayment_date = c.first_repayment_date.date(i, "first_repayment_date")?;
         t.grace_on_principal = c.grace_on_principal.int(i, "grace_on_principal")?.unwrap_or(0);
         t.grace_on_interest_payment = c.grace_on_interest_payment.int(i, "grace_on_interest_payment")?.unwrap_or(0);
@@ -553,60 +559,103 @@ impl Parsers {
         t.interest_free_periods = c.interest_free_periods.int(i, "interest_free_periods")?.unwrap_or(0);
         t.installment_multiple = c.installment_multiple.decimal(i, "installment_multiple")?;
         t.rounding = self.rounding.get(&c.rounding, i, RoundingMode::default())?;
-        t.fees = fees;
-        t.insurance = insurance;
-        t.savings = savings;
-        Ok(t)
+        Ok(())
     }
 }
 
-/// Terms of every row: the valid ones, with the input row of each, and every row's conversion error.
-struct Converted {
-    terms: Vec<LoanTerms>,
-    row_of: Vec<u32>,
-    errors: Vec<Option<CoreError>>,
+/// One record batch of the frame (rows `rows` of it) as the core's [`LoanSource`]: each row is
+/// converted to terms inside the core's parallel tasks, into terms the task reuses. Rows given as
+/// `terms_json` are parsed beforehand (their number of installments is needed to place their rows).
+struct Frame<'a> {
+    cols: &'a Columns,
+    /// Per row of the batch, its terms parsed from `terms_json` (empty without that column).
+    json: &'a [Option<CoreResult<LoanTerms>>],
+    parsers: &'a Parsers,
+    rows: Range<usize>,
 }
 
-fn convert(batches: &[RecordBatch]) -> CoreResult<Converted> {
-    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
-    if total == 0 {
-        return Err(CoreError::invalid("frame", "0 rows", "the frame has no rows"));
+impl LoanSource for Frame<'_> {
+    /// The parsers and the terms a task converts rows into.
+    type Scratch = (Parsers, LoanTerms);
+
+    fn len(&self) -> usize {
+        self.rows.len()
     }
-    if u32::try_from(total).is_err() {
-        return Err(CoreError::invalid("frame", total, "too many rows for one call; split the frame"));
-    }
-    let mut out = Converted { terms: Vec::new(), row_of: Vec::with_capacity(total), errors: Vec::with_capacity(total) };
-    let parsers = Parsers::new()?;
-    let mut row = 0usize;
-    for b in batches {
-        let has_json = b.column_by_name("terms_json").is_some();
-        let cols = Columns::new(b, has_json)?;
-        // Rows are independent: converted in parallel, each thread with its own parsers.
-        let rows: Vec<CoreResult<LoanTerms>> =
-            (0..b.num_rows()).into_par_iter().map_init(|| parsers.clone(), |p, i| p.row(&cols, i)).collect();
-        // The valid terms, moved within the same allocation.
-        let terms = rows.into_iter().filter_map(|r| {
-            let t = match r {
-                Ok(t) => {
-                    out.row_of.push(row as u32);
-                    out.errors.push(None);
-                    Some(t)
-                }
-                Err(e) => {
-                    out.errors.push(Some(e));
-                    None
-                }
-            };
-            row += 1;
-            t
-        });
-        if out.terms.is_empty() {
-            out.terms = terms.collect();
-        } else {
-            out.terms.extend(terms);
+
+    fn installments(&self, i: usize) -> u32 {
+        let i = self.rows.start + i;
+        match self.json.get(i) {
+            Some(Some(parsed)) => parsed.as_ref().map_or(0, |t| t.installments),
+            _ => self.cols.installments.int(i, "installments").ok().flatten().unwrap_or(0),
         }
     }
-    Ok(out)
+
+    fn scratch(&self) -> Self::Scratch {
+        (self.parsers.clone(), self.parsers.template.clone())
+    }
+
+    fn terms<'s>(&'s self, i: usize, scratch: &'s mut Self::Scratch) -> CoreResult<&'s LoanTerms> {
+        let i = self.rows.start + i;
+        if let Some(Some(parsed)) = self.json.get(i) {
+            return parsed.as_ref().map_err(Clone::clone);
+        }
+        let (parsers, terms) = scratch;
+        parsers.row_into(self.cols, i, terms)?;
+        Ok(terms)
+    }
+}
+
+/// One record batch of the frame: its columns read, its `terms_json` parsed, its number of rows.
+struct Part {
+    cols: Columns,
+    json: Vec<Option<CoreResult<LoanTerms>>>,
+    rows: usize,
+}
+
+/// The frame's record batches.
+struct Input {
+    parts: Vec<Part>,
+    parsers: Parsers,
+    rows: usize,
+}
+
+impl Input {
+    fn new(batches: &[RecordBatch]) -> CoreResult<Input> {
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        if rows == 0 {
+            return Err(CoreError::invalid("frame", "0 rows", "the frame has no rows"));
+        }
+        if u32::try_from(rows).is_err() {
+            return Err(CoreError::invalid("frame", rows, "too many rows for one call; split the frame"));
+        }
+        let mut parts = Vec::with_capacity(batches.len());
+        for b in batches {
+            let has_json = b.column_by_name("terms_json").is_some();
+            let cols = Columns::new(b, has_json)?;
+            let json = if has_json {
+                (0..b.num_rows()).into_par_iter().map(|i| cols.terms_json.text(i).map(LoanTerms::from_json)).collect()
+            } else {
+                Vec::new()
+            };
+            parts.push(Part { cols, json, rows: b.num_rows() });
+        }
+        Ok(Input { parts, parsers: Parsers::new()?, rows })
+    }
+
+    /// The frame in pieces of at most `size` rows, each with the index of its first row.
+    fn pieces(&self, size: usize) -> Vec<(u32, Frame<'_>)> {
+        let mut out = Vec::new();
+        let mut first = 0usize;
+        for Part { cols, json, rows: n } in &self.parts {
+            for start in (0..*n).step_by(size.max(1)) {
+                let rows = start..start.saturating_add(size).min(*n);
+                let at = (first + start) as u32;
+                out.push((at, Frame { cols, json, parsers: &self.parsers, rows }));
+            }
+            first += n;
+        }
+        out
+    }
 }
 
 /// A rate as its mantissa at scale 10, rounded half-even as `Decimal::round_dp` rounds; `None`
@@ -626,13 +675,11 @@ fn arrow_err(table: &str) -> impl Fn(ArrowError) -> CoreError + '_ {
     move |e| CoreError::invalid("table", table, e.to_string())
 }
 
-/// Installments of one `schedule_batch_as` run over `conv.terms[offset..]`, as a record batch.
-/// The core's columns become the Arrow buffers without a copy: money comes as i128 minor units,
-/// which are the Decimal128 mantissas at the table's `scale` (multiplied in place by
-/// `factors[loan]` when the loans' currencies differ in minor units). `row_of` maps a loan to its
-/// input row, `None` when they are the same.
+/// Installments of one core run over the rows from `offset` on, as a record batch. The core's
+/// columns become the Arrow buffers without a copy: money comes as i128 minor units, which are
+/// the Decimal128 mantissas at the table's `scale` (multiplied in place by `factors[row]` when the
+/// loans' currencies differ in minor units).
 fn installment_batch(
-    row_of: Option<&[u32]>,
     factors: Option<&[i128]>,
     offset: u32,
     cols: InstallmentColumns<i128>,
@@ -651,17 +698,14 @@ fn installment_batch(
         total,
         balance,
     } = cols;
-    let at = |k: u32| (k + offset) as usize;
     let mut money = [principal, interest, fees, insurance, savings, total, balance];
     if let Some(f) = factors {
+        let at = |k: u32| (k + offset) as usize;
         money.par_iter_mut().for_each(|v| v.iter_mut().zip(&loan).for_each(|(x, &k)| *x *= f[at(k)]));
     }
-    // The loan column holds input rows: the core's loan indices themselves (shifted in place)
-    // when every input row was valid.
-    match row_of {
-        Some(row_of) => loan.par_iter_mut().for_each(|k| *k = row_of[at(*k)]),
-        None if offset != 0 => loan.par_iter_mut().for_each(|k| *k += offset),
-        None => {}
+    // The loan column holds input rows: the core's loan indices, shifted in place.
+    if offset != 0 {
+        loan.par_iter_mut().for_each(|k| *k += offset);
     }
     InstallmentArrays { loan: Some(loan), number, due_date: due_day, days, money, scale: scale as i8 }.into_batch()
 }
@@ -676,20 +720,9 @@ fn scale_factor(scale: u32, currency: Currency) -> i128 {
 }
 
 /// The loans table: one row per input row, its totals and rates or its error. One pass over the
-/// summaries (they are large: a pass per column would stream them a dozen times). `row_of` maps
-/// each scheduled loan to its input row; `errors` holds each input row's conversion error.
-fn loans_batch(
-    row_of: &[u32],
-    errors: &[Option<CoreError>],
-    loans: &[CoreResult<LoanSummary>],
-    pricing: bool,
-    scale: u32,
-) -> Result<RecordBatch, ArrowError> {
-    let n_rows = errors.len();
-    let mut summary: Vec<Option<&CoreResult<LoanSummary>>> = vec![None; n_rows];
-    for (k, r) in loans.iter().enumerate() {
-        summary[row_of[k] as usize] = Some(r);
-    }
+/// summaries (they are large: a pass per column would stream them a dozen times).
+fn loans_batch(loans: &[CoreResult<LoanSummary>], pricing: bool, scale: u32) -> Result<RecordBatch, ArrowError> {
+    let n_rows = loans.len();
     // Plain values with validity masks (a masked slot holds 0): one Vec<bool> shared by every
     // column of a scheduled loan, one per rate.
     let mut ok_rows: Vec<bool> = Vec::with_capacity(n_rows);
@@ -704,21 +737,18 @@ fn loans_batch(
         Vec::<Option<&str>>::with_capacity(n_rows),
         Vec::<Option<String>>::with_capacity(n_rows),
     );
-    for (i, s) in summary.iter().enumerate() {
-        let ok = s.and_then(|r| r.as_ref().ok());
-        // A loan's error: its terms', its schedule's, or (the schedule being fine) its pricing's.
-        let err = errors[i].as_ref().or_else(|| {
-            s.and_then(|r| match r {
-                Err(e) => Some(e),
-                Ok(l) => l.pricing_error.as_deref(),
-            })
-        });
+    for r in loans {
+        // A loan's error: its terms' or its schedule's, or (the schedule being fine) its pricing's.
+        let err = match r {
+            Err(e) => Some(e),
+            Ok(l) => l.pricing_error.as_deref(),
+        };
         kind.push(err.map(|e| e.kind()));
         field.push(err.and_then(|e| e.field()));
         message.push(err.map(|e| e.to_string()));
-        ok_rows.push(ok.is_some());
-        match ok {
-            Some(l) => {
+        ok_rows.push(r.is_ok());
+        match r {
+            Ok(l) => {
                 let factor = scale_factor(scale, l.currency);
                 let amounts = [
                     l.loan_amount,
@@ -740,7 +770,7 @@ fn loans_batch(
                     valid.push(v.is_some());
                 }
             }
-            None => {
+            Err(_) => {
                 money.iter_mut().for_each(|c| c.push(0));
                 rates.iter_mut().for_each(|(c, valid)| {
                     c.push(0);
@@ -794,39 +824,32 @@ fn loans_batch(
     RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
 }
 
-/// Build the two tables from the core's batch output: the installments of each `schedule_batch`
-/// run (with the index in `conv.terms` of its first loan) as one record batch each, and the loans.
+/// Build the two tables from the core's output: the installments of each core run (with the
+/// input row of its first loan) as one record batch each, and the loans, one per input row.
 /// Takes everything by value so the inputs are freed here too, with the GIL released.
 fn tables(
-    conv: Converted,
     parts: Vec<(u32, InstallmentColumns<i128>)>,
     loans: Vec<CoreResult<LoanSummary>>,
     pricing: bool,
 ) -> CoreResult<(Vec<RecordBatch>, RecordBatch)> {
-    let Converted { terms, row_of, errors } = conv;
-    // Money scale of the tables: the largest minor unit among the loans' currencies.
-    let scale = terms.iter().map(|t| t.currency.minor_units()).max().unwrap_or(2);
-    let factors: Option<Vec<i128>> = terms
-        .iter()
-        .any(|t| t.currency.minor_units() != scale)
-        .then(|| terms.iter().map(|t| scale_factor(scale, t.currency)).collect());
-    let rows = (row_of.len() < errors.len()).then_some(row_of.as_slice());
+    // Money scale of the tables: the largest minor unit among the scheduled loans' currencies.
+    let currencies = || loans.iter().filter_map(|l| l.as_ref().ok().map(|l| l.currency));
+    let scale = currencies().map(|c| c.minor_units()).max().unwrap_or(2);
+    let factors: Option<Vec<i128>> = currencies()
+        .any(|c| c.minor_units() != scale)
+        .then(|| loans.iter().map(|l| l.as_ref().map_or(1, |l| scale_factor(scale, l.currency))).collect());
     let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
     let t0 = std::time::Instant::now();
     let (inst, loans) = rayon::join(
         || {
-            let batches = parts
+            parts
                 .into_par_iter()
-                .map(|(offset, cols)| installment_batch(rows, factors.as_deref(), offset, cols, scale))
-                .collect::<Result<Vec<_>, _>>();
-            // The terms (a hundred thousand small allocations) are freed here, while the loans
-            // table is built on the other thread, not after it.
-            drop(terms);
-            batches
+                .map(|(offset, cols)| installment_batch(factors.as_deref(), offset, cols, scale))
+                .collect::<Result<Vec<_>, _>>()
         },
         || {
             let t = std::time::Instant::now();
-            let r = loans_batch(&row_of, &errors, &loans, pricing, scale);
+            let r = loans_batch(&loans, pricing, scale);
             if prof {
                 eprintln!("  loans_batch: {:?}", t.elapsed());
             }
@@ -862,44 +885,36 @@ pub fn schedules(
         reader.collect::<Result<_, _>>().map_err(|e| invalid("frame", "stream", &format!("could not be read: {e}")))?;
     let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
     let t0 = std::time::Instant::now();
-    let conv = py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| convert(&batches))));
-    if prof {
-        eprintln!("convert: {:?}", t0.elapsed());
-    }
-    let conv = match conv {
-        Ok(r) => r.map_err(to_pyerr)?,
-        Err(_) => return Err(crate::errors::Error::new_err("internal error reading the frame")),
-    };
+    let input = py.detach(|| guard("schedules", || Input::new(&batches).map_err(to_pyerr)))?;
     let opts = BatchOptions { pricing };
-    let bar = if progress { tqdm(py, conv.errors.len())? } else { None };
-    // Installments of each run of the core, with the index of its first loan in `conv.terms`.
-    let (parts, loans) = if let Some(bar) = &bar {
-        let mut parts = Vec::new();
-        let mut loans = Vec::with_capacity(conv.terms.len());
-        for (c, chunk) in conv.terms.chunks(PROGRESS_CHUNK).enumerate() {
-            let part = py.detach(|| guard("schedules", || Ok(schedule_batch_as::<i128>(chunk, opts))))?;
-            parts.push(((c * PROGRESS_CHUNK) as u32, part.installments));
+    let bar = if progress { tqdm(py, input.rows)? } else { None };
+    // Installments of each run of the core, with the input row of its first loan; the loans'
+    // summaries (or errors) in input order.
+    let pieces = input.pieces(if bar.is_some() { PROGRESS_CHUNK } else { usize::MAX });
+    let mut parts = Vec::with_capacity(pieces.len());
+    let mut loans = Vec::new();
+    for (at, frame) in &pieces {
+        let part = py.detach(|| guard("schedules", || Ok(schedule_batch_from::<i128, _>(frame, opts))))?;
+        parts.push((*at, part.installments));
+        if loans.is_empty() {
+            loans = part.loans;
+        } else {
             loans.extend(part.loans);
-            bar.call_method1("update", (chunk.len(),))?;
         }
-        let failed = conv.errors.iter().filter(|e| e.is_some()).count();
-        if failed > 0 {
-            bar.call_method1("update", (failed,))?;
+        if let Some(bar) = &bar {
+            bar.call_method1("update", (frame.len(),))?;
         }
+    }
+    if let Some(bar) = &bar {
         bar.call_method0("close")?;
-        if parts.is_empty() {
-            parts.push((0, InstallmentColumns::default()));
-        }
-        (parts, loans)
-    } else {
-        let b = py.detach(|| guard("schedules", || Ok(schedule_batch_as::<i128>(&conv.terms, opts))))?;
-        (vec![(0, b.installments)], b.loans)
-    };
+    }
     if prof {
         eprintln!("schedule_batch: {:?}", t0.elapsed());
     }
+    drop(pieces);
     let (inst, loans) = py.detach(|| {
-        let out = guard("schedules", || tables(conv, parts, loans, pricing).map_err(to_pyerr));
+        let out = guard("schedules", || tables(parts, loans, pricing).map_err(to_pyerr));
+        drop(input);
         drop(batches);
         out
     })?;
