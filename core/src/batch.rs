@@ -660,11 +660,12 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
     // Each task writes its loans' summaries in place (no per-task vectors joined afterwards).
     out.loans.clear();
     out.loans.par_extend((0..source.len()).into_par_iter().map(|_| Err(Error::Overflow { what: String::new() })));
-    tasks
+    let failed: usize = tasks
         .into_par_iter()
         .zip(out.loans.par_chunks_mut(CHUNK))
-        .for_each(|((loans, cols), summaries)| fill(source, loans, cols, summaries, options));
-    if out.loans.iter().any(|l| l.is_err()) {
+        .map(|((loans, cols), summaries)| fill(source, loans, cols, summaries, options))
+        .sum();
+    if failed > 0 {
         // Close the gaps the failed loans left (rare: only when some terms are invalid).
         let (mut read, mut write) = (0, 0);
         for (i, l) in out.loans.iter().enumerate() {
@@ -682,23 +683,25 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
 }
 
 /// Schedule the loans of one task into its rows, and the summary (or error) of each loan into
-/// `summaries`.
+/// `summaries`; how many failed.
 fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
     source: &S,
     loans: Range<usize>,
     out: ColumnsMut<'_, M>,
     summaries: &mut [Result<LoanSummary>],
     options: BatchOptions,
-) {
+) -> usize {
     let mut task = Task { out, buffers: Buffers::default(), staging: Staging::new(), flows: Vec::new() };
     let mut scratch = source.scratch();
-    let mut at = 0;
+    let (mut at, mut failed) = (0, 0);
     for (i, summary) in loans.zip(summaries) {
         let rows = at..at + slots(source.installments(i));
         at = rows.end;
         *summary = source.terms(i, &mut scratch).and_then(|t| task.loan(i as u32, t, rows, options));
+        failed += usize::from(summary.is_err());
     }
     task.staging.flush(&mut task.out);
+    failed
 }
 
 /// What one parallel task works with: its rows of the columns and memory reused from loan to loan.

@@ -721,7 +721,12 @@ fn scale_factor(scale: u32, currency: Currency) -> i128 {
 
 /// The loans table: one row per input row, its totals and rates or its error. One pass over the
 /// summaries (they are large: a pass per column would stream them a dozen times).
-fn loans_batch(loans: &[CoreResult<LoanSummary>], pricing: bool, scale: u32) -> Result<RecordBatch, ArrowError> {
+fn loans_batch(
+    first: u32,
+    loans: &[CoreResult<LoanSummary>],
+    pricing: bool,
+    scale: u32,
+) -> Result<RecordBatch, ArrowError> {
     let n_rows = loans.len();
     // Plain values with validity masks (a masked slot holds 0): one Vec<bool> shared by every
     // column of a scheduled loan, one per rate.
@@ -786,8 +791,10 @@ fn loans_batch(loans: &[CoreResult<LoanSummary>], pricing: bool, scale: u32) -> 
     let dec = DataType::Decimal128(38, scale as i8);
     let rate = DataType::Decimal128(38, 10);
     let mut fields = vec![Field::new("loan", DataType::UInt32, false), Field::new("currency", DataType::Utf8, true)];
-    let mut cols: Vec<ArrayRef> =
-        vec![Arc::new(UInt32Array::from_iter_values(0..n_rows as u32)), Arc::new(StringArray::from(currency))];
+    let mut cols: Vec<ArrayRef> = vec![
+        Arc::new(UInt32Array::from_iter_values(first..first + n_rows as u32)),
+        Arc::new(StringArray::from(currency)),
+    ];
     let [loan_amount, net, interest, fees, insurance, paid] = money;
     for (name, v) in [("loan_amount", loan_amount), ("net_disbursement", net)] {
         fields.push(Field::new(name, dec.clone(), true));
@@ -824,6 +831,9 @@ fn loans_batch(loans: &[CoreResult<LoanSummary>], pricing: bool, scale: u32) -> 
     RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
 }
 
+/// Rows per record batch of the loans table (built in parallel).
+const LOANS_PER_BATCH: usize = 16_384;
+
 /// Build the two tables from the core's output: the installments of each core run (with the
 /// input row of its first loan) as one record batch each, and the loans, one per input row.
 /// Takes everything by value so the inputs are freed here too, with the GIL released.
@@ -831,7 +841,7 @@ fn tables(
     parts: Vec<(u32, InstallmentColumns<i128>)>,
     loans: Vec<CoreResult<LoanSummary>>,
     pricing: bool,
-) -> CoreResult<(Vec<RecordBatch>, RecordBatch)> {
+) -> CoreResult<(Vec<RecordBatch>, Vec<RecordBatch>)> {
     // Money scale of the tables: the largest minor unit among the scheduled loans' currencies.
     let currencies = || loans.iter().filter_map(|l| l.as_ref().ok().map(|l| l.currency));
     let scale = currencies().map(|c| c.minor_units()).max().unwrap_or(2);
@@ -849,7 +859,12 @@ fn tables(
         },
         || {
             let t = std::time::Instant::now();
-            let r = loans_batch(&loans, pricing, scale);
+            // In parallel, a record batch per block of rows.
+            let r = loans
+                .par_chunks(LOANS_PER_BATCH)
+                .enumerate()
+                .map(|(k, block)| loans_batch((k * LOANS_PER_BATCH) as u32, block, pricing, scale))
+                .collect::<Result<Vec<_>, _>>();
             if prof {
                 eprintln!("  loans_batch: {:?}", t.elapsed());
             }
@@ -921,9 +936,11 @@ pub fn schedules(
     if prof {
         eprintln!("tables: {:?}", t0.elapsed());
     }
-    let schema =
-        inst.first().map(|b| b.schema()).ok_or_else(|| crate::errors::Error::new_err("no installments table"))?;
-    Ok((PyArrowTable { batches: inst, schema }, PyArrowTable::one(loans)))
+    let table = |batches: Vec<RecordBatch>| {
+        let schema = batches.first().map(|b| b.schema()).ok_or_else(|| crate::errors::Error::new_err("empty table"))?;
+        PyResult::Ok(PyArrowTable { batches, schema })
+    };
+    Ok((table(inst)?, table(loans)?))
 }
 
 /// A tqdm progress bar, or None when tqdm is not installed.
