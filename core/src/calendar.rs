@@ -401,7 +401,14 @@ impl Frequency {
     /// `num_days_from_ce`), into a buffer the caller reuses (cleared first): the engine works on
     /// day numbers and makes a date only where one is needed.
     pub(crate) fn due_days_into(&self, anchor: NaiveDate, n: u32, out: &mut Vec<i32>) -> Result<()> {
+        self.due_days_after(anchor, 0, n, out)
+    }
+
+    /// Due dates `skip..skip + n` counted from `anchor` (date 0), as day numbers into `out`
+    /// (cleared first).
+    fn due_days_after(&self, anchor: NaiveDate, skip: u32, n: u32, out: &mut Vec<i32>) -> Result<()> {
         out.clear();
+        let end = skip.checked_add(n).ok_or_else(|| Error::invalid("installments", n, "too many"))?;
         let out_of_range = |k: u32| Error::invalid("frequency", k, "due date out of the calendar's range");
         match *self {
             Frequency::Days { .. } | Frequency::Weeks { .. } => {
@@ -411,7 +418,7 @@ impl Frequency {
                     _ => 0,
                 };
                 let start = i64::from(anchor.num_days_from_ce());
-                for k in 0..n {
+                for k in skip..end {
                     let day = start + step * i64::from(k);
                     out.push(checked_day(day).ok_or_else(|| out_of_range(k))?);
                 }
@@ -440,18 +447,20 @@ impl Frequency {
                 let year_start = |y: i64| (days_before_year(y), i32::try_from(y).is_ok_and(is_leap));
                 let (mut base, mut leap) = year_start(year);
                 out.reserve(n as usize);
-                for k in 0..n {
+                for k in 0..end {
                     let Some(&(before, length)) = MONTHS.get(month0) else { break };
-                    let (length, before) = match (leap, month0) {
-                        (true, 1) => (length + 1, before),
-                        (true, 2..) => (length, before + 1),
-                        _ => (length, before),
-                    };
-                    let d = base + i64::from(before + day.min(length));
-                    if d < min || d > max {
-                        return Err(out_of_range(k));
+                    if k >= skip {
+                        let (length, before) = match (leap, month0) {
+                            (true, 1) => (length + 1, before),
+                            (true, 2..) => (length, before + 1),
+                            _ => (length, before),
+                        };
+                        let d = base + i64::from(before + day.min(length));
+                        if d < min || d > max {
+                            return Err(out_of_range(k));
+                        }
+                        out.push(d as i32);
                     }
-                    out.push(d as i32);
                     month0 += months;
                     let mut next_year = year + years;
                     if month0 >= 12 {
@@ -465,7 +474,7 @@ impl Frequency {
                 }
             }
             _ => {
-                for k in 0..n {
+                for k in skip..end {
                     out.push(self.due_date(anchor, k)?.num_days_from_ce());
                 }
             }
@@ -484,9 +493,7 @@ impl Frequency {
             Frequency::SemiMonthly { .. } => false,
         };
         if from_start {
-            self.due_days_into(start, n + 1, out)?;
-            out.remove(0);
-            Ok(())
+            self.due_days_after(start, 1, n, out)
         } else {
             self.due_days_into(self.first_due_date(start)?, n, out)
         }
