@@ -425,9 +425,9 @@ impl Frequency {
             }
             Frequency::Months { every, month_end: MonthEnd::SameDay } => {
                 // Step month by month, on the anchor's day or the month's last; what depends on
-                // the year (its first day, whether it is leap) is computed when the year changes.
-                // Per month: days before it in a common year, and its length.
-                const MONTHS: [(u32, u32); 12] = [
+                // the year (its first day, whether it is leap) is looked up when the year changes.
+                // Per month of a common and of a leap year: days before it, and its length.
+                const COMMON: [(u32, u32); 12] = [
                     (0, 31),
                     (31, 28),
                     (59, 31),
@@ -441,36 +441,61 @@ impl Frequency {
                     (304, 30),
                     (334, 31),
                 ];
+                const LEAP: [(u32, u32); 12] = [
+                    (0, 31),
+                    (31, 29),
+                    (60, 31),
+                    (91, 30),
+                    (121, 31),
+                    (152, 30),
+                    (182, 31),
+                    (213, 31),
+                    (244, 30),
+                    (274, 31),
+                    (305, 30),
+                    (335, 31),
+                ];
                 let (mut year, mut month0, day) = (i64::from(anchor.year()), anchor.month0() as usize, anchor.day());
                 let (years, months) = (i64::from(every / 12), (every % 12) as usize);
-                let (min, max) = (i64::from(MIN_DAY), i64::from(MAX_DAY));
-                let year_start = |y: i64| (days_before_year(y), i32::try_from(y).is_ok_and(is_leap));
-                let (mut base, mut leap) = year_start(year);
-                out.reserve(n as usize);
-                for k in 0..end {
-                    let Some(&(before, length)) = MONTHS.get(month0) else { break };
-                    if k >= skip {
-                        let (length, before) = match (leap, month0) {
-                            (true, 1) => (length + 1, before),
-                            (true, 2..) => (length, before + 1),
-                            _ => (length, before),
-                        };
-                        let d = base + i64::from(before + day.min(length));
-                        if d < min || d > max {
-                            return Err(out_of_range(k));
+                let year_start =
+                    |y: i64| (days_before_year(y), if i32::try_from(y).is_ok_and(is_leap) { &LEAP } else { &COMMON });
+                let (mut base, mut table) = year_start(year);
+                // The next month: `months` further, and `years`, into the next year past December.
+                macro_rules! step {
+                    () => {
+                        month0 += months;
+                        let mut next_year = year + years;
+                        if month0 >= 12 {
+                            month0 -= 12;
+                            next_year += 1;
                         }
-                        out.push(d as i32);
+                        if next_year != year {
+                            year = next_year;
+                            (base, table) = year_start(year);
+                        }
+                    };
+                }
+                for _ in 0..skip {
+                    step!();
+                }
+                out.resize(n as usize, 0);
+                let mut days = out.iter_mut();
+                // The dates only grow: when the first and the last are in range, all are.
+                let (mut first, mut last) = (i64::MAX, i64::MIN);
+                while let Some(slot) = days.next() {
+                    let (before, length) = table[month0 % 12];
+                    let d = base + i64::from(before + day.min(length));
+                    (first, last) = (first.min(d), d);
+                    *slot = d as i32;
+                    if days.len() > 0 {
+                        step!();
                     }
-                    month0 += months;
-                    let mut next_year = year + years;
-                    if month0 >= 12 {
-                        month0 -= 12;
-                        next_year += 1;
-                    }
-                    if next_year != year {
-                        year = next_year;
-                        (base, leap) = year_start(year);
-                    }
+                }
+                if n > 0 && (first < i64::from(MIN_DAY) || last > i64::from(MAX_DAY)) {
+                    // Name the first date out of range (rare: dates near year 262,000).
+                    out.clear();
+                    let k = (skip..end).find(|&k| self.due_date(anchor, k).is_err()).unwrap_or(end);
+                    return Err(out_of_range(k));
                 }
             }
             _ => {

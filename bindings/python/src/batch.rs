@@ -167,7 +167,15 @@ impl Col {
         }
     }
 
+    // The accessors test for a missing column inline and read a present one out of line: most
+    // optional columns are absent, and each row asks every one of them.
+    #[inline(always)]
     fn decimal(&self, i: usize, name: &str) -> CoreResult<Option<Decimal>> {
+        if matches!(self, Col::Missing) { Ok(None) } else { self.decimal_at(i, name) }
+    }
+
+    #[inline(never)]
+    fn decimal_at(&self, i: usize, name: &str) -> CoreResult<Option<Decimal>> {
         if self.is_null(i) {
             return Ok(None);
         }
@@ -197,7 +205,13 @@ impl Col {
         }
     }
 
+    #[inline(always)]
     fn int(&self, i: usize, name: &str) -> CoreResult<Option<u32>> {
+        if matches!(self, Col::Missing) { Ok(None) } else { self.int_at(i, name) }
+    }
+
+    #[inline(never)]
+    fn int_at(&self, i: usize, name: &str) -> CoreResult<Option<u32>> {
         match self {
             Col::Int(a) if !a.is_null(i) => {
                 let v = a.value(i);
@@ -207,6 +221,7 @@ impl Col {
         }
     }
 
+    #[inline(always)]
     fn text(&self, i: usize) -> Option<&str> {
         match self {
             Col::Str(a) if !a.is_null(i) => Some(a.value(i)),
@@ -214,7 +229,13 @@ impl Col {
         }
     }
 
+    #[inline(always)]
     fn date(&self, i: usize, name: &str) -> CoreResult<Option<NaiveDate>> {
+        if matches!(self, Col::Missing) { Ok(None) } else { self.date_at(i, name) }
+    }
+
+    #[inline(never)]
+    fn date_at(&self, i: usize, name: &str) -> CoreResult<Option<NaiveDate>> {
         if self.is_null(i) {
             return Ok(None);
         }
@@ -249,7 +270,16 @@ impl<T: DeserializeOwned + Copy> Names<T> {
     fn new(field: &'static str) -> Self {
         Names { field, seen: Vec::new() }
     }
+    #[inline(always)]
     fn get(&mut self, col: &Col, i: usize, default: T) -> CoreResult<T> {
+        match col {
+            Col::Missing => Ok(default),
+            _ => self.get_at(col, i, default),
+        }
+    }
+
+    #[inline(never)]
+    fn get_at(&mut self, col: &Col, i: usize, default: T) -> CoreResult<T> {
         let Some(s) = col.text(i) else { return Ok(default) };
         if let Some((_, v)) = self.seen.iter().find(|(k, _)| k == s) {
             return Ok(*v);
