@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::date_of_day;
 use crate::error::{Error, Result};
+use crate::memory::{Tail, WriteOnce};
 use crate::money::Currency;
 use crate::pricing::{self, Convention};
 use crate::schedule::{Buffers, Rows, Upfront, generate_rows};
@@ -116,48 +117,22 @@ pub struct InstallmentColumns<M = i64> {
 }
 
 impl<M: MinorUnits> InstallmentColumns<M> {
-    /// Columns of `n` zeroed rows, allocated for the parallel fill. The columns are allocated in
-    /// parallel: fresh memory from the kernel comes zeroed at no cost, but an allocator that
-    /// hands back memory it already had (a second batch, or Python's) has to clear it.
-    fn zeroed(n: usize) -> Self {
-        let mut c = InstallmentColumns::default();
-        let (loan, number, due_day, days, money) = c.parts();
-        rayon::scope(|s| {
-            s.spawn(|_| *loan = zeroed_column(n));
-            s.spawn(|_| *number = zeroed_column(n));
-            s.spawn(|_| *due_day = zeroed_column(n));
-            s.spawn(|_| *days = zeroed_column(n));
-            for col in money {
-                s.spawn(move |_| *col = zeroed_column(n));
-            }
-        });
-        c
-    }
-
-    /// Make the columns `n` rows long for a new fill, keeping their memory. Only the sparse
-    /// columns (fees, insurance, savings: [`ColumnsMut::store`] skips their blocks of zeros) are
-    /// zeroed, in parallel; every row of the others is written by the fill, so they only change
-    /// length (a failed loan's rows are removed afterwards).
-    fn rezero(&mut self, n: usize) {
-        fn zero<T: sealed::Zeroed + Copy + Send>(v: &mut Vec<T>, n: usize) {
-            v.clear();
-            v.resize(n, T::zero());
-        }
-        fn fit<T: sealed::Zeroed + Copy>(v: &mut Vec<T>, n: usize) {
-            v.resize(n, T::zero());
-        }
-        let (loan, number, due_day, days, [principal, interest, fees, insurance, savings, total, balance]) =
-            self.parts();
-        fit(loan, n);
-        fit(number, n);
-        fit(due_day, n);
-        fit(days, n);
-        for col in [principal, interest, total, balance] {
-            fit(col, n);
-        }
+    /// Make the sparse columns (fees, insurance, savings) `n` zeros long for a fill, in parallel.
+    /// [`ColumnsMut::store`] skips their blocks of zeros, so fresh zeroed memory (calloc) is never
+    /// touched where a book has no such charges. The dense columns are filled once by the tasks
+    /// ([`WriteOnce`]) and are not zeroed at all.
+    fn zero_sparse(&mut self, n: usize) {
+        let [fees, insurance, savings] = [&mut self.fees, &mut self.insurance, &mut self.savings];
         rayon::scope(|s| {
             for col in [fees, insurance, savings] {
-                s.spawn(move |_| zero(col, n));
+                s.spawn(move |_| {
+                    if col.capacity() >= n {
+                        col.clear();
+                        col.resize(n, M::default());
+                    } else {
+                        *col = zeroed_column(n);
+                    }
+                });
             }
         });
     }
@@ -187,23 +162,6 @@ impl<M: MinorUnits> InstallmentColumns<M> {
     /// ```
     pub fn due_date(&self, k: usize) -> Option<NaiveDate> {
         self.due_day.get(k).and_then(|&d| NaiveDate::from_num_days_from_ce_opt(d.checked_add(UNIX_EPOCH_DAY)?))
-    }
-
-    /// Every column, mutably, as slices to split among tasks.
-    fn as_mut(&mut self) -> ColumnsMut<'_, M> {
-        ColumnsMut {
-            loan: &mut self.loan,
-            number: &mut self.number,
-            due_day: &mut self.due_day,
-            days: &mut self.days,
-            principal: &mut self.principal,
-            interest: &mut self.interest,
-            fees: &mut self.fees,
-            insurance: &mut self.insurance,
-            savings: &mut self.savings,
-            total: &mut self.total,
-            balance: &mut self.balance,
-        }
     }
 
     /// Move the rows of `from` to start at row `to` (`to <= from.start`).
@@ -259,35 +217,41 @@ fn zeroed_column<T: sealed::Zeroed>(n: usize) -> Vec<T> {
     v
 }
 
-/// Mutable slices of every column: the rows one task fills.
-struct ColumnsMut<'a, M> {
-    loan: &'a mut [u32],
-    number: &'a mut [u32],
-    due_day: &'a mut [i32],
-    days: &'a mut [u32],
-    principal: &'a mut [M],
-    interest: &'a mut [M],
+/// The rows one task fills: the dense columns written once, front to back; the sparse ones
+/// (zeroed beforehand) written only where a block has a charge.
+struct ColumnsMut<'a, M: MinorUnits> {
+    loan: Tail<'a, u32>,
+    number: Tail<'a, u32>,
+    due_day: Tail<'a, i32>,
+    days: Tail<'a, u32>,
+    principal: Tail<'a, M>,
+    interest: Tail<'a, M>,
     fees: &'a mut [M],
     insurance: &'a mut [M],
     savings: &'a mut [M],
-    total: &'a mut [M],
-    balance: &'a mut [M],
+    total: Tail<'a, M>,
+    balance: Tail<'a, M>,
 }
 
 impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
+    /// Number of rows.
+    fn len(&self) -> usize {
+        self.loan.len()
+    }
+
     /// The first `mid` rows and the rest.
     fn split_at(self, mid: usize) -> (Self, Self) {
-        let (loan, loan2) = self.loan.split_at_mut(mid);
-        let (number, number2) = self.number.split_at_mut(mid);
-        let (due_day, due_day2) = self.due_day.split_at_mut(mid);
-        let (days, days2) = self.days.split_at_mut(mid);
-        let (principal, principal2) = self.principal.split_at_mut(mid);
-        let (interest, interest2) = self.interest.split_at_mut(mid);
+        let (loan, loan2) = self.loan.split_at(mid);
+        let (number, number2) = self.number.split_at(mid);
+        let (due_day, due_day2) = self.due_day.split_at(mid);
+        let (days, days2) = self.days.split_at(mid);
+        let (principal, principal2) = self.principal.split_at(mid);
+        let (interest, interest2) = self.interest.split_at(mid);
         let (fees, fees2) = self.fees.split_at_mut(mid);
         let (insurance, insurance2) = self.insurance.split_at_mut(mid);
         let (savings, savings2) = self.savings.split_at_mut(mid);
-        let (total, total2) = self.total.split_at_mut(mid);
-        let (balance, balance2) = self.balance.split_at_mut(mid);
+        let (total, total2) = self.total.split_at(mid);
+        let (balance, balance2) = self.balance.split_at(mid);
         (
             ColumnsMut { loan, number, due_day, days, principal, interest, fees, insurance, savings, total, balance },
             ColumnsMut {
@@ -309,19 +273,19 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
     /// Copy the staged rows to their place, one column at a time.
     fn store(&mut self, staged: &Staging<M>) {
         let (n, at) = (staged.len, staged.at);
-        self.loan[at..at + n].copy_from_slice(&staged.loan[..n]);
-        self.number[at..at + n].copy_from_slice(&staged.number[..n]);
-        self.due_day[at..at + n].copy_from_slice(&staged.due_day[..n]);
-        self.days[at..at + n].copy_from_slice(&staged.days[..n]);
+        self.loan.write_at(at, &staged.loan[..n]);
+        self.number.write_at(at, &staged.number[..n]);
+        self.due_day.write_at(at, &staged.due_day[..n]);
+        self.days.write_at(at, &staged.days[..n]);
         let [principal, interest, fees, insurance, savings, total, balance] = &staged.money;
         let dense = [
-            (&mut *self.principal, principal),
-            (&mut *self.interest, interest),
-            (&mut *self.total, total),
-            (&mut *self.balance, balance),
+            (&mut self.principal, principal),
+            (&mut self.interest, interest),
+            (&mut self.total, total),
+            (&mut self.balance, balance),
         ];
         for (col, src) in dense {
-            col[at..at + n].copy_from_slice(&src[..n]);
+            col.write_at(at, &src[..n]);
         }
         // The sparse columns start zeroed: a block of zeros (fees, insurance or savings of loans
         // that have none) is not written, so those pages are never touched until someone reads them.
@@ -374,7 +338,7 @@ impl<M: MinorUnits> Staging<M> {
     /// largest fits, all do and the copies need no check per value).
     fn push_loan(&mut self, out: &mut ColumnsMut<'_, M>, k: usize, loan: u32, rows: &Rows, largest: i128) -> bool {
         let n = rows.len();
-        if k + n > out.loan.len() || !M::fits(largest) {
+        if k + n > out.len() || !M::fits(largest) {
             return false;
         }
         let (fee, savings) = (M::narrow(rows.fee), M::narrow(rows.savings));
@@ -603,9 +567,8 @@ pub fn schedule_batch_as<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptio
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn schedule_batch_from<M: MinorUnits, S: LoanSource + ?Sized>(source: &S, options: BatchOptions) -> Batch<M> {
-    let chunk_rows = chunk_rows(source);
-    let mut out = Batch { installments: InstallmentColumns::<M>::zeroed(chunk_rows.iter().sum()), loans: Vec::new() };
-    fill_batch(source, &chunk_rows, options, &mut out);
+    let mut out = Batch::default();
+    schedule_batch_reusing(source, options, &mut out);
     out
 }
 
@@ -636,9 +599,18 @@ fn chunk_rows<S: LoanSource + ?Sized>(source: &S) -> Vec<usize> {
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn schedule_batch_into<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptions, out: &mut Batch<M>) {
-    let chunk_rows = chunk_rows(terms);
-    out.installments.rezero(chunk_rows.iter().sum());
-    fill_batch(terms, &chunk_rows, options, out);
+    schedule_batch_reusing(terms, options, out);
+}
+
+/// Schedule the loans of `source` into `out`, keeping its memory.
+fn schedule_batch_reusing<M: MinorUnits, S: LoanSource + ?Sized>(
+    source: &S,
+    options: BatchOptions,
+    out: &mut Batch<M>,
+) {
+    let chunk_rows = chunk_rows(source);
+    out.installments.zero_sparse(chunk_rows.iter().sum());
+    fill_batch(source, &chunk_rows, options, out);
 }
 
 /// Schedule the loans of `source` into `out`, whose columns hold the chunks' rows, zeroed.
@@ -648,23 +620,61 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
     options: BatchOptions,
     out: &mut Batch<M>,
 ) {
-    let cols = &mut out.installments;
-    // Each task gets CHUNK loans and the slices of their rows.
-    let mut tasks = Vec::with_capacity(chunk_rows.len());
-    let mut rest = cols.as_mut();
-    for (loans, &rows) in chunks(source.len()).collect::<Vec<_>>().into_iter().zip(chunk_rows) {
-        let (mine, after) = rest.split_at(rows);
-        tasks.push((loans, mine));
-        rest = after;
-    }
+    let n = chunk_rows.iter().sum();
     // Each task writes its loans' summaries in place (no per-task vectors joined afterwards).
     out.loans.clear();
     out.loans.par_extend((0..source.len()).into_par_iter().map(|_| Err(Error::Overflow { what: String::new() })));
-    let failed: usize = tasks
-        .into_par_iter()
-        .zip(out.loans.par_chunks_mut(CHUNK))
-        .map(|((loans, cols), summaries)| fill(source, loans, cols, summaries, options))
-        .sum();
+    let failed: usize = {
+        let InstallmentColumns {
+            loan,
+            number,
+            due_day,
+            days,
+            principal,
+            interest,
+            fees,
+            insurance,
+            savings,
+            total,
+            balance,
+        } = &mut out.installments;
+        // The dense columns are `n` long once these are dropped, below, every row written once.
+        let (mut loan, mut number, mut due_day, mut days) =
+            (WriteOnce::new(loan, n), WriteOnce::new(number, n), WriteOnce::new(due_day, n), WriteOnce::new(days, n));
+        let (mut principal, mut interest, mut total, mut balance) = (
+            WriteOnce::new(principal, n),
+            WriteOnce::new(interest, n),
+            WriteOnce::new(total, n),
+            WriteOnce::new(balance, n),
+        );
+        let mut rest = ColumnsMut {
+            loan: loan.tail(),
+            number: number.tail(),
+            due_day: due_day.tail(),
+            days: days.tail(),
+            principal: principal.tail(),
+            interest: interest.tail(),
+            fees,
+            insurance,
+            savings,
+            total: total.tail(),
+            balance: balance.tail(),
+        };
+        // Each task gets CHUNK loans and their rows.
+        let mut tasks = Vec::with_capacity(chunk_rows.len());
+        for (loans, &rows) in chunks(source.len()).collect::<Vec<_>>().into_iter().zip(chunk_rows) {
+            let (mine, after) = rest.split_at(rows);
+            tasks.push((loans, mine));
+            rest = after;
+        }
+        drop(rest);
+        tasks
+            .into_par_iter()
+            .zip(out.loans.par_chunks_mut(CHUNK))
+            .map(|((loans, cols), summaries)| fill(source, loans, cols, summaries, options))
+            .sum()
+    };
+    let cols = &mut out.installments;
     if failed > 0 {
         // Close the gaps the failed loans left (rare: only when some terms are invalid).
         let (mut read, mut write) = (0, 0);
@@ -705,7 +715,7 @@ fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
 }
 
 /// What one parallel task works with: its rows of the columns and memory reused from loan to loan.
-struct Task<'a, M> {
+struct Task<'a, M: MinorUnits> {
     out: ColumnsMut<'a, M>,
     buffers: Buffers,
     staging: Box<Staging<M>>,
