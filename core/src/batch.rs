@@ -47,12 +47,10 @@ mod sealed {
     /// Column types whose zero is all zero bits, so a zeroed column is one calloc.
     pub trait Zeroed: Sized {
         fn zeroed_vec(n: usize) -> Vec<Self>;
-        fn zero() -> Self;
     }
     macro_rules! zeroed {
         ($($t:ty),*) => {$(impl Zeroed for $t {
             fn zeroed_vec(n: usize) -> Vec<Self> { vec![0; n] }
-            fn zero() -> Self { 0 }
         })*};
     }
     zeroed!(u32, i32, i64, i128);
