@@ -751,36 +751,21 @@ fn scale_factor(scale: u32, currency: Currency) -> i128 {
 
 /// The loans table: one row per input row, its totals and rates or its error. One pass over the
 /// summaries (they are large: a pass per column would stream them a dozen times).
-fn loans_batch(
+fn loans_batch<'a>(
     first: u32,
-    loans: &[CoreResult<LoanSummary>],
+    loans: &'a [CoreResult<LoanSummary>],
     pricing: bool,
     scale: u32,
 ) -> Result<RecordBatch, ArrowError> {
     let n_rows = loans.len();
     // Plain values with validity masks (a masked slot holds 0): one Vec<bool> shared by every
-    // column of a scheduled loan, one per rate.
+    // column of a scheduled loan.
     let mut ok_rows: Vec<bool> = Vec::with_capacity(n_rows);
     let mut currency: Vec<Option<&str>> = Vec::with_capacity(n_rows);
     let mut money: [Vec<i128>; 6] = std::array::from_fn(|_| Vec::with_capacity(n_rows));
     let mut installments: Vec<u32> = Vec::with_capacity(n_rows);
     let mut maturity: Vec<i32> = Vec::with_capacity(n_rows);
-    let mut rates: [(Vec<i128>, Vec<bool>); 3] =
-        std::array::from_fn(|_| (Vec::with_capacity(n_rows), Vec::with_capacity(n_rows)));
-    let (mut kind, mut field, mut message) = (
-        Vec::<Option<&str>>::with_capacity(n_rows),
-        Vec::<Option<&str>>::with_capacity(n_rows),
-        Vec::<Option<String>>::with_capacity(n_rows),
-    );
     for r in loans {
-        // A loan's error: its terms' or its schedule's, or (the schedule being fine) its pricing's.
-        let err = match r {
-            Err(e) => Some(e),
-            Ok(l) => l.pricing_error.as_deref(),
-        };
-        kind.push(err.map(|e| e.kind()));
-        field.push(err.and_then(|e| e.field()));
-        message.push(err.map(|e| e.to_string()));
         ok_rows.push(r.is_ok());
         match r {
             Ok(l) => {
@@ -799,18 +784,9 @@ fn loans_batch(
                 currency.push(Some(l.currency.code()));
                 installments.push(l.installments);
                 maturity.push(date32(l.maturity_date));
-                for ((col, valid), r) in rates.iter_mut().zip([l.apr, l.eir, l.xirr]) {
-                    let v = if pricing { r.and_then(rate_at_10) } else { None };
-                    col.push(v.unwrap_or(0));
-                    valid.push(v.is_some());
-                }
             }
             Err(_) => {
                 money.iter_mut().for_each(|c| c.push(0));
-                rates.iter_mut().for_each(|(c, valid)| {
-                    c.push(0);
-                    valid.push(false);
-                });
                 currency.push(None);
                 installments.push(0);
                 maturity.push(0);
@@ -840,24 +816,41 @@ fn loans_batch(
     }
     fields.push(Field::new("maturity_date", DataType::Date32, true));
     cols.push(Arc::new(Date32Array::new(maturity.into(), nulls)));
-    for (name, (v, valid)) in ["apr", "eir", "xirr"].into_iter().zip(rates) {
+    // The rates (all null unless priced), each with its own validity.
+    for (k, name) in ["apr", "eir", "xirr"].into_iter().enumerate() {
         fields.push(Field::new(name, rate.clone(), true));
-        cols.push(masked_decimal_array(v, Some(NullBuffer::from(valid)), 10));
-    }
-    // Text columns; the error columns of a book without errors are all null, made in one step.
-    let text = |v: Vec<Option<&str>>| -> ArrayRef {
-        if v.iter().all(Option::is_none) {
-            new_null_array(&DataType::Utf8, v.len())
+        cols.push(if pricing {
+            let values = loans.iter().map(|r| {
+                let l = r.as_ref().ok()?;
+                [l.apr, l.eir, l.xirr][k].and_then(rate_at_10)
+            });
+            let (v, valid): (Vec<i128>, Vec<bool>) = values.map(|v| (v.unwrap_or(0), v.is_some())).unzip();
+            masked_decimal_array(v, Some(NullBuffer::from(valid)), 10)
         } else {
-            Arc::new(StringArray::from(v))
-        }
-    };
-    for (name, v) in [("error_kind", kind), ("error_field", field)] {
-        fields.push(Field::new(name, DataType::Utf8, true));
-        cols.push(text(v));
+            new_null_array(&rate, n_rows)
+        });
     }
-    fields.push(Field::new("error", DataType::Utf8, true));
-    cols.push(text(message.iter().map(Option::as_deref).collect()));
+    // A loan's error: its terms' or its schedule's, or (the schedule being fine) its pricing's.
+    // A block without errors gets all-null error columns, made in one step each.
+    let error = |r: &'a CoreResult<LoanSummary>| match r {
+        Err(e) => Some(e),
+        Ok(l) => l.pricing_error.as_deref(),
+    };
+    let errors: [ArrayRef; 3] = if loans.iter().any(|r| error(r).is_some()) {
+        let text = |v: Vec<Option<&str>>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+        let messages: Vec<Option<String>> = loans.iter().map(|r| error(r).map(|e| e.to_string())).collect();
+        [
+            text(loans.iter().map(|r| error(r).map(|e| e.kind())).collect()),
+            text(loans.iter().map(|r| error(r).and_then(|e| e.field())).collect()),
+            text(messages.iter().map(Option::as_deref).collect()),
+        ]
+    } else {
+        std::array::from_fn(|_| new_null_array(&DataType::Utf8, n_rows))
+    };
+    for (name, col) in ["error_kind", "error_field", "error"].into_iter().zip(errors) {
+        fields.push(Field::new(name, DataType::Utf8, true));
+        cols.push(col);
+    }
     RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
 }
 
