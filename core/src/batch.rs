@@ -699,7 +699,7 @@ fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
     summaries: &mut [Result<LoanSummary>],
     options: BatchOptions,
 ) -> usize {
-    let mut task = Task { out, buffers: Buffers::default(), staging: Staging::new(), flows: Vec::new() };
+    let mut task = Task { out, buffers: Buffers::for_batch(), staging: Staging::new(), flows: Vec::new() };
     let mut scratch = source.scratch();
     let (mut at, mut failed) = (0, 0);
     for (i, summary) in loans.zip(summaries) {

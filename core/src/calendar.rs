@@ -544,6 +544,40 @@ impl Frequency {
     }
 }
 
+/// Regular due dates a batch task has worked out, by disbursement date and frequency: loans
+/// disbursed the same day on the same frequency (a group's loans, one meeting's disbursements)
+/// share them. The dates of `n` installments are the first `n` of a longer loan's (each is
+/// counted from the same anchor), so one entry serves every term.
+#[derive(Debug, Default)]
+pub(crate) struct RegularDates {
+    /// Direct-mapped by day number: the frequency, the disbursement, the dates known.
+    slots: Vec<(Frequency, NaiveDate, Vec<i32>)>,
+}
+
+impl RegularDates {
+    /// Any 512 consecutive disbursement days (17 months) each have a slot of their own.
+    const SLOTS: usize = 512;
+
+    /// [`Frequency::regular_due_days_into`], from memory when these dates were worked out before.
+    pub(crate) fn due_days_into(&mut self, f: Frequency, start: NaiveDate, n: u32, out: &mut Vec<i32>) -> Result<()> {
+        if self.slots.is_empty() {
+            self.slots.resize_with(Self::SLOTS, || (f, NaiveDate::MIN, Vec::new()));
+        }
+        let slot = &mut self.slots[start.num_days_from_ce().rem_euclid(Self::SLOTS as i32) as usize];
+        let known = slot.0 == f && slot.1 == start;
+        if known && slot.2.len() >= n as usize {
+            out.clear();
+            out.extend_from_slice(&slot.2[..n as usize]);
+            return Ok(());
+        }
+        f.regular_due_days_into(start, n, out)?;
+        (slot.0, slot.1) = (f, start);
+        slot.2.clear();
+        slot.2.extend_from_slice(out);
+        Ok(())
+    }
+}
+
 /// `date` plus whole months, on the same day or the month's last day when it is shorter.
 fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
     let total = date.year() as i64 * 12 + i64::from(date.month0()) + i64::from(months);

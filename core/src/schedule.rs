@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{BusinessDayRule, DayCount, Frequency, YearFraction, date_of_day};
+use crate::calendar::{BusinessDayRule, DayCount, Frequency, RegularDates, YearFraction, date_of_day};
 use crate::error::{Error, Result};
 use crate::money::{Currency, Divisor, RoundingMode, pow10};
 use crate::terms::{
@@ -421,11 +421,14 @@ fn adjust_emi(balance: i128, rates: &[YearFraction], emi: i128, mode: RoundingMo
 
 /// Due dates of every installment, after working-day adjustment, as day numbers into `days`;
 /// whether the first period is broken (a first repayment date off the regular one).
-fn due_days(terms: &LoanTerms, days: &mut Vec<i32>) -> Result<bool> {
+fn due_days(terms: &LoanTerms, regular: &mut Option<RegularDates>, days: &mut Vec<i32>) -> Result<bool> {
     let (f, start, n) = (terms.frequency, terms.disbursement_date, terms.installments);
     let (anchor, broken) = match terms.first_repayment_date {
         None => {
-            f.regular_due_days_into(start, n, days)?;
+            match regular {
+                Some(known) => known.due_days_into(f, start, n, days)?,
+                None => f.regular_due_days_into(start, n, days)?,
+            }
             (None, false)
         }
         Some(first) => {
@@ -481,11 +484,20 @@ pub(crate) struct Buffers {
     pub rows: Rows,
     rates: Vec<YearFraction>,
     flat_parts: Vec<i128>,
+    /// Regular due dates of the disbursements seen so far, when remembered (by a batch).
+    regular: Option<RegularDates>,
+}
+
+impl Buffers {
+    /// Buffers for many loans: regular due dates are remembered from loan to loan.
+    pub(crate) fn for_batch() -> Self {
+        Buffers { regular: Some(RegularDates::default()), ..Buffers::default() }
+    }
 }
 
 /// Run the engine: the installments go to `buffers.rows`; returns the disbursement figures.
 pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<Upfront> {
-    let Buffers { rows, rates, flat_parts } = buffers;
+    let Buffers { rows, rates, flat_parts, regular } = buffers;
     rows.clear();
     let annual = terms.validated_annual_rate()?;
     let cur = terms.currency;
@@ -543,7 +555,7 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<
     up.savings_refund = up.savings + savings_per_installment * i128::from(n);
 
     // Dates and the interest fraction of each period.
-    let broken_first = due_days(terms, &mut rows.day)?;
+    let broken_first = due_days(terms, regular, &mut rows.day)?;
     let dates = &rows.day;
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;

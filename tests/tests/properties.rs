@@ -177,11 +177,14 @@ proptest! {
 
     /// The batch (columns, parallel) gives exactly the schedules `Schedule::generate` gives, and
     /// invalid loans in the middle (one without installments, one whose rows were planned but
-    /// failed) leave the others untouched.
+    /// failed) leave the others untouched. Each loan comes three times: as drawn, with three
+    /// more installments, and again, so the due dates a batch remembers for a disbursement day
+    /// are used for a longer and then a shorter loan.
     #[test]
     fn batch_equals_single_schedules(ts in proptest::collection::vec(terms(), 1..12)) {
         use microcredit::batch::{schedule_batch, BatchOptions};
-        let mut input = ts.clone();
+        let longer = ts.iter().map(|t| { let mut t = t.clone(); t.installments += 3; t });
+        let mut input: Vec<LoanTerms> = ts.iter().cloned().chain(longer).chain(ts.iter().cloned()).collect();
         let mut bad = ts[0].clone();
         bad.installments = 0;
         let mut bad_rate = ts[ts.len() - 1].clone();
