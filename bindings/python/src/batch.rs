@@ -243,10 +243,18 @@ impl Col {
             Col::Date(a) => date_from_days(i64::from(a.value(i)), name).map(Some),
             Col::Stamp(a, per_day) => {
                 let v = a.value(i);
-                if v.rem_euclid(*per_day) != 0 {
+                // Whole days and the rest, dividing by a constant for each unit.
+                let split = |d: i64| (v.div_euclid(d), v.rem_euclid(d));
+                let (days, rest) = match *per_day {
+                    86_400 => split(86_400),
+                    86_400_000 => split(86_400_000),
+                    86_400_000_000 => split(86_400_000_000),
+                    d => split(d),
+                };
+                if rest != 0 {
                     return Err(CoreError::invalid(name, v, "has a time of day; pass dates, not datetimes"));
                 }
-                date_from_days(v.div_euclid(*per_day), name).map(Some)
+                date_from_days(days, name).map(Some)
             }
             Col::Str(a) => {
                 let t = a.value(i);
@@ -614,6 +622,10 @@ impl LoanSource for Frame<'_> {
 
     fn installments(&self, i: usize) -> u32 {
         let i = self.rows.start + i;
+        if let (Col::Int(a), true) = (&self.cols.installments, self.json.is_empty()) {
+            // (Read twice a loan: kept to a load and a test.)
+            return if a.is_valid(i) { u32::try_from(a.value(i)).unwrap_or(0) } else { 0 };
+        }
         match self.json.get(i) {
             Some(Some(parsed)) => parsed.as_ref().map_or(0, |t| t.installments),
             _ => self.cols.installments.int(i, "installments").ok().flatten().unwrap_or(0),
