@@ -611,7 +611,8 @@ fn schedule_batch_reusing<M: MinorUnits, S: LoanSource + ?Sized>(
     fill_batch(source, &chunk_rows, options, out);
 }
 
-/// Schedule the loans of `source` into `out`, whose columns hold the chunks' rows, zeroed.
+/// Schedule the loans of `source` into `out`, whose sparse columns hold the chunks' rows, zeroed
+/// (the dense ones are written once here).
 fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
     source: &S,
     chunk_rows: &[usize],

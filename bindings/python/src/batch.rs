@@ -1,8 +1,9 @@
 //! `schedules(frame)`: a table of loan terms in (anything exposing `__arrow_c_stream__`), the core's
-//! `schedule_batch` run with the GIL released, two Arrow tables out. Per-loan errors go into the
-//! loans table (a loan whose schedule is fine but whose rate has no solution keeps its totals and
-//! names the pricing error there); a frame that is empty, lacks a required column or has a column of the wrong type
-//! raises `ValidationError` naming the column.
+//! batch run over it with the GIL released (the frame is the core's `LoanSource`: rows become
+//! terms inside the core's parallel tasks), two Arrow tables out. Per-loan errors, a row's
+//! conversion included, go into the loans table (a loan whose schedule is fine but whose rate has
+//! no solution keeps its totals and names the pricing error there); a frame that is empty, lacks a
+//! required column or has a column of the wrong type raises `ValidationError` naming the column.
 
 use std::ops::Range;
 use std::sync::Arc;
