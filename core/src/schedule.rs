@@ -252,12 +252,11 @@ impl Rows {
         self.insurance.resize(n, 0);
     }
 
+    /// No installments. (Principal, interest and balance keep their length: [`Rows::resize`]
+    /// sets it, and the engine writes every row it keeps; the rows count is the due dates'.)
     fn clear(&mut self) {
         self.day.clear();
-        self.principal.clear();
-        self.interest.clear();
         self.insurance.clear();
-        self.balance.clear();
     }
 }
 
