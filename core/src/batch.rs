@@ -624,19 +624,8 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
     out.loans.clear();
     out.loans.par_extend((0..source.len()).into_par_iter().map(|_| Err(Error::Overflow { what: String::new() })));
     let failed: usize = {
-        let InstallmentColumns {
-            loan,
-            number,
-            due_day,
-            days,
-            principal,
-            interest,
-            fees,
-            insurance,
-            savings,
-            total,
-            balance,
-        } = &mut out.installments;
+        let (loan, number, due_day, days, [principal, interest, fees, insurance, savings, total, balance]) =
+            out.installments.parts();
         // The dense columns are `n` long once these are dropped, below, every row written once.
         let (mut loan, mut number, mut due_day, mut days) =
             (WriteOnce::new(loan, n), WriteOnce::new(number, n), WriteOnce::new(due_day, n), WriteOnce::new(days, n));
