@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark microcredit.schedules against the peers in one sitting (same machine, same venv,
-# same seeded loans). Usage: bindings/python/benches/run.sh [N] [RUNS]   (default 100000 3)
+# Benchmark microcredit.schedules against the peers in one process, side by side, round by round
+# (same venv, same seeded loans from shared/peers/_common.py): see side_by_side.py.
+# Usage: bindings/python/benches/run.sh [N] [ROUNDS]   (default 100000 9)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../../.." && pwd)"
@@ -8,15 +9,12 @@ PEERS="$(cd "$REPO/.." && pwd)/shared/peers"
 [ -d "$PEERS" ] || PEERS="$REPO/shared/peers"
 PY="$REPO/.venv/bin/python"
 N="${1:-100000}"
-RUNS="${2:-3}"
+ROUNDS="${2:-9}"
 
 "$PY" -m pip install --quiet --disable-pip-version-check -r "$PEERS/requirements.txt"
 if ! "$PY" -c "import microcredit" 2>/dev/null; then
     (cd "$HERE/.." && VIRTUAL_ENV="$REPO/.venv" "$REPO/.venv/bin/maturin" develop --release --quiet)
 fi
 
-echo "# $(date -u +%FT%TZ) N=$N runs=$RUNS $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-"$PY" "$HERE/bench_schedules.py" --n "$N" --runs "$RUNS"
-(cd "$PEERS" && "$PY" schedules_numpy_financial.py --n "$N" --runs "$RUNS")
-(cd "$PEERS" && "$PY" schedules_python_decimal.py --n "$N" --runs "$RUNS")
-(cd "$PEERS" && "$PY" xirr_pyxirr.py --n "$N" --runs "$RUNS")
+echo "# $(date -u +%FT%TZ) N=$N rounds=$ROUNDS $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+"$PY" "$HERE/side_by_side.py" --n "$N" --rounds "$ROUNDS"

@@ -1,0 +1,140 @@
+"""microcredit and its peers (shared/peers/) timed in one process, round by round.
+
+Every contender computes on the same seeded loans (`_common.make_loans`, same N) in the input form
+its own script gives it, built before any timing:
+
+- schedules: ``microcredit.schedules(frame, pricing=False)`` from a pandas DataFrame to the two
+  Arrow tables, against ``schedules_numpy_financial.schedules`` (float64 arrays) and
+  ``schedules_python_decimal.schedules`` (pure-Python Decimal tuples);
+- true cost: ``microcredit.schedules(frame, pricing=True)`` (schedules, tables, APR, EIR and XIRR
+  of every loan) against ``xirr_pyxirr.xirr_all`` (XIRR only, flows pre-split into lists).
+
+After one warm-up call each, every round times each contender once, in an order that rotates from
+round to round, and frees each result before the next call. The machine drifts by tens of
+percent within minutes; a ratio taken within one round compares calls made seconds apart, so the
+median of the per-round ratios is the figure to read (the ratio of the medians is printed too).
+
+Prints one JSON line per contender, one per comparison, then a Markdown table.
+Usage: side_by_side.py [--n 100000] [--rounds 7] [--seed 42]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+for peers in (REPO.parent / "shared" / "peers", REPO / "shared" / "peers"):
+    if peers.is_dir():
+        sys.path.insert(0, str(peers))
+        break
+sys.path.insert(0, str(HERE))
+
+import pyarrow as pa  # noqa: E402
+import schedules_numpy_financial as npf_peer  # noqa: E402
+import schedules_python_decimal as dec_peer  # noqa: E402
+import xirr_pyxirr as xirr_peer  # noqa: E402
+from _common import make_loans  # noqa: E402
+from bench_schedules import frame  # noqa: E402
+
+import microcredit as mc  # noqa: E402
+
+# (ours, peer, goal: how many times faster ours must be)
+COMPARISONS = [
+    ("schedules_microcredit", "schedules_numpy_financial", 5.0),
+    ("schedules_microcredit", "schedules_python_decimal", 25.0),
+    ("eir_xirr_microcredit", "xirr_pyxirr", 1.0),
+]
+
+
+def contenders(n: int, seed: int) -> dict[str, Callable[[], Any]]:
+    """Each contender's call, its inputs built here (untimed), as its peer script builds them."""
+    loans = make_loans(n, seed)
+    df = frame(loans)
+    p, r, t = loans["principal"], loans["annual_rate"], loans["term"]
+    dec_loans = [
+        (Decimal(int(c)).scaleb(-2), Decimal(int(bp)).scaleb(-4), int(k))
+        for c, bp, k in zip(loans["principal_cents"], loans["rate_bp"], loans["term"])
+    ]
+    dates, flows = xirr_peer.cash_flows(loans)
+    date_lists = [d.tolist() for d in dates]
+    flow_lists = [f.tolist() for f in flows]
+    return {
+        "schedules_microcredit": lambda: mc.schedules(df, pricing=False),
+        "schedules_numpy_financial": lambda: npf_peer.schedules(p, r, t),
+        "schedules_python_decimal": lambda: dec_peer.schedules(dec_loans),
+        "eir_xirr_microcredit": lambda: mc.schedules(df, pricing=True),
+        "xirr_pyxirr": lambda: xirr_peer.xirr_all(date_lists, flow_lists),
+    }
+
+
+def checks(name: str, result: Any) -> dict[str, Any]:
+    """What each result must show: ours exact and complete, the peers' own check values."""
+    if name.endswith("_microcredit"):
+        inst, loans_tbl = (pa.table(x) for x in result)
+        return {
+            "failed_loans": int(loans_tbl.column("error").length() - loans_tbl.column("error").null_count),
+            "rows": inst.num_rows,
+            "total_interest": str(pa.compute.sum(inst.column("interest")).as_py()),
+        }
+    if name == "schedules_numpy_financial":
+        return {"total_interest": round(float(result[4].sum()), 2)}
+    if name == "schedules_python_decimal":
+        return {"total_interest": str(sum(row[2] for rows in result for row in rows))}
+    return {"loans": len(result)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+    calls = contenders(args.n, args.seed)
+    names = list(calls)
+    times: dict[str, list[float]] = {k: [] for k in names}
+    seen: dict[str, dict[str, Any]] = {}
+    for k in names:  # warm-up, and the checks of each result
+        seen[k] = checks(k, calls[k]())
+    for r in range(args.rounds):
+        for k in names[r % len(names) :] + names[: r % len(names)]:
+            gc.collect()
+            t0 = time.perf_counter()
+            result = calls[k]()
+            times[k].append(time.perf_counter() - t0)
+            del result
+    for k in names:
+        ts = times[k]
+        line = {"name": k, "n": args.n, "seconds": round(statistics.median(ts), 6)}
+        line |= {"min_s": round(min(ts), 6), "max_s": round(max(ts), 6), **seen[k]}
+        print(json.dumps(line), flush=True)
+    rows = []
+    for ours, peer, goal in COMPARISONS:
+        per_round = [b / a for a, b in zip(times[ours], times[peer])]
+        ratio = statistics.median(per_round)
+        of_medians = statistics.median(times[peer]) / statistics.median(times[ours])
+        line = {"comparison": f"{ours} vs {peer}", "median_ratio": round(ratio, 2)}
+        line |= {"min_ratio": round(min(per_round), 2), "max_ratio": round(max(per_round), 2)}
+        line |= {"ratio_of_medians": round(of_medians, 2), "goal": goal, "met": ratio >= goal}
+        print(json.dumps(line), flush=True)
+        rows.append((ours, peer, ratio, min(per_round), max(per_round), goal))
+    print(f"\n| {args.n:,} loans, {args.rounds} rounds | median s (min–max) |\n|---|--:|")
+    for k in names:
+        ts = times[k]
+        print(f"| {k} | {statistics.median(ts):.3f} ({min(ts):.3f}–{max(ts):.3f}) |")
+    print("\n| microcredit vs peer | per-round ratio, median (min–max) | goal | met |\n|---|--:|--:|---|")
+    for ours, peer, ratio, lo, hi, goal in rows:
+        met = "yes" if ratio >= goal else "no"
+        print(f"| {ours} vs {peer} | {ratio:.2f}× ({lo:.2f}–{hi:.2f}) | ≥ {goal:g}× | {met} |")
+
+
+if __name__ == "__main__":
+    main()
