@@ -113,6 +113,24 @@ def test_polars_and_pyarrow_inputs() -> None:
     assert pa.table(loans2).column("loan_amount").to_pylist() == [D("1000.00"), D("2500.00")]
 
 
+def test_categorical_text_columns_read_as_their_strings() -> None:
+    """Dictionary-encoded text (pandas and polars Categorical), nulls included, gives the tables
+    the same frame gives with plain strings; a null currency is that row's error."""
+    pl = pytest.importorskip("polars")
+    plain = frame()
+    cat = plain.assign(
+        currency=pd.Categorical(plain["currency"]),
+        rate_per=pd.Categorical(plain["rate_per"]),
+        interest_method=pd.Categorical(plain["interest_method"]),
+    )
+    for df in (cat, pl.from_pandas(plain).with_columns(pl.col("currency").cast(pl.Categorical))):
+        for got, want in zip(mc.schedules(df), mc.schedules(plain)):
+            assert pa.table(got).equals(pa.table(want))
+    with_null = cat.assign(currency=pd.Categorical(["USD", None, "USD", "XYZ"]))
+    rows = pa.table(mc.schedules(with_null)[1]).to_pylist()
+    assert rows[1]["error_field"] == "currency" and rows[0]["error"] is None and rows[2]["error"] is None
+
+
 def test_mixed_currency_scales() -> None:
     df = pd.DataFrame(
         {
