@@ -557,6 +557,8 @@ pub(crate) struct RegularDates {
 impl RegularDates {
     /// Any 512 consecutive disbursement days (17 months) each have a slot of their own.
     const SLOTS: usize = 512;
+    /// Dates worked out at least, per disbursement day: three years of monthly installments.
+    const AHEAD: u32 = 36;
 
     /// [`Frequency::regular_due_days_into`], from memory when these dates were worked out before.
     pub(crate) fn due_days_into(&mut self, f: Frequency, start: NaiveDate, n: u32, out: &mut Vec<i32>) -> Result<()> {
@@ -570,10 +572,17 @@ impl RegularDates {
             out.extend_from_slice(&slot.2[..n as usize]);
             return Ok(());
         }
-        f.regular_due_days_into(start, n, out)?;
+        // A day's loans differ in length: work out at least `AHEAD` dates, so that a longer loan
+        // from the same day finds its dates too (each date is counted from the disbursement, so
+        // the first `n` do not depend on how many follow). Near the calendar's end, only `n`.
+        let ahead = n.max(Self::AHEAD);
+        slot.1 = NaiveDate::MIN; // (forgotten until the dates below are all there)
+        if ahead == n || f.regular_due_days_into(start, ahead, &mut slot.2).is_err() {
+            f.regular_due_days_into(start, n, &mut slot.2)?;
+        }
         (slot.0, slot.1) = (f, start);
-        slot.2.clear();
-        slot.2.extend_from_slice(out);
+        out.clear();
+        out.extend_from_slice(&slot.2[..n as usize]);
         Ok(())
     }
 }
@@ -725,5 +734,34 @@ mod tests {
     fn calendar_range_in_day_numbers() {
         assert_eq!(MIN_DAY, NaiveDate::MIN.num_days_from_ce());
         assert_eq!(MAX_DAY, NaiveDate::MAX.num_days_from_ce());
+    }
+
+    /// Remembered dates are the dates worked out afresh: for a short loan near the calendar's end
+    /// (where the dates worked out ahead do not exist), for longer and shorter loans from the
+    /// same day, and for a loan from another day sharing the slot after a failure.
+    #[test]
+    fn remembered_dates_are_the_dates() {
+        let weekly = Frequency::Weeks { every: 1 };
+        let near_end = NaiveDate::MAX - chrono::Duration::days(30);
+        let fresh = |f: Frequency, start: NaiveDate, n: u32| {
+            let mut v = Vec::new();
+            f.regular_due_days_into(start, n, &mut v).map(|()| v)
+        };
+        let mut known = RegularDates::default();
+        let mut out = Vec::new();
+        known.due_days_into(weekly, near_end, 2, &mut out).unwrap();
+        assert_eq!(out, fresh(weekly, near_end, 2).unwrap());
+        assert!(known.due_days_into(weekly, near_end, 10, &mut out).is_err());
+        let start = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
+        for n in [6, 24, 40, 12] {
+            known.due_days_into(Frequency::monthly(), start, n, &mut out).unwrap();
+            assert_eq!(out, fresh(Frequency::monthly(), start, n).unwrap());
+        }
+        // A failed day leaves no dates behind for the day it replaced.
+        let slot_mate = near_end - chrono::Duration::days(RegularDates::SLOTS as i64);
+        known.due_days_into(weekly, slot_mate, 3, &mut out).unwrap();
+        assert!(known.due_days_into(weekly, near_end, 10, &mut out).is_err());
+        known.due_days_into(weekly, slot_mate, 3, &mut out).unwrap();
+        assert_eq!(out, fresh(weekly, slot_mate, 3).unwrap());
     }
 }
