@@ -43,7 +43,7 @@ import schedules_numpy_financial as npf_peer  # noqa: E402
 import schedules_python_decimal as dec_peer  # noqa: E402
 import xirr_pyxirr as xirr_peer  # noqa: E402
 from _common import make_loans  # noqa: E402
-from bench_schedules import frame  # noqa: E402
+from bench_schedules import check, frame  # noqa: E402
 
 import microcredit as mc  # noqa: E402
 
@@ -55,8 +55,9 @@ COMPARISONS = [
 ]
 
 
-def contenders(n: int, seed: int) -> dict[str, Callable[[], Any]]:
-    """Each contender's call, its inputs built here (untimed), as its peer script builds them."""
+def contenders(n: int, seed: int) -> dict[str, tuple[Callable[[], Any], Callable[[Any], dict[str, Any]]]]:
+    """Each contender's call and the check of its result (ours from bench_schedules, the peers'
+    their own), the inputs built here (untimed) as each peer script builds them."""
     loans = make_loans(n, seed)
     df = frame(loans)
     p, r, t = loans["principal"], loans["annual_rate"], loans["term"]
@@ -67,29 +68,17 @@ def contenders(n: int, seed: int) -> dict[str, Callable[[], Any]]:
     dates, flows = xirr_peer.cash_flows(loans)
     date_lists = [d.tolist() for d in dates]
     flow_lists = [f.tolist() for f in flows]
+
+    def ours(res: Any) -> dict[str, Any]:
+        return {**check(res), "rows": pa.table(res[0]).num_rows}
+
     return {
-        "schedules_microcredit": lambda: mc.schedules(df, pricing=False),
-        "schedules_numpy_financial": lambda: npf_peer.schedules(p, r, t),
-        "schedules_python_decimal": lambda: dec_peer.schedules(dec_loans),
-        "eir_xirr_microcredit": lambda: mc.schedules(df, pricing=True),
-        "xirr_pyxirr": lambda: xirr_peer.xirr_all(date_lists, flow_lists),
+        "schedules_microcredit": (lambda: mc.schedules(df, pricing=False), ours),
+        "schedules_numpy_financial": (lambda: npf_peer.schedules(p, r, t), lambda res: npf_peer.check(res, p)),
+        "schedules_python_decimal": (lambda: dec_peer.schedules(dec_loans), lambda res: dec_peer.check(res, dec_loans)),
+        "eir_xirr_microcredit": (lambda: mc.schedules(df, pricing=True), ours),
+        "xirr_pyxirr": (lambda: xirr_peer.xirr_all(date_lists, flow_lists), lambda res: {"loans": len(res)}),
     }
-
-
-def checks(name: str, result: Any) -> dict[str, Any]:
-    """What each result must show: ours exact and complete, the peers' own check values."""
-    if name.endswith("_microcredit"):
-        inst, loans_tbl = (pa.table(x) for x in result)
-        return {
-            "failed_loans": int(loans_tbl.column("error").length() - loans_tbl.column("error").null_count),
-            "rows": inst.num_rows,
-            "total_interest": str(pa.compute.sum(inst.column("interest")).as_py()),
-        }
-    if name == "schedules_numpy_financial":
-        return {"total_interest": round(float(result[4].sum()), 2)}
-    if name == "schedules_python_decimal":
-        return {"total_interest": str(sum(row[2] for rows in result for row in rows))}
-    return {"loans": len(result)}
 
 
 def main() -> None:
@@ -102,13 +91,13 @@ def main() -> None:
     names = list(calls)
     times: dict[str, list[float]] = {k: [] for k in names}
     seen: dict[str, dict[str, Any]] = {}
-    for k in names:  # warm-up, and the checks of each result
-        seen[k] = checks(k, calls[k]())
+    for k, (call, check_result) in calls.items():  # warm-up, and the checks of each result
+        seen[k] = check_result(call())
     for r in range(args.rounds):
         for k in names[r % len(names) :] + names[: r % len(names)]:
             gc.collect()
             t0 = time.perf_counter()
-            result = calls[k]()
+            result = calls[k][0]()
             times[k].append(time.perf_counter() - t0)
             del result
     for k in names:
