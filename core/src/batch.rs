@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::memory::{Tail, WriteOnce};
 use crate::money::Currency;
 use crate::pricing::{self, Convention};
-use crate::schedule::{Buffers, Rows, Upfront, generate_rows};
+use crate::schedule::{AnnuityRows, Buffers, Rows, Upfront, generate_rows_or_annuity};
 use crate::terms::{LoanTerms, MAX_INSTALLMENTS};
 
 /// An integer type that holds amounts in minor units in the batch columns: `i64` or `i128`.
@@ -269,28 +269,30 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
     }
 
     /// Copy the staged rows to their place, one column at a time.
-    fn store(&mut self, staged: &Staging<M>) {
+    fn store(&mut self, staged: &mut Staging<M>) {
         let (n, at) = (staged.len, staged.at);
         self.loan.write_at(at, &staged.loan[..n]);
         self.number.write_at(at, &staged.number[..n]);
         self.due_day.write_at(at, &staged.due_day[..n]);
         self.days.write_at(at, &staged.days[..n]);
-        let [principal, interest, fees, insurance, savings, total, balance] = &staged.money;
+        let [principal, interest, fees, insurance, savings, total, balance] = &mut staged.money;
         let dense = [
-            (&mut self.principal, principal),
-            (&mut self.interest, interest),
-            (&mut self.total, total),
-            (&mut self.balance, balance),
+            (&mut self.principal, &*principal),
+            (&mut self.interest, &*interest),
+            (&mut self.total, &*total),
+            (&mut self.balance, &*balance),
         ];
         for (col, src) in dense {
             col.write_at(at, &src[..n]);
         }
-        // The sparse columns start zeroed: a block of zeros (fees, insurance or savings of loans
-        // that have none) is not written, so those pages are never touched until someone reads them.
-        let zero = M::narrow(0);
-        for (col, src) in [(&mut *self.fees, fees), (&mut *self.insurance, insurance), (&mut *self.savings, savings)] {
-            if src[..n].iter().any(|v| *v != zero) {
+        // The sparse columns start zeroed: a block without fees, insurance or savings is not
+        // written, so those pages are never touched until someone reads them. A block that had
+        // some is copied, and its staging zeroed again for the next block.
+        let sparse = [(&mut *self.fees, fees), (&mut *self.insurance, insurance), (&mut *self.savings, savings)];
+        for ((col, src), dirty) in sparse.into_iter().zip(&mut staged.charged) {
+            if std::mem::take(dirty) {
                 col[at..at + n].copy_from_slice(&src[..n]);
+                src[..n].fill(M::narrow(0));
             }
         }
     }
@@ -311,6 +313,9 @@ struct Staging<M> {
     due_day: [i32; STAGED],
     days: [u32; STAGED],
     money: [[M; STAGED]; 7],
+    /// Whether the staged fees, insurance and savings hold anything but zeros (when not, they are
+    /// all zeros, and loans without such charges leave them as they are).
+    charged: [bool; 3],
 }
 
 /// Rows per staging block.
@@ -327,6 +332,7 @@ impl<M: MinorUnits> Staging<M> {
             due_day: [0; STAGED],
             days: [0; STAGED],
             money: [[zero; STAGED]; 7],
+            charged: [false; 3],
         })
     }
 
@@ -335,12 +341,90 @@ impl<M: MinorUnits> Staging<M> {
     /// schedule, does not fit `M` (every amount of a schedule is non-negative, so when the
     /// largest fits, all do and the copies need no check per value).
     fn push_loan(&mut self, out: &mut ColumnsMut<'_, M>, k: usize, loan: u32, rows: &Rows, largest: i128) -> bool {
-        let n = rows.len();
-        if k + n > out.len() || !M::fits(largest) {
+        if k + rows.len() > out.len() || !M::fits(largest) {
             return false;
         }
+        let each = rows.fee + rows.savings;
+        self.push_blocks(out, k, loan, rows, |staging, to, from| {
+            let [principal, interest, _, insurance, _, total, balance] = &mut staging.money;
+            let (p, r, ins) =
+                (&rows.principal[from.clone()], &rows.interest[from.clone()], &rows.insurance[from.clone()]);
+            narrow_into(&mut principal[to.clone()], p);
+            narrow_into(&mut interest[to.clone()], r);
+            narrow_into(&mut balance[to.clone()], &rows.balance[from]);
+            if ins.iter().any(|&v| v != 0) {
+                narrow_into(&mut insurance[to.clone()], ins);
+                staging.charged[1] = true;
+            }
+            for (((v, &p), &r), &ins) in total[to].iter_mut().zip(p).zip(r).zip(ins) {
+                *v = M::narrow(p + r + ins + each);
+            }
+            true
+        })
+    }
+
+    /// Stage the installments of a plain annuity loan as [`Staging::push_loan`] does, its amounts
+    /// computed here, row by row, straight into the staging block (they never go through
+    /// `rows`, which holds only the loan's due dates, fee and savings). The sums of the
+    /// installments, or `None` when the rows run past the end or an amount does not fit `M`.
+    fn push_annuity(
+        &mut self,
+        out: &mut ColumnsMut<'_, M>,
+        k: usize,
+        loan: u32,
+        rows: &Rows,
+        mut amounts: AnnuityRows<'_>,
+    ) -> Option<Sums> {
+        let n = rows.len();
+        // Principal parts and balances never exceed the loan amount; totals are checked each.
+        if k + n > out.len() || amounts.len() != n || !M::fits(amounts.loan_amount()) {
+            return None;
+        }
+        let each = rows.fee + rows.savings;
+        let (mut interest_sum, mut total_sum) = (0i128, 0i128);
+        let all_fit = self.push_blocks(out, k, loan, rows, |staging, to, _| {
+            let [principal, interest, _, _, _, total, balance] = &mut staging.money;
+            let cols = principal[to.clone()]
+                .iter_mut()
+                .zip(&mut interest[to.clone()])
+                .zip(&mut balance[to.clone()])
+                .zip(&mut total[to]);
+            let mut fit = true;
+            for ((((p, r), b), t), row) in cols.zip(amounts.by_ref()) {
+                let sum = row.principal + row.interest + each;
+                fit &= M::fits(sum);
+                (*p, *r, *b, *t) =
+                    (M::narrow(row.principal), M::narrow(row.interest), M::narrow(row.balance), M::narrow(sum));
+                interest_sum += row.interest;
+                total_sum += sum;
+            }
+            fit
+        });
+        all_fit.then(|| Sums {
+            rows: n,
+            interest: interest_sum,
+            fees: rows.fee * n as i128,
+            insurance: 0,
+            total: total_sum,
+            last_day: rows.day.last().copied(),
+        })
+    }
+
+    /// Stage one loan's rows bound for rows `k..` of `out`, block by block: the columns every
+    /// loan has the same way (loan, number, due date, days, fee, savings), the amounts by
+    /// `amounts(staging, staged rows, the loan's rows)`, which says whether they fit. A staged
+    /// row of a loan that did not fit is left in its place: the batch drops that loan's rows.
+    fn push_blocks(
+        &mut self,
+        out: &mut ColumnsMut<'_, M>,
+        k: usize,
+        loan: u32,
+        rows: &Rows,
+        mut amounts: impl FnMut(&mut Self, Range<usize>, Range<usize>) -> bool,
+    ) -> bool {
+        let n = rows.len();
         let (fee, savings) = (M::narrow(rows.fee), M::narrow(rows.savings));
-        let mut done = 0;
+        let (mut done, mut fit) = (0, true);
         while done < n {
             if self.len >= STAGED || k + done != self.at + self.len {
                 self.flush(out);
@@ -359,23 +443,18 @@ impl<M: MinorUnits> Staging<M> {
                 *gap = u32::try_from(day - prev).unwrap_or(0);
                 prev = day;
             }
-            let [principal, interest, fees, insurance, saved, total, balance] = &mut self.money;
-            let (p, r, ins) =
-                (&rows.principal[from.clone()], &rows.interest[from.clone()], &rows.insurance[from.clone()]);
-            narrow_into(&mut principal[to.clone()], p);
-            narrow_into(&mut interest[to.clone()], r);
-            narrow_into(&mut insurance[to.clone()], ins);
-            narrow_into(&mut balance[to.clone()], &rows.balance[from]);
-            fees[to.clone()].fill(fee);
-            saved[to.clone()].fill(savings);
-            let each = rows.fee + rows.savings;
-            for (((v, &p), &r), &ins) in total[to].iter_mut().zip(p).zip(r).zip(ins) {
-                *v = M::narrow(p + r + ins + each);
+            // (fees are money column 2 and charge 0, savings column 4 and charge 2)
+            for (column, charge, value, narrowed) in [(2, 0, rows.fee, fee), (4, 2, rows.savings, savings)] {
+                if value != 0 {
+                    self.money[column][to.clone()].fill(narrowed);
+                    self.charged[charge] = true;
+                }
             }
+            fit &= amounts(self, to, from);
             self.len += m;
             done += m;
         }
-        true
+        fit
     }
 
     fn flush(&mut self, out: &mut ColumnsMut<'_, M>) {
@@ -725,15 +804,31 @@ struct Task<'a, M: MinorUnits> {
 impl<M: MinorUnits> Task<'_, M> {
     /// Schedule loan `index` (terms `t`) into `rows` of the columns; its summary.
     fn loan(&mut self, index: u32, t: &LoanTerms, rows: Range<usize>, options: BatchOptions) -> Result<LoanSummary> {
-        let up = generate_rows(t, &mut self.buffers)?;
-        let schedule = &self.buffers.rows;
-        let sums = Sums::of(schedule);
-        // No amount exceeds the loan amount (balances, principal) or the sum of all installments.
-        let largest = sums.total.max(up.loan_amount);
-        if schedule.len() != rows.len() || !self.staging.push_loan(&mut self.out, rows.start, index, schedule, largest)
-        {
-            return Err(Error::Overflow { what: "batch columns".into() });
+        let (up, annuity) = generate_rows_or_annuity(t, &mut self.buffers)?;
+        let Buffers { rows: schedule, rates, .. } = &mut self.buffers;
+        let overflow = || Error::Overflow { what: "batch columns".into() };
+        if schedule.len() != rows.len() {
+            return Err(overflow());
         }
+        let sums = match annuity {
+            // The amounts of the most common loan go straight into the columns; pricing needs each
+            // installment's total as a cash flow, so it takes them through the rows.
+            Some(annuity) if !options.pricing => {
+                self.staging.push_annuity(&mut self.out, rows.start, index, schedule, annuity.rows(rates))
+            }
+            annuity => {
+                if let Some(annuity) = annuity {
+                    annuity.write(schedule, rates);
+                }
+                let sums = Sums::of(schedule);
+                // No amount exceeds the loan amount (balances, principal) or the sum of all
+                // installments.
+                let largest = sums.total.max(up.loan_amount);
+                self.staging.push_loan(&mut self.out, rows.start, index, schedule, largest).then_some(sums)
+            }
+        }
+        .ok_or_else(overflow)?;
+        let schedule = &*schedule;
         let scale = if options.pricing { 10f64.powi(t.currency.minor_units() as i32) } else { 1.0 };
         self.flows.clear();
         if options.pricing {

@@ -481,7 +481,8 @@ fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearF
 pub(crate) struct Buffers {
     /// The installments of the last loan run.
     pub rows: Rows,
-    rates: Vec<YearFraction>,
+    /// The interest fraction of each period of the last loan run.
+    pub rates: Vec<YearFraction>,
     flat_parts: Vec<i128>,
     /// Regular due dates of the disbursements seen so far, when remembered (by a batch).
     regular: Option<RegularDates>,
@@ -496,6 +497,20 @@ impl Buffers {
 
 /// Run the engine: the installments go to `buffers.rows`; returns the disbursement figures.
 pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<Upfront> {
+    let (up, annuity) = generate_rows_or_annuity(terms, buffers)?;
+    if let Some(annuity) = annuity {
+        annuity.write(&mut buffers.rows, &buffers.rates);
+    }
+    Ok(up)
+}
+
+/// Run the engine, except for the most common loan (equal installments on the declining balance,
+/// no grace, no insurance, interest in 64 bits): its due dates, fee and savings go to
+/// `buffers.rows` as for any loan, but its amounts are returned as an [`Annuity`] to run over
+/// `buffers.rates` into wherever the caller wants them (a batch writes them straight into its
+/// columns); `buffers.rows` then has no principal, interest or insurance rows. Any other loan is
+/// run whole, as by [`generate_rows`], and gets `None`.
+pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Result<(Upfront, Option<Annuity>)> {
     let Buffers { rows, rates, flat_parts, regular } = buffers;
     rows.clear();
     let annual = terms.validated_annual_rate()?;
@@ -639,15 +654,8 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<
     let narrow =
         u64::try_from(b0).ok().zip(u64::try_from(max_num).ok()).is_some_and(|(b, m)| b.checked_mul(m).is_some())
             && rates.iter().all(|r| r.num >= 0 && r.den > 0 && u64::try_from(r.den).is_ok());
-    let mut divisor = Divisor::default();
-    let mut balance = b0;
-    let (mut pending, mut spread_part) = (0i128, 0i128);
     rows.fee = fee_per_installment;
     rows.savings = savings_per_installment;
-    rows.resize(rates.len());
-    let Rows {
-        principal: principal_col, interest: interest_col, insurance: insurance_col, balance: balance_col, ..
-    } = rows;
     let plain_annuity = narrow
         && !flat
         && terms.amortization == Amortization::EqualInstallments
@@ -655,9 +663,15 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<
         && terms.grace_on_interest_payment == 0
         && insurance_rate.is_none();
     if plain_annuity && !general_loop_only() {
-        amortize_annuity(b0, emi, rates, mode, &mut divisor, principal_col, interest_col, balance_col);
-        return Ok(up);
+        return Ok((up, Some(Annuity { loan_amount: b0, emi, mode })));
     }
+    let mut divisor = Divisor::default();
+    let mut balance = b0;
+    let (mut pending, mut spread_part) = (0i128, 0i128);
+    rows.resize(rates.len());
+    let Rows {
+        principal: principal_col, interest: interest_col, insurance: insurance_col, balance: balance_col, ..
+    } = rows;
     let out = principal_col.iter_mut().zip(interest_col.iter_mut()).zip(balance_col.iter_mut());
     for ((idx, rate), ((principal_out, interest_out), balance_out)) in rates.iter().enumerate().zip(out) {
         let i = idx as u32 + 1;
@@ -714,35 +728,86 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<
         }
         (*principal_out, *interest_out, *balance_out) = (principal_part, interest, balance);
     }
-    Ok(up)
+    Ok((up, None))
 }
 
-/// The loop of [`generate_rows`] for the most common loan: equal installments on the declining
-/// balance, no grace, no insurance, interest in 64 bits. It is the general loop with every test
-/// that cannot hold taken out (no interest deferred, every period pays principal): interest on
-/// the balance, the installment less that interest as principal (never negative, never past the
-/// balance), the whole balance last. A property test checks it gives what the general loop gives.
-#[allow(clippy::too_many_arguments)]
-fn amortize_annuity(
+/// The installment amounts of the most common loan: equal installments on the declining balance,
+/// no grace, no insurance, interest in 64 bits (see [`generate_rows_or_annuity`]). Its rows are
+/// the general loop's with every test that cannot hold taken out (no interest deferred, every
+/// period pays principal): interest on the balance, the installment less that interest as
+/// principal (never negative, never past the balance), the whole balance last. A property test
+/// checks they are what the general loop gives.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Annuity {
+    /// The balance at disbursement, minor units.
     loan_amount: i128,
+    /// The equal installment.
     emi: i128,
-    rates: &[YearFraction],
     mode: RoundingMode,
-    divisor: &mut Divisor,
-    principal: &mut [i128],
-    interest: &mut [i128],
-    balance: &mut [i128],
-) {
-    let mut left = loan_amount;
-    let last = rates.len().saturating_sub(1);
-    let rows = principal.iter_mut().zip(interest.iter_mut()).zip(balance.iter_mut());
-    for (k, (rate, ((principal, interest), balance))) in rates.iter().zip(rows).enumerate() {
-        let own = i128::from(divisor.div_round(left as u64 * rate.num as u64, rate.den as u64, mode));
-        let part = if k == last { left } else { (emi - own).max(0).min(left) };
-        left -= part;
-        (*principal, *interest, *balance) = (part, own, left);
+}
+
+impl Annuity {
+    /// The rows, one period per rate of `rates` (the engine's `Buffers::rates`).
+    pub(crate) fn rows(self, rates: &[YearFraction]) -> AnnuityRows<'_> {
+        AnnuityRows { rates: rates.iter(), left: self.loan_amount, annuity: self, divisor: Divisor::default() }
+    }
+
+    /// Write the rows into `rows` (whose due dates the engine has set), as the general loop would.
+    pub(crate) fn write(self, rows: &mut Rows, rates: &[YearFraction]) {
+        rows.resize(rates.len());
+        let cols = rows.principal.iter_mut().zip(rows.interest.iter_mut()).zip(rows.balance.iter_mut());
+        for (((principal, interest), balance), row) in cols.zip(self.rows(rates)) {
+            (*principal, *interest, *balance) = (row.principal, row.interest, row.balance);
+        }
     }
 }
+
+/// The amounts of one installment, minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AmountsRow {
+    pub principal: i128,
+    pub interest: i128,
+    /// Principal still owed after the installment.
+    pub balance: i128,
+}
+
+/// The rows of an [`Annuity`], in order.
+pub(crate) struct AnnuityRows<'r> {
+    rates: std::slice::Iter<'r, YearFraction>,
+    /// The balance before the next row.
+    left: i128,
+    annuity: Annuity,
+    divisor: Divisor,
+}
+
+impl AnnuityRows<'_> {
+    /// The balance at disbursement: no principal part or balance exceeds it.
+    pub(crate) fn loan_amount(&self) -> i128 {
+        self.annuity.loan_amount
+    }
+}
+
+impl Iterator for AnnuityRows<'_> {
+    type Item = AmountsRow;
+
+    #[inline]
+    fn next(&mut self) -> Option<AmountsRow> {
+        let rate = self.rates.next()?;
+        let Annuity { emi, mode, .. } = self.annuity;
+        // 64 bits: checked by the engine for the loan amount times the largest numerator.
+        let own = i128::from(self.divisor.div_round(self.left as u64 * rate.num as u64, rate.den as u64, mode));
+        let last = self.rates.len() == 0;
+        let part = if last { self.left } else { (emi - own).max(0).min(self.left) };
+        self.left -= part;
+        Some(AmountsRow { principal: part, interest: own, balance: self.left })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rates.size_hint()
+    }
+}
+
+impl ExactSizeIterator for AnnuityRows<'_> {}
 
 #[cfg(test)]
 thread_local! {
