@@ -102,12 +102,12 @@ pub struct InstallmentColumns<M = i64> {
     pub principal: Vec<M>,
     /// Interest, minor units.
     pub interest: Vec<M>,
-    /// Fees, minor units.
-    pub fees: Vec<M>,
-    /// Insurance, minor units.
-    pub insurance: Vec<M>,
-    /// Savings deposited, minor units.
-    pub savings: Vec<M>,
+    /// Per-installment fees, minor units (no values at all when no installment has one).
+    pub fees: SparseColumn<M>,
+    /// Insurance, minor units (no values at all when no installment has any).
+    pub insurance: SparseColumn<M>,
+    /// Savings deposited, minor units (no values at all when no installment has any).
+    pub savings: SparseColumn<M>,
     /// Installment total, minor units.
     pub total: Vec<M>,
     /// Balance after, minor units.
@@ -115,26 +115,6 @@ pub struct InstallmentColumns<M = i64> {
 }
 
 impl<M: MinorUnits> InstallmentColumns<M> {
-    /// Make the sparse columns (fees, insurance, savings) `n` zeros long for a fill, in parallel.
-    /// [`ColumnsMut::store`] skips their blocks of zeros, so fresh zeroed memory (calloc) is never
-    /// touched where a book has no such charges. The dense columns are filled once by the tasks
-    /// ([`WriteOnce`]) and are not zeroed at all.
-    fn zero_sparse(&mut self, n: usize) {
-        let [fees, insurance, savings] = [&mut self.fees, &mut self.insurance, &mut self.savings];
-        rayon::scope(|s| {
-            for col in [fees, insurance, savings] {
-                s.spawn(move |_| {
-                    if col.capacity() >= n {
-                        col.clear();
-                        col.resize(n, M::default());
-                    } else {
-                        *col = zeroed_column(n);
-                    }
-                });
-            }
-        });
-    }
-
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.loan.len()
@@ -168,8 +148,13 @@ impl<M: MinorUnits> InstallmentColumns<M> {
         self.number.copy_within(from.clone(), to);
         self.due_day.copy_within(from.clone(), to);
         self.days.copy_within(from.clone(), to);
-        for col in self.money_mut() {
+        for col in self.dense_money_mut() {
             col.copy_within(from.clone(), to);
+        }
+        for col in [&mut self.fees, &mut self.insurance, &mut self.savings] {
+            if !col.values.is_empty() {
+                col.values.copy_within(from.clone(), to);
+            }
         }
     }
 
@@ -178,32 +163,98 @@ impl<M: MinorUnits> InstallmentColumns<M> {
         self.number.truncate(len);
         self.due_day.truncate(len);
         self.days.truncate(len);
-        for col in self.money_mut() {
+        for col in self.dense_money_mut() {
+            col.truncate(len);
+        }
+        for col in [&mut self.fees, &mut self.insurance, &mut self.savings] {
             col.truncate(len);
         }
     }
 
-    fn money_mut(&mut self) -> [&mut Vec<M>; 7] {
-        self.parts().4
+    /// The money columns every installment has: principal, interest, total and balance.
+    fn dense_money_mut(&mut self) -> [&mut Vec<M>; 4] {
+        [&mut self.principal, &mut self.interest, &mut self.total, &mut self.balance]
+    }
+}
+
+/// A money column that is zero on most books (per-installment fees, insurance, savings): its
+/// values, or none at all when every row is zero, so that a book without such charges never
+/// allocates, zeroes or ships a column of zeros.
+///
+/// ```
+/// use microcredit::{LoanTerms, batch::{schedule_batch, BatchOptions}};
+/// let t = LoanTerms::from_json(r#"{"principal": "100", "currency": "USD",
+///   "rate": {"percent": "12"}, "installments": 2, "frequency": {"unit": "weeks", "every": 1},
+///   "disbursement_date": "2025-01-01"}"#)?;
+/// let cols = schedule_batch(&[t], BatchOptions::default()).installments;
+/// assert_eq!(cols.fees.len(), 2);
+/// assert_eq!(cols.fees.values(), None); // no fee on any installment
+/// assert_eq!(cols.fees.get(1), Some(0));
+/// assert_eq!(cols.fees.to_vec(), [0, 0]);
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SparseColumn<M = i64> {
+    len: usize,
+    /// `len` values, or none when every one is zero.
+    values: Vec<M>,
+}
+
+impl<M: MinorUnits> SparseColumn<M> {
+    /// `len` zeros (nothing allocated).
+    pub fn zeros(len: usize) -> Self {
+        SparseColumn { len, values: Vec::new() }
     }
 
-    /// Every column, mutably: loan, number, due day, days and the seven money columns.
-    #[allow(clippy::type_complexity)]
-    fn parts(&mut self) -> (&mut Vec<u32>, &mut Vec<u32>, &mut Vec<i32>, &mut Vec<u32>, [&mut Vec<M>; 7]) {
-        let InstallmentColumns {
-            loan,
-            number,
-            due_day,
-            days,
-            principal,
-            interest,
-            fees,
-            insurance,
-            savings,
-            total,
-            balance,
-        } = self;
-        (loan, number, due_day, days, [principal, interest, fees, insurance, savings, total, balance])
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The value of row `k`, when there is such a row.
+    pub fn get(&self, k: usize) -> Option<M> {
+        if k >= self.len { None } else { Some(self.values.get(k).copied().unwrap_or_default()) }
+    }
+
+    /// Every row's value, or `None` when every one is zero.
+    pub fn values(&self) -> Option<&[M]> {
+        (!self.values.is_empty()).then_some(&self.values[..])
+    }
+
+    /// Every row's value, or `None` when every one is zero (nothing was allocated).
+    pub fn into_values(self) -> Option<Vec<M>> {
+        (!self.values.is_empty()).then_some(self.values)
+    }
+
+    /// Every row's value, zeros included.
+    pub fn to_vec(&self) -> Vec<M> {
+        match self.values() {
+            Some(v) => v.to_vec(),
+            None => vec![M::default(); self.len],
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+        self.values.truncate(len);
+    }
+
+    /// The column of `len` rows whose values are the tasks' pieces, one after the other (a task
+    /// without any gives an empty piece: its rows are zeros).
+    fn from_pieces(len: usize, pieces: Vec<(usize, Vec<M>)>) -> Self {
+        if pieces.iter().all(|(_, p)| p.is_empty()) {
+            return SparseColumn::zeros(len);
+        }
+        let mut values = zeroed_column(len);
+        for (at, piece) in pieces {
+            values[at..at + piece.len()].copy_from_slice(&piece);
+        }
+        SparseColumn { len, values }
     }
 }
 
@@ -224,9 +275,8 @@ struct ColumnsMut<'a, M: MinorUnits> {
     days: Tail<'a, u32>,
     principal: Tail<'a, M>,
     interest: Tail<'a, M>,
-    fees: &'a mut [M],
-    insurance: &'a mut [M],
-    savings: &'a mut [M],
+    /// Fees, insurance and savings of the task's rows, allocated when a block has one.
+    sparse: [SparsePiece<M>; 3],
     total: Tail<'a, M>,
     balance: Tail<'a, M>,
 }
@@ -239,19 +289,20 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
 
     /// The first `mid` rows and the rest.
     fn split_at(self, mid: usize) -> (Self, Self) {
+        let rows = self.len();
         let (loan, loan2) = self.loan.split_at(mid);
         let (number, number2) = self.number.split_at(mid);
         let (due_day, due_day2) = self.due_day.split_at(mid);
         let (days, days2) = self.days.split_at(mid);
         let (principal, principal2) = self.principal.split_at(mid);
         let (interest, interest2) = self.interest.split_at(mid);
-        let (fees, fees2) = self.fees.split_at_mut(mid);
-        let (insurance, insurance2) = self.insurance.split_at_mut(mid);
-        let (savings, savings2) = self.savings.split_at_mut(mid);
+        // (Split before any row is written: the pieces are still unallocated.)
+        let piece = |len| SparsePiece { len, values: Vec::new() };
+        let (sparse, sparse2) = ([0; 3].map(|_| piece(mid)), [0; 3].map(|_| piece(rows - mid)));
         let (total, total2) = self.total.split_at(mid);
         let (balance, balance2) = self.balance.split_at(mid);
         (
-            ColumnsMut { loan, number, due_day, days, principal, interest, fees, insurance, savings, total, balance },
+            ColumnsMut { loan, number, due_day, days, principal, interest, sparse, total, balance },
             ColumnsMut {
                 loan: loan2,
                 number: number2,
@@ -259,9 +310,7 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
                 days: days2,
                 principal: principal2,
                 interest: interest2,
-                fees: fees2,
-                insurance: insurance2,
-                savings: savings2,
+                sparse: sparse2,
                 total: total2,
                 balance: balance2,
             },
@@ -285,17 +334,26 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
         for (col, src) in dense {
             col.write_at(at, &src[..n]);
         }
-        // The sparse columns start zeroed: a block without fees, insurance or savings is not
-        // written, so those pages are never touched until someone reads them. A block that had
+        // A block without fees, insurance or savings writes nothing of them: the task's piece of
+        // such a column is allocated (zeroed) by its first block that has some. A block that had
         // some is copied, and its staging zeroed again for the next block.
-        let sparse = [(&mut *self.fees, fees), (&mut *self.insurance, insurance), (&mut *self.savings, savings)];
-        for ((col, src), dirty) in sparse.into_iter().zip(&mut staged.charged) {
+        let sparse = self.sparse.iter_mut().zip([fees, insurance, savings]);
+        for ((piece, src), dirty) in sparse.zip(&mut staged.charged) {
             if std::mem::take(dirty) {
-                col[at..at + n].copy_from_slice(&src[..n]);
+                if piece.values.is_empty() {
+                    piece.values = zeroed_column(piece.len);
+                }
+                piece.values[at..at + n].copy_from_slice(&src[..n]);
                 src[..n].fill(M::narrow(0));
             }
         }
     }
+}
+
+/// One task's rows of a sparse column: zeros, or (once a block has a value) all of them.
+struct SparsePiece<M> {
+    len: usize,
+    values: Vec<M>,
 }
 
 /// Rows staged in a small block before they go to the columns.
@@ -686,7 +744,6 @@ fn schedule_batch_reusing<M: MinorUnits, S: LoanSource + ?Sized>(
     out: &mut Batch<M>,
 ) {
     let chunk_rows = chunk_rows(source);
-    out.installments.zero_sparse(chunk_rows.iter().sum());
     fill_batch(source, &chunk_rows, options, out);
 }
 
@@ -702,9 +759,9 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
     // Each task writes its loans' summaries in place (no per-task vectors joined afterwards).
     out.loans.clear();
     out.loans.par_extend((0..source.len()).into_par_iter().map(|_| Err(Error::Overflow { what: String::new() })));
-    let failed: usize = {
-        let (loan, number, due_day, days, [principal, interest, fees, insurance, savings, total, balance]) =
-            out.installments.parts();
+    let (failed, pieces) = {
+        let InstallmentColumns { loan, number, due_day, days, principal, interest, total, balance, .. } =
+            &mut out.installments;
         // The dense columns are `n` long once these are dropped, below, every row written once.
         let (mut loan, mut number, mut due_day, mut days) =
             (WriteOnce::new(loan, n), WriteOnce::new(number, n), WriteOnce::new(due_day, n), WriteOnce::new(days, n));
@@ -721,9 +778,7 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
             days: days.tail(),
             principal: principal.tail(),
             interest: interest.tail(),
-            fees,
-            insurance,
-            savings,
+            sparse: [0; 3].map(|_| SparsePiece { len: n, values: Vec::new() }),
             total: total.tail(),
             balance: balance.tail(),
         };
@@ -735,13 +790,26 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
             rest = after;
         }
         drop(rest);
-        tasks
+        let done: Vec<(usize, [Vec<M>; 3])> = tasks
             .into_par_iter()
             .zip(out.loans.par_chunks_mut(CHUNK))
             .map(|((loans, cols), summaries)| fill(source, loans, cols, summaries, options))
-            .sum()
+            .collect();
+        let failed = done.iter().map(|(f, _)| f).sum::<usize>();
+        // Each task's pieces of the sparse columns, with the row they start at.
+        let mut pieces: [Vec<(usize, Vec<M>)>; 3] = Default::default();
+        for ((_, task), at) in
+            done.into_iter().zip(chunk_rows.iter().scan(0, |at, &rows| Some(std::mem::replace(at, *at + rows))))
+        {
+            for (col, piece) in pieces.iter_mut().zip(task) {
+                col.push((at, piece));
+            }
+        }
+        (failed, pieces)
     };
     let cols = &mut out.installments;
+    let [fees, insurance, savings] = pieces.map(|p| SparseColumn::from_pieces(n, p));
+    (cols.fees, cols.insurance, cols.savings) = (fees, insurance, savings);
     if failed > 0 {
         // Close the gaps the failed loans left (rare: only when some terms are invalid).
         let (mut read, mut write) = (0, 0);
@@ -760,14 +828,15 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
 }
 
 /// Schedule the loans of one task into its rows, and the summary (or error) of each loan into
-/// `summaries`; how many failed.
+/// `summaries`; how many failed, and the task's fees, insurance and savings (each empty when all
+/// of its rows are zero).
 fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
     source: &S,
     loans: Range<usize>,
     out: ColumnsMut<'_, M>,
     summaries: &mut [Result<LoanSummary>],
     options: BatchOptions,
-) -> usize {
+) -> (usize, [Vec<M>; 3]) {
     // The engine's working memory is the thread's, kept from task to task and batch to batch:
     // above all the due dates it remembers for each disbursement day, which a task of its own
     // would work out again for every day of its chunk.
@@ -783,7 +852,7 @@ fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
     }
     task.staging.flush(&mut task.out);
     BUFFERS.set(Some(task.buffers));
-    failed
+    (failed, task.out.sparse.each_mut().map(|piece| std::mem::take(&mut piece.values)))
 }
 
 thread_local! {

@@ -210,9 +210,9 @@ proptest! {
                 prop_assert_eq!(cols.principal[row], minor(inst.principal));
                 prop_assert_eq!(cols.interest[row], minor(inst.interest));
                 prop_assert_eq!(cols.total[row], minor(inst.total));
-                prop_assert_eq!(cols.fees[row], minor(inst.fees));
-                prop_assert_eq!(cols.insurance[row], minor(inst.insurance));
-                prop_assert_eq!(cols.savings[row], minor(inst.savings));
+                prop_assert_eq!(cols.fees.get(row), Some(minor(inst.fees)));
+                prop_assert_eq!(cols.insurance.get(row), Some(minor(inst.insurance)));
+                prop_assert_eq!(cols.savings.get(row), Some(minor(inst.savings)));
                 prop_assert_eq!(cols.balance[row], minor(inst.balance));
                 row += 1;
             }
@@ -285,6 +285,49 @@ proptest! {
                 prop_assert_eq!(summary.xirr, Some(xirr.annual_rate));
             }
             _ => prop_assert!(summary.pricing_error.is_some() || summary.apr.is_some()),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, .. ProptestConfig::default() })]
+
+    /// Fees, insurance and savings per installment, on a few loans scattered over a book of
+    /// several batch tasks (2,048 loans each) or on none: the batch's sparse columns hold each
+    /// loan's charges in its rows and zeros elsewhere, and have no values at all when no loan has
+    /// such a charge.
+    #[test]
+    fn sparse_charges_land_in_their_rows(
+        charged in proptest::collection::vec((0usize..5_000, 0usize..3), 0..6),
+        n in 1u32..4,
+    ) {
+        use microcredit::batch::{schedule_batch, BatchOptions};
+        use microcredit::{CompulsorySavings, Insurance, InsuranceBasis};
+        let plain = LoanTerms::builder(Decimal::new(50_000, 2), Currency::USD, InterestRate::per_year(Decimal::from(24)), n,
+            Frequency::monthly(), NaiveDate::from_ymd_opt(2025, 3, 10).unwrap()).build().unwrap();
+        let mut book = vec![plain; 5_000];
+        for &(i, charge) in &charged {
+            let t = &mut book[i];
+            match charge {
+                0 => t.fees = vec![Fee::per_installment(Decimal::new(125, 2))],
+                1 => t.insurance = Some(Insurance { percent: Decimal::new(5, 1), basis: InsuranceBasis::OutstandingBalance, collect: Default::default() }),
+                _ => t.savings = Some(CompulsorySavings { at_disbursement_percent: Decimal::ZERO, per_installment: Decimal::from(2) }),
+            }
+        }
+        let cols = schedule_batch(&book, BatchOptions { pricing: false }).installments;
+        prop_assert_eq!(cols.len(), book.len() * n as usize);
+        for (charge, col) in [&cols.fees, &cols.insurance, &cols.savings].into_iter().enumerate() {
+            prop_assert_eq!(col.len(), cols.len());
+            prop_assert_eq!(col.values().is_some(), charged.iter().any(|&(_, c)| c == charge));
+        }
+        let minor = |v: Decimal| { let mut v = v; v.rescale(2); v.mantissa() as i64 };
+        for (row, &loan) in cols.loan.iter().enumerate() {
+            let s = Schedule::generate(&book[loan as usize]).unwrap();
+            let inst = &s.installments[cols.number[row] as usize - 1];
+            prop_assert_eq!(cols.fees.get(row), Some(minor(inst.fees)));
+            prop_assert_eq!(cols.insurance.get(row), Some(minor(inst.insurance)));
+            prop_assert_eq!(cols.savings.get(row), Some(minor(inst.savings)));
+            prop_assert_eq!(cols.total[row], minor(inst.total));
         }
     }
 }

@@ -741,10 +741,11 @@ fn installment_batch(
         total,
         balance,
     } = cols;
-    let mut money = [principal, interest, fees, insurance, savings, total, balance];
+    let [fees, insurance, savings] = [fees, insurance, savings].map(|c| c.into_values());
+    let mut money = [Some(principal), Some(interest), fees, insurance, savings, Some(total), Some(balance)];
     if let Some(f) = factors {
         let at = |k: u32| (k + offset) as usize;
-        money.par_iter_mut().for_each(|v| v.iter_mut().zip(&loan).for_each(|(x, &k)| *x *= f[at(k)]));
+        money.par_iter_mut().flatten().for_each(|v| v.iter_mut().zip(&loan).for_each(|(x, &k)| *x *= f[at(k)]));
     }
     // The loan column holds input rows: the core's loan indices, shifted in place.
     if offset != 0 {

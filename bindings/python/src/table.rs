@@ -47,8 +47,9 @@ pub struct InstallmentArrays {
     pub due_date: Vec<i32>,
     /// Days in each period.
     pub days: Vec<u32>,
-    /// Principal, interest, fees, insurance, savings, total, balance, as mantissas at `scale`.
-    pub money: [Vec<i128>; 7],
+    /// Principal, interest, fees, insurance, savings, total, balance, as mantissas at `scale`
+    /// (`None`: every row is zero).
+    pub money: [Option<Vec<i128>>; 7],
     /// Decimal places of every money column.
     pub scale: i8,
 }
@@ -65,15 +66,21 @@ impl InstallmentArrays {
             fields.push(Field::new("loan", DataType::UInt32, false));
             cols.push(Arc::new(UInt32Array::from(loan)));
         }
+        let rows = self.number.len();
         fields.push(Field::new("number", DataType::UInt32, false));
         cols.push(Arc::new(UInt32Array::from(self.number)));
         fields.push(Field::new("due_date", DataType::Date32, false));
         cols.push(Arc::new(Date32Array::from(self.due_date)));
         fields.push(Field::new("days", DataType::UInt32, false));
         cols.push(Arc::new(UInt32Array::from(self.days)));
+        // Columns of zeros (a book without fees, say) share one array of zeros.
+        let mut zeros: Option<ArrayRef> = None;
         for (name, v) in MONEY.into_iter().zip(self.money) {
             fields.push(Field::new(name, dec.clone(), false));
-            cols.push(decimal_array(v, self.scale));
+            cols.push(match v {
+                Some(v) => decimal_array(v, self.scale),
+                None => zeros.get_or_insert_with(|| decimal_array(vec![0; rows], self.scale)).clone(),
+            });
         }
         RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
     }
