@@ -221,12 +221,13 @@ impl<M: MinorUnits> SparseColumn<M> {
         if k >= self.len { None } else { Some(self.values.get(k).copied().unwrap_or_default()) }
     }
 
-    /// Every row's value, or `None` when every one is zero.
+    /// Every row's value, or `None`: every one is zero. (`Some` may hold only zeros, as when the
+    /// only loans with the charge failed and their rows were dropped.)
     pub fn values(&self) -> Option<&[M]> {
         (!self.values.is_empty()).then_some(&self.values[..])
     }
 
-    /// Every row's value, or `None` when every one is zero (nothing was allocated).
+    /// Every row's value, or `None`: every one is zero (nothing was allocated).
     pub fn into_values(self) -> Option<Vec<M>> {
         (!self.values.is_empty()).then_some(self.values)
     }
