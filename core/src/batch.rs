@@ -245,15 +245,14 @@ impl<M: MinorUnits> SparseColumn<M> {
         self.values.truncate(len);
     }
 
-    /// The column of `len` rows whose values are the tasks' pieces, one after the other (a task
-    /// without any gives an empty piece: its rows are zeros).
-    fn from_pieces(len: usize, pieces: Vec<(usize, Vec<M>)>) -> Self {
-        if pieces.iter().all(|(_, p)| p.is_empty()) {
+    /// The column of `len` rows made of the tasks' pieces, each with the row it starts at.
+    fn from_pieces(len: usize, pieces: Vec<(usize, SparseColumn<M>)>) -> Self {
+        if pieces.iter().all(|(_, p)| p.values.is_empty()) {
             return SparseColumn::zeros(len);
         }
         let mut values = zeroed_column(len);
         for (at, piece) in pieces {
-            values[at..at + piece.len()].copy_from_slice(&piece);
+            values[at..at + piece.values.len()].copy_from_slice(&piece.values);
         }
         SparseColumn { len, values }
     }
@@ -277,7 +276,7 @@ struct ColumnsMut<'a, M: MinorUnits> {
     principal: Tail<'a, M>,
     interest: Tail<'a, M>,
     /// Fees, insurance and savings of the task's rows, allocated when a block has one.
-    sparse: [SparsePiece<M>; 3],
+    sparse: [SparseColumn<M>; 3],
     total: Tail<'a, M>,
     balance: Tail<'a, M>,
 }
@@ -298,8 +297,8 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
         let (principal, principal2) = self.principal.split_at(mid);
         let (interest, interest2) = self.interest.split_at(mid);
         // (Split before any row is written: the pieces are still unallocated.)
-        let piece = |len| SparsePiece { len, values: Vec::new() };
-        let (sparse, sparse2) = ([0; 3].map(|_| piece(mid)), [0; 3].map(|_| piece(rows - mid)));
+        let zeros = |len| [0; 3].map(|_| SparseColumn::zeros(len));
+        let (sparse, sparse2) = (zeros(mid), zeros(rows - mid));
         let (total, total2) = self.total.split_at(mid);
         let (balance, balance2) = self.balance.split_at(mid);
         (
@@ -349,12 +348,6 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
             }
         }
     }
-}
-
-/// One task's rows of a sparse column: zeros, or (once a block has a value) all of them.
-struct SparsePiece<M> {
-    len: usize,
-    values: Vec<M>,
 }
 
 /// Rows staged in a small block before they go to the columns.
@@ -779,7 +772,7 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
             days: days.tail(),
             principal: principal.tail(),
             interest: interest.tail(),
-            sparse: [0; 3].map(|_| SparsePiece { len: n, values: Vec::new() }),
+            sparse: [0; 3].map(|_| SparseColumn::zeros(n)),
             total: total.tail(),
             balance: balance.tail(),
         };
@@ -791,14 +784,14 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
             rest = after;
         }
         drop(rest);
-        let done: Vec<(usize, [Vec<M>; 3])> = tasks
+        let done: Vec<(usize, [SparseColumn<M>; 3])> = tasks
             .into_par_iter()
             .zip(out.loans.par_chunks_mut(CHUNK))
             .map(|((loans, cols), summaries)| fill(source, loans, cols, summaries, options))
             .collect();
         let failed = done.iter().map(|(f, _)| f).sum::<usize>();
         // Each task's pieces of the sparse columns, with the row they start at.
-        let mut pieces: [Vec<(usize, Vec<M>)>; 3] = Default::default();
+        let mut pieces: [Vec<(usize, SparseColumn<M>)>; 3] = Default::default();
         for ((_, task), at) in
             done.into_iter().zip(chunk_rows.iter().scan(0, |at, &rows| Some(std::mem::replace(at, *at + rows))))
         {
@@ -829,15 +822,14 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
 }
 
 /// Schedule the loans of one task into its rows, and the summary (or error) of each loan into
-/// `summaries`; how many failed, and the task's fees, insurance and savings (each empty when all
-/// of its rows are zero).
+/// `summaries`; how many failed, and the task's fees, insurance and savings.
 fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
     source: &S,
     loans: Range<usize>,
     out: ColumnsMut<'_, M>,
     summaries: &mut [Result<LoanSummary>],
     options: BatchOptions,
-) -> (usize, [Vec<M>; 3]) {
+) -> (usize, [SparseColumn<M>; 3]) {
     // The engine's working memory is the thread's, kept from task to task and batch to batch:
     // above all the due dates it remembers for each disbursement day, which a task of its own
     // would work out again for every day of its chunk.
@@ -853,7 +845,7 @@ fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
     }
     task.staging.flush(&mut task.out);
     BUFFERS.set(Some(task.buffers));
-    (failed, task.out.sparse.each_mut().map(|piece| std::mem::take(&mut piece.values)))
+    (failed, task.out.sparse.each_mut().map(std::mem::take))
 }
 
 thread_local! {
