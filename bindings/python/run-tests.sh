@@ -16,7 +16,7 @@ fi
 # maturin finds the .venv through VIRTUAL_ENV.
 export VIRTUAL_ENV="$VENV"
 export PATH="$VENV/bin:$PATH"
-(cd "$HERE" && "$VENV/bin/maturin" develop --release --quiet)
+(cd "$HERE" && "$VENV/bin/maturin" develop --quiet)
 
 # Tests. pytest exits 5 when it collected nothing: that is a failure here too.
 "$PY" -m pytest "$HERE/tests" -q -p no:cacheprovider

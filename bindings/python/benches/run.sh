@@ -13,7 +13,7 @@ ROUNDS="${2:-9}"
 
 "$PY" -m pip install --quiet --disable-pip-version-check -r "$PEERS/requirements.txt"
 if ! "$PY" -c "import microcredit" 2>/dev/null; then
-    (cd "$HERE/.." && VIRTUAL_ENV="$REPO/.venv" "$REPO/.venv/bin/maturin" develop --release --quiet)
+    (cd "$HERE/.." && VIRTUAL_ENV="$REPO/.venv" "$REPO/.venv/bin/maturin" develop --quiet)
 fi
 
 echo "# $(date -u +%FT%TZ) N=$N rounds=$ROUNDS $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
