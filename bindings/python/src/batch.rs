@@ -879,11 +879,15 @@ fn tables(
     loans: Vec<CoreResult<LoanSummary>>,
     pricing: bool,
 ) -> CoreResult<(Vec<RecordBatch>, Vec<RecordBatch>)> {
-    // Money scale of the tables: the largest minor unit among the scheduled loans' currencies.
-    let currencies = || loans.iter().filter_map(|l| l.as_ref().ok().map(|l| l.currency));
-    let scale = currencies().map(|c| c.minor_units()).max().unwrap_or(2);
-    let factors: Option<Vec<i128>> = currencies()
-        .any(|c| c.minor_units() != scale)
+    // Money scale of the tables: the largest minor unit among the scheduled loans' currencies
+    // (one parallel pass over the summaries, which are large and no longer in cache).
+    let (fewest, scale) = loans
+        .par_iter()
+        .filter_map(|l| l.as_ref().ok().map(|l| l.currency.minor_units()))
+        .fold(|| (u32::MAX, 0), |(lo, hi), m| (lo.min(m), hi.max(m)))
+        .reduce(|| (u32::MAX, 0), |(a, b), (c, d)| (a.min(c), b.max(d)));
+    let scale = if fewest == u32::MAX { 2 } else { scale };
+    let factors: Option<Vec<i128>> = (fewest != u32::MAX && fewest != scale)
         .then(|| loans.iter().map(|l| l.as_ref().map_or(1, |l| scale_factor(scale, l.currency))).collect());
     let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
     let t0 = std::time::Instant::now();
