@@ -151,7 +151,7 @@ impl<M: MinorUnits> InstallmentColumns<M> {
         for col in self.dense_money_mut() {
             col.copy_within(from.clone(), to);
         }
-        for col in [&mut self.fees, &mut self.insurance, &mut self.savings] {
+        for col in self.sparse_money_mut() {
             if !col.values.is_empty() {
                 col.values.copy_within(from.clone(), to);
             }
@@ -166,7 +166,7 @@ impl<M: MinorUnits> InstallmentColumns<M> {
         for col in self.dense_money_mut() {
             col.truncate(len);
         }
-        for col in [&mut self.fees, &mut self.insurance, &mut self.savings] {
+        for col in self.sparse_money_mut() {
             col.truncate(len);
         }
     }
@@ -174,6 +174,11 @@ impl<M: MinorUnits> InstallmentColumns<M> {
     /// The money columns every installment has: principal, interest, total and balance.
     fn dense_money_mut(&mut self) -> [&mut Vec<M>; 4] {
         [&mut self.principal, &mut self.interest, &mut self.total, &mut self.balance]
+    }
+
+    /// The money columns most installments leave at zero: fees, insurance and savings.
+    fn sparse_money_mut(&mut self) -> [&mut SparseColumn<M>; 3] {
+        [&mut self.fees, &mut self.insurance, &mut self.savings]
     }
 }
 
@@ -204,6 +209,11 @@ impl<M: MinorUnits> SparseColumn<M> {
     /// `len` zeros (nothing allocated).
     pub fn zeros(len: usize) -> Self {
         SparseColumn { len, values: Vec::new() }
+    }
+
+    /// Fees, insurance and savings of `len` rows, all zeros (nothing allocated).
+    fn uncharged(len: usize) -> [Self; 3] {
+        [0; 3].map(|_| SparseColumn::zeros(len))
     }
 
     /// Number of rows.
@@ -297,8 +307,7 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
         let (principal, principal2) = self.principal.split_at(mid);
         let (interest, interest2) = self.interest.split_at(mid);
         // (Split before any row is written: the pieces are still unallocated.)
-        let zeros = |len| [0; 3].map(|_| SparseColumn::zeros(len));
-        let (sparse, sparse2) = (zeros(mid), zeros(rows - mid));
+        let (sparse, sparse2) = (SparseColumn::uncharged(mid), SparseColumn::uncharged(rows - mid));
         let (total, total2) = self.total.split_at(mid);
         let (balance, balance2) = self.balance.split_at(mid);
         (
@@ -772,7 +781,7 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
             days: days.tail(),
             principal: principal.tail(),
             interest: interest.tail(),
-            sparse: [0; 3].map(|_| SparseColumn::zeros(n)),
+            sparse: SparseColumn::uncharged(n),
             total: total.tail(),
             balance: balance.tail(),
         };

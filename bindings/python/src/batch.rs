@@ -881,13 +881,13 @@ fn tables(
 ) -> CoreResult<(Vec<RecordBatch>, Vec<RecordBatch>)> {
     // Money scale of the tables: the largest minor unit among the scheduled loans' currencies
     // (one parallel pass over the summaries, which are large and no longer in cache).
-    let (fewest, scale) = loans
+    let units = loans
         .par_iter()
-        .filter_map(|l| l.as_ref().ok().map(|l| l.currency.minor_units()))
-        .fold(|| (u32::MAX, 0), |(lo, hi), m| (lo.min(m), hi.max(m)))
-        .reduce(|| (u32::MAX, 0), |(a, b), (c, d)| (a.min(c), b.max(d)));
-    let scale = if fewest == u32::MAX { 2 } else { scale };
-    let factors: Option<Vec<i128>> = (fewest != u32::MAX && fewest != scale)
+        .filter_map(|l| l.as_ref().ok().map(|l| (l.currency.minor_units(), l.currency.minor_units())))
+        .reduce_with(|(a, b), (c, d)| (a.min(c), b.max(d)));
+    let scale = units.map_or(2, |(_, most)| most);
+    let factors: Option<Vec<i128>> = units
+        .is_some_and(|(fewest, most)| fewest != most)
         .then(|| loans.iter().map(|l| l.as_ref().map_or(1, |l| scale_factor(scale, l.currency))).collect());
     let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
     let t0 = std::time::Instant::now();
