@@ -73,13 +73,13 @@ fn benches(c: &mut Criterion) {
     let book = loans(100_000, 42);
     let mut g = c.benchmark_group("batch_100k");
     g.sample_size(10);
-    g.bench_function("schedules", |b| b.iter(|| schedule_batch(black_box(&book), BatchOptions { pricing: false })));
-    let mut reused = schedule_batch(&book, BatchOptions { pricing: false });
+    g.bench_function("schedules", |b| b.iter(|| schedule_batch(black_box(&book), BatchOptions::default())));
+    let mut reused = schedule_batch(&book, BatchOptions::default()).unwrap();
     g.bench_function("schedules_reusing_memory", |b| {
-        b.iter(|| schedule_batch_into(black_box(&book), BatchOptions { pricing: false }, &mut reused))
+        b.iter(|| schedule_batch_into(black_box(&book), BatchOptions::default(), &mut reused))
     });
     g.bench_function("schedules_and_pricing", |b| {
-        b.iter(|| schedule_batch(black_box(&book), BatchOptions { pricing: true }))
+        b.iter(|| schedule_batch(black_box(&book), BatchOptions::default().with_pricing(true)))
     });
     g.finish();
 }

@@ -31,8 +31,8 @@ use crate::terms::{LoanTerms, MAX_INSTALLMENTS};
 /// let t = LoanTerms::from_json(r#"{"principal": "250.50", "currency": "USD",
 ///   "rate": {"percent": "30"}, "installments": 3, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-03-01"}"#)?;
-/// let wide = schedule_batch_as::<i128>(std::slice::from_ref(&t), BatchOptions::default());
-/// let narrow = schedule_batch_as::<i64>(&[t], BatchOptions::default());
+/// let wide = schedule_batch_as::<i128>(std::slice::from_ref(&t), BatchOptions::default())?;
+/// let narrow = schedule_batch_as::<i64>(&[t], BatchOptions::default())?;
 /// assert_eq!(wide.installments.total[0], i128::from(narrow.installments.total[0]));
 /// # Ok::<(), microcredit::Error>(())
 /// ```
@@ -132,7 +132,7 @@ impl<M: MinorUnits> InstallmentColumns<M> {
     /// let t = LoanTerms::from_json(r#"{"principal": "100", "currency": "USD",
     ///   "rate": {"percent": "12"}, "installments": 2, "frequency": {"unit": "weeks", "every": 1},
     ///   "disbursement_date": "2025-01-01"}"#)?;
-    /// let cols = schedule_batch(&[t], BatchOptions::default()).installments;
+    /// let cols = schedule_batch(&[t], BatchOptions::default())?.installments;
     /// assert_eq!(cols.due_day[1], 20_103); // days since 1970-01-01
     /// assert_eq!(cols.due_date(1).unwrap().to_string(), "2025-01-15");
     /// assert_eq!(cols.due_date(2), None);
@@ -191,7 +191,7 @@ impl<M: MinorUnits> InstallmentColumns<M> {
 /// let t = LoanTerms::from_json(r#"{"principal": "100", "currency": "USD",
 ///   "rate": {"percent": "12"}, "installments": 2, "frequency": {"unit": "weeks", "every": 1},
 ///   "disbursement_date": "2025-01-01"}"#)?;
-/// let cols = schedule_batch(&[t], BatchOptions::default()).installments;
+/// let cols = schedule_batch(&[t], BatchOptions::default())?.installments;
 /// assert_eq!(cols.fees.len(), 2);
 /// assert_eq!(cols.fees.values(), None); // no fee on any installment
 /// assert_eq!(cols.fees.get(1), Some(0));
@@ -583,11 +583,63 @@ impl<M> Batch<M> {
     }
 }
 
-/// What a batch computes besides the schedules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What a batch computes besides the schedules, and how much memory it may take.
+///
+/// ```
+/// use microcredit::batch::{BatchOptions, DEFAULT_MEMORY_LIMIT};
+/// let o = BatchOptions::default().with_pricing(true);
+/// assert!(o.pricing);
+/// assert_eq!(o.memory_limit, DEFAULT_MEMORY_LIMIT);
+/// assert_eq!(o.with_memory_limit(1 << 20).memory_limit, 1 << 20);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchOptions {
     /// Also price each loan (APR, EIR, XIRR).
     pub pricing: bool,
+    /// The most memory, in bytes, the batch's columns and summaries may take (estimated from
+    /// the loans' numbers of installments before anything is allocated; see
+    /// [`estimated_bytes`]). A larger book fails with [`Error::LimitExceeded`] naming
+    /// `memory_limit`, instead of exhausting the machine's memory and aborting the process.
+    pub memory_limit: u64,
+}
+
+/// The default [`BatchOptions::memory_limit`]: 4 GiB, about 30 million installment rows of
+/// 128-bit amounts (a book of two million loans of 15 installments).
+pub const DEFAULT_MEMORY_LIMIT: u64 = 4 << 30;
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions { pricing: false, memory_limit: DEFAULT_MEMORY_LIMIT }
+    }
+}
+
+impl BatchOptions {
+    /// Whether to price each loan too.
+    pub fn with_pricing(mut self, pricing: bool) -> Self {
+        self.pricing = pricing;
+        self
+    }
+
+    /// The memory limit in bytes (see [`BatchOptions::memory_limit`]).
+    pub fn with_memory_limit(mut self, bytes: u64) -> Self {
+        self.memory_limit = bytes;
+        self
+    }
+}
+
+/// The memory, in bytes, a batch of `loans` loans and `rows` installment rows takes with amounts
+/// as `M`: four 32-bit columns, seven amount columns (the three charge columns counted as if
+/// every loan had charges) and one summary per loan.
+///
+/// ```
+/// use microcredit::batch::estimated_bytes;
+/// assert_eq!(estimated_bytes::<i128>(0, 1), 4 * 4 + 7 * 16);
+/// ```
+pub fn estimated_bytes<M: MinorUnits>(loans: usize, rows: usize) -> u64 {
+    let per_row = 4 * std::mem::size_of::<u32>() + 7 * std::mem::size_of::<M>();
+    let per_loan = std::mem::size_of::<Result<LoanSummary>>();
+    (rows as u64).saturating_mul(per_row as u64).saturating_add((loans as u64).saturating_mul(per_loan as u64))
 }
 
 /// Loans per parallel task.
@@ -621,7 +673,7 @@ fn slots(installments: u32) -> usize {
 ///         Ok(t.insert(LoanTerms::from_json(&json)?))
 ///     }
 /// }
-/// let b = schedule_batch_from::<i64, _>(&Book(vec![100, 900]), BatchOptions::default());
+/// let b = schedule_batch_from::<i64, _>(&Book(vec![100, 900]), BatchOptions::default())?;
 /// assert_eq!(b.rows(), 6);
 /// assert_eq!(b.installments.principal[3..].iter().sum::<i64>(), 90_000);
 /// # Ok::<(), microcredit::Error>(())
@@ -665,14 +717,14 @@ impl LoanSource for [LoanTerms] {
 /// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
 ///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-01-15"}"#)?;
-/// let b = schedule_batch(&[t.clone(), t], BatchOptions { pricing: true });
+/// let b = schedule_batch(&[t.clone(), t], BatchOptions::default().with_pricing(true))?;
 /// assert_eq!(b.rows(), 12);
 /// assert_eq!(b.installments.balance.last(), Some(&0));
 /// assert_eq!(b.installments.due_date(0).unwrap().to_string(), "2025-02-15");
 /// assert_eq!(b.loans[1].as_ref().unwrap().apr.unwrap().round_dp(4).to_string(), "0.2400");
 /// # Ok::<(), microcredit::Error>(())
 /// ```
-pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Batch {
+pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Result<Batch> {
     schedule_batch_as(terms, options)
 }
 
@@ -684,11 +736,11 @@ pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Batch {
 /// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
 ///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-01-15"}"#)?;
-/// let b = schedule_batch_as::<i128>(&[t], BatchOptions::default());
+/// let b = schedule_batch_as::<i128>(&[t], BatchOptions::default())?;
 /// assert_eq!(b.installments.principal.iter().sum::<i128>(), 100_000);
 /// # Ok::<(), microcredit::Error>(())
 /// ```
-pub fn schedule_batch_as<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptions) -> Batch<M> {
+pub fn schedule_batch_as<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptions) -> Result<Batch<M>> {
     schedule_batch_from(terms, options)
 }
 
@@ -700,14 +752,17 @@ pub fn schedule_batch_as<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptio
 /// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
 ///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-01-15"}"#)?;
-/// let b = schedule_batch_from::<i128, [LoanTerms]>(&[t], BatchOptions::default());
+/// let b = schedule_batch_from::<i128, [LoanTerms]>(&[t], BatchOptions::default())?;
 /// assert_eq!(b.rows(), 6);
 /// # Ok::<(), microcredit::Error>(())
 /// ```
-pub fn schedule_batch_from<M: MinorUnits, S: LoanSource + ?Sized>(source: &S, options: BatchOptions) -> Batch<M> {
+pub fn schedule_batch_from<M: MinorUnits, S: LoanSource + ?Sized>(
+    source: &S,
+    options: BatchOptions,
+) -> Result<Batch<M>> {
     let mut out = Batch::default();
-    schedule_batch_reusing(source, options, &mut out);
-    out
+    schedule_batch_reusing(source, options, &mut out)?;
+    Ok(out)
 }
 
 /// The loans of each task: CHUNK at a time.
@@ -731,13 +786,17 @@ fn chunk_rows<S: LoanSource + ?Sized>(source: &S) -> Vec<usize> {
 ///   "disbursement_date": "2025-01-15"}"#)?;
 /// let mut batch: Batch = Batch::default();
 /// for book in [vec![t.clone()], vec![t.clone(), t]] {
-///     schedule_batch_into(&book, BatchOptions::default(), &mut batch);
+///     schedule_batch_into(&book, BatchOptions::default(), &mut batch)?;
 ///     assert_eq!(batch.rows(), 6 * book.len());
 /// }
 /// # Ok::<(), microcredit::Error>(())
 /// ```
-pub fn schedule_batch_into<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptions, out: &mut Batch<M>) {
-    schedule_batch_reusing(terms, options, out);
+pub fn schedule_batch_into<M: MinorUnits>(
+    terms: &[LoanTerms],
+    options: BatchOptions,
+    out: &mut Batch<M>,
+) -> Result<()> {
+    schedule_batch_reusing(terms, options, out)
 }
 
 /// Schedule the loans of `source` into `out`, keeping its memory.
@@ -745,9 +804,36 @@ fn schedule_batch_reusing<M: MinorUnits, S: LoanSource + ?Sized>(
     source: &S,
     options: BatchOptions,
     out: &mut Batch<M>,
-) {
+) -> Result<()> {
     let chunk_rows = chunk_rows(source);
+    reserve(out, source.len(), chunk_rows.iter().sum(), options.memory_limit)?;
     fill_batch(source, &chunk_rows, options, out);
+    Ok(())
+}
+
+/// Check the batch's memory against `limit` before anything is allocated, then reserve it, so a
+/// book too large for the limit or for the machine is an error, never an aborted process.
+fn reserve<M: MinorUnits>(out: &mut Batch<M>, loans: usize, rows: usize, limit: u64) -> Result<()> {
+    let needed = estimated_bytes::<M>(loans, rows);
+    if needed > limit {
+        return Err(Error::LimitExceeded { what: "memory_limit".into(), requested: needed, limit });
+    }
+    // Under the limit but more than the system will give: the same error, not an abort.
+    let refused = || Error::LimitExceeded { what: "memory_limit".into(), requested: needed, limit };
+    let cols = &mut out.installments;
+    out.loans.clear();
+    out.loans.try_reserve_exact(loans).map_err(|_| refused())?;
+    for col in [&mut cols.loan, &mut cols.number, &mut cols.days] {
+        col.clear();
+        col.try_reserve_exact(rows).map_err(|_| refused())?;
+    }
+    cols.due_day.clear();
+    cols.due_day.try_reserve_exact(rows).map_err(|_| refused())?;
+    for col in [&mut cols.principal, &mut cols.interest, &mut cols.total, &mut cols.balance] {
+        col.clear();
+        col.try_reserve_exact(rows).map_err(|_| refused())?;
+    }
+    Ok(())
 }
 
 /// Schedule the loans of `source` into `out`, whose sparse columns hold the chunks' rows, zeroed
@@ -986,4 +1072,40 @@ fn summarize(
         xirr,
         pricing_error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// 200,000 loans of 1,200 installments (issue 14, finding 5: the process aborted on a 3.84 GB
+    /// allocation): the batch refuses before allocating, naming the size and the limit, and a
+    /// raised limit is honoured.
+    #[test]
+    fn a_book_beyond_the_memory_limit_is_an_error_not_an_abort() {
+        struct Huge;
+        impl LoanSource for Huge {
+            type Scratch = ();
+            fn len(&self) -> usize {
+                200_000
+            }
+            fn installments(&self, _: usize) -> u32 {
+                1_200
+            }
+            fn scratch(&self) {}
+            fn terms<'s>(&'s self, _: usize, _: &'s mut ()) -> Result<&'s LoanTerms> {
+                Err(Error::invalid("principal", "0", "never reached"))
+            }
+        }
+        let needed = estimated_bytes::<i128>(200_000, 240_000_000);
+        let err = schedule_batch_from::<i128, _>(&Huge, BatchOptions::default()).unwrap_err();
+        assert_eq!(
+            err,
+            Error::LimitExceeded { what: "memory_limit".into(), requested: needed, limit: DEFAULT_MEMORY_LIMIT }
+        );
+        assert_eq!(err.field(), Some("memory_limit"));
+        let err = schedule_batch_from::<i128, _>(&Huge, BatchOptions::default().with_memory_limit(1_000)).unwrap_err();
+        assert!(matches!(err, Error::LimitExceeded { limit: 1_000, .. }));
+    }
 }

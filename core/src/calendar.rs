@@ -373,7 +373,9 @@ impl Frequency {
     pub fn first_due_date(&self, start: NaiveDate) -> Result<NaiveDate> {
         match *self {
             Frequency::SemiMonthly { days } => {
-                let earliest = start + chrono::Duration::days(14);
+                let earliest = checked_day(i64::from(start.num_days_from_ce()) + 14)
+                    .and_then(NaiveDate::from_num_days_from_ce_opt)
+                    .ok_or_else(|| Error::invalid("disbursement_date", start, "no due date in the calendar's range"))?;
                 let mut month_start = first_of_month(earliest);
                 loop {
                     for d in days {
@@ -528,8 +530,12 @@ impl Frequency {
     /// from the anchor, never from the previous date, so a short month does not shift later ones.
     pub fn due_date(&self, anchor: NaiveDate, k: u32) -> Result<NaiveDate> {
         match *self {
-            Frequency::Days { every } => Ok(anchor + chrono::Duration::days(i64::from(every) * i64::from(k))),
-            Frequency::Weeks { every } => Ok(anchor + chrono::Duration::days(7 * i64::from(every) * i64::from(k))),
+            Frequency::Days { every } | Frequency::Weeks { every } => {
+                let step = if matches!(self, Frequency::Weeks { .. }) { 7 } else { 1 } * i64::from(every);
+                checked_day(i64::from(anchor.num_days_from_ce()) + step * i64::from(k))
+                    .and_then(NaiveDate::from_num_days_from_ce_opt)
+                    .ok_or_else(|| Error::invalid("frequency", k, "due date out of the calendar's range"))
+            }
             Frequency::Months { every, month_end } => {
                 let date = add_months(anchor, every * k)?;
                 if month_end == MonthEnd::LastDay && is_month_end(anchor) { Ok(last_of_month(date)) } else { Ok(date) }
@@ -655,7 +661,8 @@ pub enum BusinessDayRule {
     SameDay,
     /// The next working day.
     Next,
-    /// The previous working day.
+    /// The previous working day; but the next one when the previous would be on or before the
+    /// disbursement ([`BusinessDays::adjust_after`]): nothing falls due before the money is lent.
     Previous,
     /// The next regular meeting day (the next due date of the frequency) that is a working day.
     NextMeetingDay,
@@ -708,7 +715,31 @@ impl BusinessDays {
     /// Move `date` by the calendar's rule (`NextMeetingDay` moves like `Next` here; the schedule
     /// applies it with the loan's frequency).
     pub fn adjust(&self, date: NaiveDate) -> Result<NaiveDate> {
-        let step = match self.rule {
+        self.moved(date, self.rule)
+    }
+
+    /// [`BusinessDays::adjust`] for a due date of a loan disbursed on `disbursed`: a due date the
+    /// rule `previous` would move onto or before the disbursement goes to the next working day
+    /// instead, so nothing falls due before the money is lent.
+    ///
+    /// ```
+    /// use microcredit::{BusinessDays, BusinessDayRule};
+    /// use chrono::{NaiveDate, Weekday::*};
+    /// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    /// // Sunday is the only working day; the loan is disbursed on Wednesday 2025-01-15.
+    /// let cal = BusinessDays::new(vec![Mon, Tue, Wed, Thu, Fri, Sat], vec![], BusinessDayRule::Previous);
+    /// assert_eq!(cal.adjust(d("2025-01-16"))?, d("2025-01-12")); // before the disbursement
+    /// assert_eq!(cal.adjust_after(d("2025-01-16"), d("2025-01-15"))?, d("2025-01-19"));
+    /// assert_eq!(cal.adjust_after(d("2025-01-23"), d("2025-01-15"))?, d("2025-01-19"));
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn adjust_after(&self, date: NaiveDate, disbursed: NaiveDate) -> Result<NaiveDate> {
+        let moved = self.adjust(date)?;
+        if moved <= disbursed && date > disbursed { self.moved(date, BusinessDayRule::Next) } else { Ok(moved) }
+    }
+
+    fn moved(&self, date: NaiveDate, rule: BusinessDayRule) -> Result<NaiveDate> {
+        let step = match rule {
             BusinessDayRule::SameDay => return Ok(date),
             BusinessDayRule::Previous => -1,
             BusinessDayRule::Next | BusinessDayRule::NextMeetingDay => 1,

@@ -5,6 +5,47 @@
 
 use std::fmt;
 
+/// How many characters of a rejected value an error echoes: enough to recognise a number, a date
+/// or a code, never a whole 100 MB string pasted by mistake (longer values end in `...`).
+pub const ECHO_LIMIT: usize = 64;
+
+/// `value` as text, cut to [`ECHO_LIMIT`] characters. Formatting stops once the limit is passed,
+/// so a huge value is never copied whole.
+///
+/// ```
+/// let long = "9".repeat(10_000);
+/// let shown = microcredit::error::bounded(&long);
+/// assert_eq!(shown.chars().count(), microcredit::error::ECHO_LIMIT + 3);
+/// assert!(shown.ends_with("..."));
+/// assert_eq!(microcredit::error::bounded(&"USD"), "USD");
+/// ```
+pub fn bounded(value: &dyn fmt::Display) -> String {
+    struct Capped {
+        out: String,
+        chars: usize,
+        cut: bool,
+    }
+    impl fmt::Write for Capped {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            for c in s.chars() {
+                if self.chars == ECHO_LIMIT {
+                    self.cut = true;
+                    return Err(fmt::Error); // stop formatting: the rest is not needed
+                }
+                self.out.push(c);
+                self.chars += 1;
+            }
+            Ok(())
+        }
+    }
+    let mut capped = Capped { out: String::new(), chars: 0, cut: false };
+    let _ = fmt::write(&mut capped, format_args!("{value}"));
+    if capped.cut {
+        capped.out.push_str("...");
+    }
+    capped.out
+}
+
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -80,6 +121,17 @@ pub enum Error {
         /// What was being computed.
         what: String,
     },
+    /// A request would need more of a resource (memory, rows) than its limit allows; raise the
+    /// limit or split the work.
+    #[error("limit exceeded: {what} would need {requested}, the limit is {limit}")]
+    LimitExceeded {
+        /// The option that sets the limit (e.g. `memory_limit`, in bytes): its field.
+        what: String,
+        /// How much the request needs.
+        requested: u64,
+        /// The limit in force.
+        limit: u64,
+    },
     /// JSON that does not parse or does not match the documented form.
     #[error("invalid JSON: {reason}")]
     Json {
@@ -105,6 +157,7 @@ impl Error {
             Error::NoConvergence { .. } => "no_convergence",
             Error::NoRate { .. } => "no_rate",
             Error::Overflow { .. } => "overflow",
+            Error::LimitExceeded { .. } => "limit_exceeded",
             Error::Json { .. } => "json",
         }
     }
@@ -119,6 +172,7 @@ impl Error {
         match self {
             Error::InvalidField { field, .. } | Error::TooManyDecimals { field, .. } => Some(field),
             Error::UnknownCurrency { .. } => Some("currency"),
+            Error::LimitExceeded { what, .. } => Some(what),
             _ => None,
         }
     }
@@ -138,7 +192,12 @@ impl Error {
     /// type of value: the mobile library is size-bound).
     #[inline(never)]
     fn invalid_field(field: String, value: &dyn fmt::Display, reason: String) -> Self {
-        Error::InvalidField { field, value: value.to_string(), reason }
+        Error::InvalidField { field, value: bounded(value), reason }
+    }
+
+    /// [`Error::UnknownCurrency`] for a code as given, echoing at most [`ECHO_LIMIT`] characters.
+    pub fn unknown_currency(code: &str) -> Self {
+        Error::UnknownCurrency { code: bounded(&code) }
     }
 
     /// Prefix the field path with a parent, e.g. `amount` inside `fees[0]`.

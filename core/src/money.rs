@@ -9,6 +9,49 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 
+/// Parse decimal text exactly, as every binding reads an amount or a rate given as text: plain
+/// (`"1000.50"`) or scientific (`"1.5e3"`), spaces around it ignored. Text that is not a finite
+/// decimal, or that has more than the 28 significant digits a decimal holds, is an error naming
+/// `field` and never rounded (`"1000.000000000000000000000000001"` is refused, not read as 1000).
+///
+/// ```
+/// use microcredit::money::parse_decimal;
+/// assert_eq!(parse_decimal("principal", " 1.5e3 ")?.to_string(), "1500");
+/// assert_eq!(parse_decimal("principal", "0.10")?.to_string(), "0.10");
+/// let err = parse_decimal("principal", "1000.000000000000000000000000001").unwrap_err();
+/// assert_eq!(err.field(), Some("principal"));
+/// assert!(parse_decimal("principal", "NaN").is_err());
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
+    parse_decimal_exact(text)
+        .ok_or_else(|| Error::invalid(field, text, "not a finite decimal number of at most 28 significant digits"))
+}
+
+/// [`parse_decimal`] without the error: `None` when the text is not an exact 28-digit decimal.
+pub fn parse_decimal_exact(text: &str) -> Option<Decimal> {
+    let t = text.trim();
+    // The longest exact decimal text: 28 digits, a sign, a point, an exponent, and zeros that
+    // change nothing. Anything far longer is refused before it is scanned.
+    if t.is_empty() || t.len() > 1_000 || t.contains('_') {
+        return None;
+    }
+    let (mantissa_text, has_exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], true),
+        None => (t, false),
+    };
+    let d = if has_exponent { Decimal::from_scientific(t).ok()? } else { Decimal::from_str(t).ok()? };
+    // rust_decimal rounds text with more than 28 significant digits: refuse instead.
+    let digits: String = mantissa_text.chars().filter(char::is_ascii_digit).collect();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0');
+    let kept = d.normalize().mantissa().unsigned_abs().to_string();
+    let kept = kept.trim_end_matches('0');
+    if significant != kept && !(significant.is_empty() && d.is_zero()) {
+        return None;
+    }
+    Some(d)
+}
+
 /// An ISO 4217 currency: its code and how many decimal places its minor unit has.
 ///
 /// ```
@@ -108,12 +151,12 @@ impl Currency {
     /// # Ok::<(), microcredit::Error>(())
     /// ```
     pub fn from_code(code: &str) -> Result<Currency> {
-        let upper = code.trim().to_ascii_uppercase();
+        let trimmed = code.trim();
         CURRENCIES
             .iter()
-            .find(|(c, _)| *c == upper)
+            .find(|(c, _)| c.eq_ignore_ascii_case(trimmed))
             .map(|&(code, minor_units)| Currency { code, minor_units })
-            .ok_or_else(|| Error::UnknownCurrency { code: code.to_string() })
+            .ok_or_else(|| Error::unknown_currency(code))
     }
 
     /// The three-letter code.

@@ -457,7 +457,7 @@ fn due_days(terms: &LoanTerms, regular: &mut Option<RegularDates>, days: &mut Ve
         }
         Some(cal) => {
             for day in days.iter_mut() {
-                *day = cal.adjust(date_of_day(*day)?)?.num_days_from_ce();
+                *day = cal.adjust_after(date_of_day(*day)?, start)?.num_days_from_ce();
             }
         }
     }
@@ -571,6 +571,15 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
     // Dates and the interest fraction of each period.
     let broken_first = due_days(terms, regular, &mut rows.day)?;
     let dates = &rows.day;
+    if let Some(&first) = dates.first()
+        && first <= terms.disbursement_date.num_days_from_ce()
+    {
+        return Err(Error::invalid(
+            "business_days",
+            date_of_day(first)?,
+            "moves a due date onto or before the disbursement",
+        ));
+    }
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
     rows.start_day = terms.disbursement_date.num_days_from_ce();
@@ -600,9 +609,17 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
         Some(m) => Some(cur.to_minor("installment_multiple", m)?),
         None => None,
     };
+    // An installment is rounded to the multiple only when the multiple is no larger than the
+    // installment: a larger one would round it to zero (every installment paying only interest,
+    // the last the whole principal) or past itself, and change the loan's shape.
     let to_multiple = |amount: i128| match multiple {
-        Some(m) if m > 0 => mode.div_round(amount, m) * m,
-        _ => amount,
+        Some(m) if m > amount => Err(Error::invalid(
+            "installment_multiple",
+            cur.amount_of_minor(m),
+            format!("is larger than the installment it rounds ({})", cur.amount_of_minor(amount)),
+        )),
+        Some(m) if m > 0 => Ok(mode.div_round(amount, m) * m),
+        _ => Ok(amount),
     };
 
     // Flat interest: the whole term's interest on the original balance, rounded once and
@@ -643,7 +660,14 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
                 let paying_rates = &rates[grace_p as usize..];
                 adjust_emi(b0, paying_rates, annuity_of_rates(b0, paying_rates, mode)?, mode)?
             }
-        }),
+        })?,
+        (Amortization::EqualInstallments, true) => {
+            // Flat: each installment (principal + that period's interest) is rounded; the first
+            // paying one stands for them all.
+            let first_interest = flat_parts.get(grace_p as usize).copied().unwrap_or(0);
+            to_multiple(equal_principal + first_interest)?;
+            0
+        }
         _ => 0,
     };
 
@@ -716,7 +740,7 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
                 Amortization::EqualInstallments if !flat => emi - own_interest,
                 // Flat equal installments: the installment (principal + interest) is what is
                 // rounded to the multiple (Fineract C2961); equal principal is never rounded so.
-                Amortization::EqualInstallments => to_multiple(equal_principal + own_interest) - own_interest,
+                Amortization::EqualInstallments => to_multiple(equal_principal + own_interest)? - own_interest,
                 Amortization::EqualPrincipal => equal_principal,
                 Amortization::SinglePayment | Amortization::InterestOnlyBalloon => 0,
             };

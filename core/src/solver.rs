@@ -1,6 +1,8 @@
 //! Rate solvers: the only place where f64 is used. They find the rate that sets the present value
-//! of a list of cash flows to zero, by Newton's method with a bisection fallback, and return an
-//! error — never NaN — when there is no rate or the search does not converge.
+//! of a list of cash flows to zero — by Newton's method when the rate is unique, by scanning for
+//! sign changes and bisecting when it is not (or Newton fails) — and return an error, never NaN,
+//! when there is no rate. Which rate is returned when there are several is documented on
+//! [`solve`].
 
 use crate::error::{Error, Result};
 
@@ -98,6 +100,14 @@ fn npv_and_derivative(flows: &[Flow], x: f64, kind: Discount) -> (f64, f64) {
 }
 
 /// Solve for the rate `x > -1` with `Σ amount · discount(t, x) = 0`.
+///
+/// Flows whose signs change once in time order (a loan: money out, then money back) have exactly
+/// one such rate (Descartes' rule of signs): Newton's method from `guess` finds it, and a scan
+/// (below) takes over if Newton fails. Flows whose signs change more than once can have several
+/// rates; then every rate is found by scanning for sign changes of the present value over
+/// [`scan_grid`] (from −99.9999 % to 10^18, points 25 % apart in magnitude, finer near −100 %),
+/// each refined by bisection, and the one **nearest `guess`** is returned. Two rates less than
+/// one grid step apart cancel out and are not seen, as with any sign-change search.
 pub(crate) fn solve(what: &str, flows: &[Flow], kind: Discount, guess: f64) -> Result<f64> {
     let pos = flows.iter().any(|f| f.amount > 0.0);
     let neg = flows.iter().any(|f| f.amount < 0.0);
@@ -107,21 +117,55 @@ pub(crate) fn solve(what: &str, flows: &[Flow], kind: Discount, guess: f64) -> R
             reason: "the cash flows need at least one positive and one negative amount".into(),
         });
     }
-    if flows.iter().any(|f| !f.amount.is_finite() || !f.t.is_finite()) {
+    if flows.iter().any(|f| !f.amount.is_finite() || !f.t.is_finite() || !f.odd.is_finite()) {
         return Err(Error::NoRate { what: what.into(), reason: "a cash flow is not a finite number".into() });
     }
+    let guess = if guess.is_finite() && guess > -1.0 { guess } else { 0.1 };
+    if sign_changes(flows) == 1
+        && let Some(x) = newton(flows, kind, guess)
+    {
+        return Ok(x);
+    }
+    scan(what, flows, kind, guess)
+}
+
+/// How many times the amounts change sign, in time order (zeros skipped).
+fn sign_changes(flows: &[Flow]) -> usize {
+    let in_order = flows.windows(2).all(|w| w[0].t <= w[1].t);
+    let mut sorted;
+    let ordered = if in_order {
+        flows
+    } else {
+        sorted = flows.to_vec();
+        sorted.sort_by(|a, b| a.t.total_cmp(&b.t));
+        &sorted[..]
+    };
+    let signs = ordered.iter().filter(|f| f.amount != 0.0).map(|f| f.amount > 0.0);
+    let mut changes = 0;
+    let mut last = None;
+    for s in signs {
+        if last.is_some_and(|l| l != s) {
+            changes += 1;
+        }
+        last = Some(s);
+    }
+    changes
+}
+
+/// Newton's method from `guess`; the rate when it converges to one whose present value is zero
+/// to within 1e-7 of the flows' size.
+fn newton(flows: &[Flow], kind: Discount, guess: f64) -> Option<f64> {
     let tolerance = 1e-12;
-    // Newton from the guess.
     let mut x = guess;
     for _ in 0..50 {
         let (v, dv) = npv_and_derivative(flows, x, kind);
         if !v.is_finite() || !dv.is_finite() || dv == 0.0 {
-            break;
+            return None;
         }
         let step = v / dv;
         let mut next = x - step;
         if !next.is_finite() {
-            break;
+            return None;
         }
         if next <= -1.0 {
             next = (x - 1.0) / 2.0; // halve the way to -100 % instead of jumping past it
@@ -129,60 +173,75 @@ pub(crate) fn solve(what: &str, flows: &[Flow], kind: Discount, guess: f64) -> R
         if step.abs() <= tolerance * (1.0 + next.abs()) {
             let (check, _) = npv_and_derivative(flows, next, kind);
             let scale: f64 = flows.iter().map(|f| f.amount.abs()).sum();
-            if check.abs() <= 1e-7 * scale.max(1.0) {
-                return Ok(next);
-            }
-            break;
+            return (check.abs() <= 1e-7 * scale.max(1.0)).then_some(next);
         }
         x = next;
     }
-    bisect(what, flows, kind)
+    None
 }
 
-fn bisect(what: &str, flows: &[Flow], kind: Discount) -> Result<f64> {
+/// The rates at which [`solve`] looks for sign changes of the present value, in increasing
+/// order: −1 + 10^−k close to −100 %, then ±10^−6 · 1.25^k on both sides of zero (so a rate is
+/// bracketed to within 25 % of its size), up to 10^18.
+pub(crate) fn scan_grid() -> impl Iterator<Item = f64> {
+    let near_minus_one = (1..=6).rev().map(|k| -1.0 + 10f64.powi(-k));
+    let negative = (0..62).rev().map(|k| -1e-6 * 1.25f64.powi(k)).filter(|&x| x > -0.9);
+    let positive = (0..249).map(|k| 1e-6 * 1.25f64.powi(k));
+    near_minus_one.chain(negative).chain(std::iter::once(0.0)).chain(positive)
+}
+
+/// Every rate where the present value changes sign between two points of [`scan_grid`] (or is
+/// zero on one), refined by bisection; the one nearest `guess`.
+fn scan(what: &str, flows: &[Flow], kind: Discount, guess: f64) -> Result<f64> {
     let value = |x: f64| npv_and_derivative(flows, x, kind).0;
-    // The lowest rate at which the present value is still a finite number (long series overflow
-    // near -100 %).
-    let mut lo = -0.999_999;
-    for candidate in [-0.999_999, -0.99, -0.9, -0.75, -0.5, -0.25, 0.0] {
-        lo = candidate;
-        if value(candidate).is_finite() {
-            break;
+    let mut best: Option<f64> = None;
+    let mut keep = |root: f64| {
+        if best.is_none_or(|b| (root - guess).abs() < (b - guess).abs()) {
+            best = Some(root);
         }
-    }
-    let mut hi = 1.0;
-    let f_lo = value(lo);
-    let mut f_hi = value(hi);
-    let mut tries = 0;
-    while f_lo.signum() == f_hi.signum() && tries < 60 {
-        hi *= 2.0;
-        f_hi = value(hi);
-        tries += 1;
-        if !f_hi.is_finite() {
-            break;
+    };
+    let mut previous: Option<(f64, f64)> = None;
+    for x in scan_grid() {
+        let v = value(x);
+        if !v.is_finite() {
+            previous = None; // no information across a point the floats cannot hold
+            continue;
         }
+        if v == 0.0 {
+            keep(x);
+        } else if let Some((lo, v_lo)) = previous
+            && v_lo != 0.0
+            && v_lo.signum() != v.signum()
+        {
+            keep(bisect(&value, lo, v_lo, x));
+        }
+        previous = Some((x, v));
     }
-    if !f_lo.is_finite() || !f_hi.is_finite() || f_lo.signum() == f_hi.signum() {
-        return Err(Error::NoConvergence {
-            what: what.into(),
-            reason: "no sign change of the present value between -100 % and a very large rate".into(),
-        });
-    }
-    let mut f_lo = f_lo;
-    for _ in 0..300 {
+    best.ok_or_else(|| Error::NoConvergence {
+        what: what.into(),
+        reason: "no sign change of the present value between -100 % and 10^18".into(),
+    })
+}
+
+/// A root of `value` between `lo` and `hi`, where it has opposite signs (`v_lo` at `lo`).
+fn bisect(value: &impl Fn(f64) -> f64, lo: f64, v_lo: f64, hi: f64) -> f64 {
+    let (mut lo, mut hi, mut v_lo) = (lo, hi, v_lo);
+    for _ in 0..200 {
         let mid = 0.5 * (lo + hi);
-        let f_mid = value(mid);
-        if f_mid == 0.0 || (hi - lo) < 1e-15 * (1.0 + mid.abs()) {
-            return Ok(mid);
+        if mid <= lo || mid >= hi {
+            break; // adjacent floats
         }
-        if f_mid.signum() == f_lo.signum() {
-            lo = mid;
-            f_lo = f_mid;
+        let v_mid = value(mid);
+        if v_mid == 0.0 {
+            return mid;
+        }
+        if v_mid.signum() == v_lo.signum() {
+            (lo, v_lo) = (mid, v_mid);
         } else {
             hi = mid;
         }
     }
-    Err(Error::NoConvergence { what: what.into(), reason: "bisection did not narrow to a rate".into() })
+    0.5 * (lo + hi)
 }
 
 #[cfg(test)]
@@ -224,6 +283,31 @@ mod tests {
                 (a, b) => proptest::prop_assert!(false, "{:?} vs {:?}", a, b),
             }
         }
+    }
+
+    /// Issue 14, finding 6: a trailing positive flow gives two rates; numpy-financial's `irr`
+    /// returns 0.000981 (the rate of smallest magnitude), which the old fixed bracket missed.
+    #[test]
+    fn several_rates_the_nearest_to_the_guess() {
+        let mut flows = vec![Flow { t: 0.0, odd: 0.0, amount: 900.0 }];
+        flows.extend((1..600).map(|k| Flow { t: f64::from(k), odd: 0.0, amount: -2.0 }));
+        flows.push(Flow { t: 600.0, odd: 0.0, amount: 10.0 });
+        assert_eq!(sign_changes(&flows), 2);
+        let x = solve("irr", &flows, Discount::Periods, 0.0).unwrap();
+        assert!((x - 0.000_981).abs() < 1e-6, "{x}");
+        let value = npv_and_derivative(&flows, x, Discount::Periods).0;
+        assert!(value.abs() < 1e-6, "{value}");
+        // The other rate, between -50 % and -10 %, is returned when the guess is near it.
+        let y = solve("irr", &flows, Discount::Periods, -0.3).unwrap();
+        assert!(y < -0.1 && y > -0.5, "{y}");
+        assert!(npv_and_derivative(&flows, y, Discount::Periods).0.abs() < 1e-6 * 2.0f64.powi(600));
+    }
+
+    #[test]
+    fn the_scan_grid_increases() {
+        let grid: Vec<f64> = scan_grid().collect();
+        assert!(grid.windows(2).all(|w| w[0] < w[1]));
+        assert!(grid[0] > -1.0 && *grid.last().unwrap() > 1e18);
     }
 
     #[test]

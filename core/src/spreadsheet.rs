@@ -30,13 +30,49 @@ fn overflow(what: &str) -> Error {
     Error::Overflow { what: what.into() }
 }
 
+/// Checked decimal arithmetic: an amount past the 28 digits a decimal holds is
+/// [`Error::Overflow`] naming the function, never a panic.
+fn add(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
+    a.checked_add(b).ok_or_else(|| overflow(what))
+}
+fn sub(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
+    a.checked_sub(b).ok_or_else(|| overflow(what))
+}
+fn mul(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
+    a.checked_mul(b).ok_or_else(|| overflow(what))
+}
+fn div(a: Decimal, b: Decimal, what: &str) -> Result<Decimal> {
+    a.checked_div(b).ok_or_else(|| overflow(what))
+}
+
+/// `1 + rate`, the growth factor of one period.
+fn one_plus(rate: Decimal) -> Result<Decimal> {
+    add(Decimal::ONE, rate, "1 + rate")
+}
+
+/// `(1 + rate)^nper`. A negative base has no real power of a fractional exponent: that is an
+/// error naming `rate` (numpy-financial returns NaN there; Excel #NUM!).
 fn growth(rate: Decimal, nper: Decimal) -> Result<Decimal> {
+    let base = one_plus(rate)?;
     if nper.fract().is_zero() && nper >= Decimal::ZERO {
         let n = nper.to_u64().ok_or_else(|| overflow("nper"))?;
-        (Decimal::ONE + rate).checked_powu(n).ok_or_else(|| overflow("(1 + rate)^nper"))
-    } else {
-        (Decimal::ONE + rate).checked_powd(nper).ok_or_else(|| overflow("(1 + rate)^nper"))
+        return base.checked_powu(n).ok_or_else(|| overflow("(1 + rate)^nper"));
     }
+    if base.is_sign_negative() {
+        return Err(Error::invalid(
+            "rate",
+            rate,
+            "1 + rate is negative: it has no real power of a fractional number of periods",
+        ));
+    }
+    if base.is_zero() {
+        return if nper > Decimal::ZERO {
+            Ok(Decimal::ZERO)
+        } else {
+            Err(Error::invalid("rate", rate, "-100 % has no power of a negative number of periods"))
+        };
+    }
+    base.checked_powd(nper).ok_or_else(|| overflow("(1 + rate)^nper"))
 }
 
 fn check_nper(nper: Decimal) -> Result<()> {
@@ -60,14 +96,20 @@ fn check_nper(nper: Decimal) -> Result<()> {
 pub fn pmt(rate: Decimal, nper: Decimal, pv: Decimal, fv: Decimal, when: When) -> Result<Decimal> {
     check_nper(nper)?;
     if rate.is_zero() {
-        return Ok(-(pv + fv) / nper);
+        return Ok(-div(add(pv, fv, "pmt")?, nper, "pmt")?);
     }
     let g = growth(rate, nper)?;
-    let w = if when == When::Begin { Decimal::ONE + rate } else { Decimal::ONE };
-    let num =
-        (pv.checked_mul(g).ok_or_else(|| overflow("pmt"))? + fv).checked_mul(rate).ok_or_else(|| overflow("pmt"))?;
-    let den = w.checked_mul(g - Decimal::ONE).ok_or_else(|| overflow("pmt"))?;
-    num.checked_div(den).map(|v| -v).ok_or_else(|| overflow("pmt"))
+    let w = if when == When::Begin { one_plus(rate)? } else { Decimal::ONE };
+    let num = mul(add(mul(pv, g, "pmt")?, fv, "pmt")?, rate, "pmt")?;
+    let den = mul(w, sub(g, Decimal::ONE, "pmt")?, "pmt")?;
+    if den.is_zero() {
+        return Err(Error::invalid(
+            "rate",
+            rate,
+            "makes (1 + rate)^nper equal to 1 (or -100 % with payments at the start): no payment repays the loan",
+        ));
+    }
+    Ok(-div(num, den, "pmt")?)
 }
 
 /// The future value (Excel FV, numpy-financial `fv`).
@@ -81,13 +123,12 @@ pub fn pmt(rate: Decimal, nper: Decimal, pv: Decimal, fv: Decimal, when: When) -
 /// ```
 pub fn fv(rate: Decimal, nper: Decimal, pmt: Decimal, pv: Decimal, when: When) -> Result<Decimal> {
     if rate.is_zero() {
-        return Ok(-(pv + pmt * nper));
+        return Ok(-add(pv, mul(pmt, nper, "fv")?, "fv")?);
     }
     let g = growth(rate, nper)?;
-    let w = if when == When::Begin { Decimal::ONE + rate } else { Decimal::ONE };
-    let annuity = pmt.checked_mul(w).and_then(|v| v.checked_div(rate)).and_then(|v| v.checked_mul(g - Decimal::ONE));
-    let total = pv.checked_mul(g).zip(annuity).and_then(|(a, b)| a.checked_add(b)).ok_or_else(|| overflow("fv"))?;
-    Ok(-total)
+    let w = if when == When::Begin { one_plus(rate)? } else { Decimal::ONE };
+    let annuity = mul(div(mul(pmt, w, "fv")?, rate, "fv")?, sub(g, Decimal::ONE, "fv")?, "fv")?;
+    Ok(-add(mul(pv, g, "fv")?, annuity, "fv")?)
 }
 
 /// The interest part of payment `per` (1-based) (Excel IPMT, numpy-financial `ipmt`).
@@ -108,12 +149,12 @@ pub fn ipmt(rate: Decimal, per: Decimal, nper: Decimal, pv: Decimal, fv_: Decima
     }
     let total = pmt(rate, nper, pv, fv_, when)?;
     let balance = fv(rate, per - Decimal::ONE, total, pv, when)?;
-    let mut interest = balance.checked_mul(rate).ok_or_else(|| overflow("ipmt"))?;
+    let mut interest = mul(balance, rate, "ipmt")?;
     if when == When::Begin {
         if per == Decimal::ONE {
             return Ok(Decimal::ZERO);
         }
-        interest = interest.checked_div(Decimal::ONE + rate).ok_or_else(|| overflow("ipmt"))?;
+        interest = div(interest, one_plus(rate)?, "ipmt")?;
     }
     Ok(interest)
 }
@@ -130,7 +171,7 @@ pub fn ipmt(rate: Decimal, per: Decimal, nper: Decimal, pv: Decimal, fv_: Decima
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn ppmt(rate: Decimal, per: Decimal, nper: Decimal, pv: Decimal, fv_: Decimal, when: When) -> Result<Decimal> {
-    Ok(pmt(rate, nper, pv, fv_, when)? - ipmt(rate, per, nper, pv, fv_, when)?)
+    sub(pmt(rate, nper, pv, fv_, when)?, ipmt(rate, per, nper, pv, fv_, when)?, "ppmt")
 }
 
 /// Net present value. `NpvStyle::Numpy` discounts the first value at t = 0 (numpy-financial);
@@ -159,11 +200,13 @@ pub fn npv(rate: Decimal, values: &[Decimal], style: NpvStyle) -> Result<Decimal
     if rate <= -Decimal::ONE {
         return Err(Error::invalid("rate", rate, "must be greater than -1"));
     }
+    let growth = one_plus(rate)?;
     let mut total = Decimal::ZERO;
-    let mut factor = if style == NpvStyle::Excel { Decimal::ONE + rate } else { Decimal::ONE };
+    let mut factor = if style == NpvStyle::Excel { growth } else { Decimal::ONE };
     for v in values {
-        total = v.checked_div(factor).and_then(|x| total.checked_add(x)).ok_or_else(|| overflow("npv"))?;
-        factor = factor.checked_mul(Decimal::ONE + rate).ok_or_else(|| overflow("npv"))?;
+        total = add(total, div(*v, factor, "npv")?, "npv")?;
+        // Past 10^28 every later value discounts to nothing: stop growing the factor there.
+        factor = factor.checked_mul(growth).unwrap_or(Decimal::MAX);
     }
     Ok(total)
 }
@@ -208,6 +251,10 @@ pub fn rate(nper: Decimal, pmt_: Decimal, pv: Decimal, fv_: Decimal, when: When)
 
 /// The internal rate of return of periodic values (Excel IRR, numpy-financial `irr`).
 ///
+/// Values that change sign more than once can have several rates; the one returned is the rate
+/// nearest zero, as numpy-financial's (e.g. 900, then 599 payments of −2, then +10: 0.000981,
+/// not the other rate near −25 %).
+///
 /// ```
 /// use microcredit::spreadsheet::irr;
 /// use rust_decimal::Decimal;
@@ -221,7 +268,9 @@ pub fn irr(values: &[Decimal]) -> Result<Decimal> {
         .enumerate()
         .map(|(k, v)| Ok(Flow { t: k as f64, odd: 0.0, amount: to_f64("values", *v)? }))
         .collect::<Result<Vec<_>>>()?;
-    from_f64("irr", solver::solve("irr", &flows, Discount::Periods, 0.1)?)
+    // Several rates (flows changing sign more than once): the one nearest zero, as
+    // numpy-financial's `irr` returns the rate of smallest magnitude.
+    from_f64("irr", solver::solve("irr", &flows, Discount::Periods, 0.0)?)
 }
 
 /// The effective annual rate of dated values over actual days / 365 (Excel XIRR).

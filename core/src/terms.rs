@@ -492,7 +492,7 @@ impl LoanTerms {
             if m <= Decimal::ZERO {
                 return Err(Error::invalid("installment_multiple", m, "must be greater than zero"));
             }
-            cur.check_scale("installment_multiple", m)?;
+            check_amount(cur, "installment_multiple", m)?;
         }
         for (i, fee) in self.fees.iter().enumerate() {
             self.validate_fee(fee).map_err(|e| e.within(&format!("fees[{i}]")))?;
@@ -505,7 +505,7 @@ impl LoanTerms {
             if s.per_installment < Decimal::ZERO {
                 return Err(Error::invalid("savings.per_installment", s.per_installment, "must not be negative"));
             }
-            cur.check_scale("savings.per_installment", s.per_installment)?;
+            check_amount(cur, "savings.per_installment", s.per_installment)?;
         }
         if let Some(b) = &self.business_days {
             b.validate()?;
@@ -536,7 +536,7 @@ impl LoanTerms {
                 if a.is_sign_negative() && !a.is_zero() {
                     return Err(Error::invalid("amount", a, "must not be negative"));
                 }
-                self.currency.check_scale("amount", a)?;
+                check_amount(self.currency, "amount", a)?;
             }
             (None, Some(p)) => check_percent("percent", p)?,
             _ => return Err(Error::invalid("amount", "both or neither", "give exactly one of amount and percent")),
@@ -580,6 +580,17 @@ impl LoanTerms {
         };
         base.checked_mul(factor).ok_or_else(|| Error::Overflow { what: "annual rate".into() })
     }
+}
+
+/// An amount of the terms other than the principal (a fee, savings per installment, an
+/// installment multiple): within the currency's minor unit and, like the principal, at most
+/// 10^12, so every sum of a schedule (1,200 installments of such amounts) stays exact.
+fn check_amount(cur: Currency, field: &str, amount: Decimal) -> Result<()> {
+    let minor = cur.to_minor(field, amount)?;
+    if minor > i128::from(MAX_PRINCIPAL) * pow10(cur.minor_units()) {
+        return Err(Error::invalid(field, amount, "must be at most 1e12"));
+    }
+    Ok(())
 }
 
 /// A percentage between 0 and 100 with at most 10 decimal places.

@@ -132,25 +132,52 @@ mod never_panics {
             let _ = LoanTerms::from_json(&text);
         }
 
-        /// Extreme but well-formed numbers and dates end in a schedule or a typed error.
+        /// Extreme but well-formed numbers and dates — up to chrono's and Decimal's real limits
+        /// (years +262142 and -262143, 28-digit amounts) — end in a schedule or a typed error,
+        /// never a panic; a schedule never has a due date on or before the disbursement.
         #[test]
         fn extreme_values(
-            principal in prop_oneof![Just("0.01"), Just("1000000000000"), Just("999999999999.99"), Just("1e3"), Just("-0"), Just("00001")],
+            principal in prop_oneof![Just("0.01"), Just("1000000000000"), Just("999999999999.99"), Just("1e3"), Just("-0"),
+                                     Just("00001"), Just("79228162514264337593543950335"), Just("1e27")],
             percent in prop_oneof![Just("0"), Just("1000"), Just("999.9999999999"), Just("0.0000000001"), Just("83.33")],
             per in prop_oneof![Just("year"), Just("month"), Just("week"), Just("day"), Just("whole_term")],
             n in prop_oneof![Just(1u32), Just(2), Just(1200), Just(1201)],
-            unit in prop_oneof![Just("days"), Just("weeks"), Just("months")],
-            every in prop_oneof![Just(1u32), Just(366), Just(367)],
-            date in prop_oneof![Just("0001-01-01"), Just("2024-02-29"), Just("9999-12-31"), Just("262000-01-01")],
+            frequency in prop_oneof![
+                Just(serde_json::json!({"unit": "days", "every": 1})),
+                Just(serde_json::json!({"unit": "weeks", "every": 366})),
+                Just(serde_json::json!({"unit": "months", "every": 367})),
+                Just(serde_json::json!({"unit": "months", "every": 1, "month_end": "last_day"})),
+                Just(serde_json::json!({"unit": "semi_monthly", "days": [15, 31]})),
+            ],
+            date in prop_oneof![Just("0001-01-01"), Just("2024-02-29"), Just("9999-12-31"), Just("+262000-01-01"),
+                                Just("+262142-12-17"), Just("+262142-12-29"), Just("+262142-12-31"), Just("-262143-01-01"),
+                                Just("-262143-01-02")],
+            first in prop_oneof![Just(None), Just(Some("+262142-12-30")), Just(Some("+262142-12-31"))],
+            rule in prop_oneof![Just(None), Just(Some("next")), Just(Some("previous")), Just(Some("next_meeting_day"))],
+            amount in prop_oneof![Just("0"), Just("1e27"), Just("79228162514264337593543950335"), Just("999999999999.99")],
             flat in any::<bool>(),
         ) {
-            let json = serde_json::json!({
+            let mut json = serde_json::json!({
                 "principal": principal, "currency": "USD", "rate": {"percent": percent, "per": per},
-                "installments": n, "frequency": {"unit": unit, "every": every}, "disbursement_date": date,
+                "installments": n, "frequency": frequency, "disbursement_date": date,
                 "interest_method": if flat { "flat" } else { "declining_balance" },
+                "fees": [{"kind": "per_installment", "amount": amount}],
+                "savings": {"per_installment": amount},
+                "installment_multiple": if amount == "0" { serde_json::Value::Null } else { amount.into() },
             });
+            if let Some(first) = first {
+                json["first_repayment_date"] = first.into();
+            }
+            if let Some(rule) = rule {
+                json["business_days"] = serde_json::json!({"non_working_weekdays": ["Sat", "Sun"], "rule": rule});
+            }
             if let Ok(t) = LoanTerms::from_json(&json.to_string()) {
-                let _ = Quote::new(&t);
+                match Quote::new(&t) {
+                    Ok(q) => {
+                        prop_assert!(q.schedule.installments.iter().all(|i| i.due_date > t.disbursement_date));
+                    }
+                    Err(e) => prop_assert!(!e.kind().is_empty()),
+                }
             }
         }
     }
