@@ -20,7 +20,13 @@ pub const ECHO_LIMIT: usize = 64;
 /// assert_eq!(microcredit::error::bounded(&"USD"), "USD");
 /// ```
 pub fn bounded(value: &dyn fmt::Display) -> String {
+    bounded_to(value, ECHO_LIMIT)
+}
+
+/// `value` as text, cut to `limit` characters (see [`bounded`]).
+fn bounded_to(value: &dyn fmt::Display, limit: usize) -> String {
     struct Capped {
+        limit: usize,
         out: String,
         chars: usize,
         cut: bool,
@@ -28,7 +34,7 @@ pub fn bounded(value: &dyn fmt::Display) -> String {
     impl fmt::Write for Capped {
         fn write_str(&mut self, s: &str) -> fmt::Result {
             for c in s.chars() {
-                if self.chars == ECHO_LIMIT {
+                if self.chars == self.limit {
                     self.cut = true;
                     return Err(fmt::Error); // stop formatting: the rest is not needed
                 }
@@ -38,7 +44,7 @@ pub fn bounded(value: &dyn fmt::Display) -> String {
             Ok(())
         }
     }
-    let mut capped = Capped { out: String::new(), chars: 0, cut: false };
+    let mut capped = Capped { limit, out: String::new(), chars: 0, cut: false };
     let _ = fmt::write(&mut capped, format_args!("{value}"));
     if capped.cut {
         capped.out.push_str("...");
@@ -216,6 +222,8 @@ impl Error {
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
-        Error::Json { reason: e.to_string() }
+        // The parser quotes what it rejects (`unknown variant `...``): a pasted 10 MB string
+        // must not become a 10 MB message. Enough is kept for the position and the expectation.
+        Error::Json { reason: bounded_to(&e, 4 * ECHO_LIMIT) }
     }
 }

@@ -648,6 +648,13 @@ pub fn annualise(periodic: Decimal, periods_per_year: f64, how: Annualisation) -
     if periods_per_year.is_nan() || periods_per_year <= 0.0 || !periods_per_year.is_finite() {
         return Err(Error::invalid("periods_per_year", periods_per_year, "must be a positive number"));
     }
+    if how == Annualisation::Effective && r < -1.0 && periods_per_year.fract() != 0.0 {
+        return Err(Error::invalid(
+            "periodic_rate",
+            periodic,
+            "1 + rate is negative: it has no real power of a fractional number of periods",
+        ));
+    }
     let x = match how {
         Annualisation::Nominal => r * periods_per_year,
         Annualisation::Effective => (1.0 + r).powf(periods_per_year) - 1.0,
