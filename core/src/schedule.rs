@@ -639,6 +639,9 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
         }
         let total = times(b0, exact, mode)?;
         let even = if flat_spread { mode.div_round(total, (rates.len() - grace_i) as i128) } else { 0 };
+        // Parts rounded up one by one can add up to more than the total (27 quarters of 2.834
+        // rounded to 3 each: 78 against 77): no part takes more than what is left of the total,
+        // so the last, which takes the rest, is never negative.
         let mut assigned = 0i128;
         for (i, r) in rates.iter().enumerate() {
             let part = if i + 1 == rates.len() {
@@ -648,6 +651,7 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
             } else {
                 times(b0, *r, mode)?
             };
+            let part = part.min(total - assigned);
             assigned += part;
             flat_parts.push(part);
         }

@@ -173,3 +173,29 @@ fn decimal_text_is_exact_and_echoes_are_bounded() {
     let e = Error::invalid("principal", "9".repeat(1_000_000), "too long");
     assert!(e.to_string().len() < 200);
 }
+
+/// Found by fuzzing (`tests/fuzz-regressions/terms_json/fuzz-flat-interest-*.json`): flat interest
+/// rounded period by period added up past the total (27 quarters of 2.834 PYG rounded to 3: 78
+/// against 77), and the last installment, which takes the rest, got −1. No part now takes more
+/// than what is left, so none is negative and the parts still sum to the total.
+#[test]
+fn flat_interest_parts_are_never_negative() {
+    for file in [
+        "fuzz-flat-interest-negative-last-installment.json",
+        "fuzz-flat-interest-spread-rounding-up-negative-last.json",
+    ] {
+        let path = format!("{}/fuzz-regressions/terms_json/{file}", env!("CARGO_MANIFEST_DIR"));
+        let t = LoanTerms::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let s = Schedule::generate(&t).unwrap();
+        assert!(s.installments.iter().all(|i| i.interest >= Decimal::ZERO), "{file}");
+        assert_eq!(s.installments.iter().map(|i| i.interest).sum::<Decimal>(), s.totals.interest);
+    }
+    let pyg = terms(serde_json::json!({"principal": "100", "currency": "PYG", "interest_method": "flat",
+        "rate": {"percent": "11.3366"}, "installments": 27, "frequency": {"unit": "months", "every": 3},
+        "disbursement_date": "2025-02-18"}))
+    .unwrap();
+    let s = Schedule::generate(&pyg).unwrap();
+    assert_eq!(s.totals.interest, d("77"));
+    assert_eq!(s.installments[25].interest, d("2"));
+    assert_eq!(s.installments[26].interest, d("0"));
+}
