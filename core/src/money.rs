@@ -52,6 +52,51 @@ pub fn parse_decimal_exact(text: &str) -> Option<Decimal> {
     Some(d)
 }
 
+/// Serde form of an exact decimal as JSON text (`"1000.50"`): written as its digits, read with
+/// [`parse_decimal_exact`], so text past 28 significant digits is an error, never rounded (as
+/// `rust_decimal::serde::str` would). Use with `#[serde(with = "microcredit::money::exact")]`.
+pub mod exact {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Write the decimal as text.
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    /// Read decimal text exactly.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        super::parse_decimal_exact(&text).ok_or_else(|| {
+            serde::de::Error::custom(format_args!(
+                "{} is not a finite decimal number of at most 28 significant digits",
+                crate::error::bounded(&text)
+            ))
+        })
+    }
+}
+
+/// [`exact`] for an optional decimal (`null` or absent is `None`).
+pub mod exact_option {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Write the decimal as text, or null.
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.collect_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Read decimal text exactly, or null.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        #[derive(Deserialize)]
+        struct Exact(#[serde(with = "super::exact")] Decimal);
+        Ok(Option::<Exact>::deserialize(d)?.map(|Exact(v)| v))
+    }
+}
+
 /// An ISO 4217 currency: its code and how many decimal places its minor unit has.
 ///
 /// ```
@@ -426,7 +471,7 @@ use div_round_impl;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     amount: Decimal,
     currency: Currency,
 }

@@ -40,7 +40,7 @@ pub struct CashFlow {
     /// 0 for the disbursement, else the installment number.
     pub period: u32,
     /// Amount, positive when received by the family.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub amount: Decimal,
     /// What it pays for.
     pub component: Component,
@@ -275,13 +275,13 @@ pub struct CostOfCredit {
     /// The convention's name.
     pub convention: String,
     /// The annual rate as a fraction (0.2684 = 26.84 %), to 10 decimals.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub annual_rate: Decimal,
     /// The rate per installment period, as a fraction, to 10 decimals.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub periodic_rate: Decimal,
     /// The annual rate in percent, rounded as the convention displays it.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub percent: Decimal,
 }
 
@@ -538,31 +538,31 @@ pub(crate) fn rate_of_flows(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostBreakdown {
     /// Total interest.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub interest: Decimal,
     /// Total fees, upfront and per installment.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub fees: Decimal,
     /// Total insurance premiums.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub insurance: Decimal,
     /// Compulsory savings held (deposited, and refunded at the end).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub savings_held: Decimal,
     /// Interest + fees + insurance: what the loan costs in money.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub total_cost: Decimal,
     /// APR counting interest only, in percent.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub apr_interest: Decimal,
     /// APR counting interest and fees.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub apr_with_fees: Decimal,
     /// APR counting interest, fees and insurance.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub apr_with_insurance: Decimal,
     /// APR counting everything, compulsory savings included (MFTransparency's APR).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub apr_all_in: Decimal,
 }
 
@@ -593,7 +593,7 @@ pub struct DatedAmount {
     /// Date.
     pub date: NaiveDate,
     /// Amount.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub amount: Decimal,
 }
 
@@ -667,7 +667,7 @@ pub fn annualise(periodic: Decimal, periods_per_year: f64, how: Annualisation) -
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct UnitPeriodFlow {
     /// Amount, positive when received by the client.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub amount: Decimal,
     /// Whole unit periods.
     pub t: u32,

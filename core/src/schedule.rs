@@ -30,25 +30,25 @@ pub struct Installment {
     /// Actual days since the previous due date (or the disbursement).
     pub days: u32,
     /// Principal part.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub principal: Decimal,
     /// Interest part (including deferred interest paid now).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub interest: Decimal,
     /// Per-installment fees.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub fees: Decimal,
     /// Credit-life insurance premium.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub insurance: Decimal,
     /// Compulsory savings deposited with this installment.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub savings: Decimal,
     /// What the family pays on the due date: principal + interest + fees + insurance + savings.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub total: Decimal,
     /// Principal still owed after this installment.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub balance: Decimal,
 }
 
@@ -56,22 +56,22 @@ pub struct Installment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// Sum of principal parts (= the loan principal, financed charges included).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub principal: Decimal,
     /// Sum of interest.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub interest: Decimal,
     /// Sum of per-installment fees.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub fees: Decimal,
     /// Sum of insurance premiums paid with installments.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub insurance: Decimal,
     /// Sum of savings deposited with installments.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub savings: Decimal,
     /// Sum of installment totals.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub total: Decimal,
 }
 
@@ -81,19 +81,19 @@ pub struct Disbursement {
     /// Date.
     pub date: NaiveDate,
     /// The loan balance at disbursement: principal plus financed fees and insurance.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub loan_amount: Decimal,
     /// Upfront fees (deducted or financed).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub fees: Decimal,
     /// Upfront insurance premium (deducted or financed).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub insurance: Decimal,
     /// Compulsory savings withheld at disbursement.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub savings: Decimal,
     /// What the family actually receives in hand.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub net_amount: Decimal,
 }
 
@@ -123,7 +123,7 @@ pub struct Schedule {
     /// Installments in order.
     pub installments: Vec<Installment>,
     /// Compulsory savings returned to the family with the last installment.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub savings_refund: Decimal,
     /// Column sums.
     pub totals: Totals,

@@ -44,7 +44,7 @@ pub enum RatePeriod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct InterestRate {
     /// The rate in percent (12 means 12 %).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub percent: Decimal,
     /// The period it is quoted for.
     #[serde(default)]
@@ -160,10 +160,10 @@ pub struct Fee {
     /// Upfront or per installment.
     pub kind: FeeKind,
     /// A flat amount in the loan's currency.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::money::exact_option")]
     pub amount: Option<Decimal>,
     /// A percent of the principal.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::money::exact_option")]
     pub percent: Option<Decimal>,
     /// For upfront fees: deducted from the disbursement or financed.
     #[serde(default)]
@@ -206,7 +206,7 @@ pub enum InsuranceBasis {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Insurance {
     /// Premium in percent.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub percent: Decimal,
     /// What the premium is charged on.
     pub basis: InsuranceBasis,
@@ -220,10 +220,10 @@ pub struct Insurance {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct CompulsorySavings {
     /// Percent of the principal withheld at disbursement.
-    #[serde(default, with = "rust_decimal::serde::str")]
+    #[serde(default, with = "crate::money::exact")]
     pub at_disbursement_percent: Decimal,
     /// A flat amount saved with every installment.
-    #[serde(default, with = "rust_decimal::serde::str")]
+    #[serde(default, with = "crate::money::exact")]
     pub per_installment: Decimal,
 }
 
@@ -253,7 +253,7 @@ pub struct LoanTerms {
     #[serde(default = "default_version")]
     pub version: u32,
     /// The amount lent, in `currency`.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::exact")]
     pub principal: Decimal,
     /// The loan's currency.
     pub currency: Currency,
@@ -296,7 +296,7 @@ pub struct LoanTerms {
     #[serde(default)]
     pub interest_free_periods: u32,
     /// Installments rounded to a multiple (e.g. 1 or 0.05); the last takes the remainder.
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "crate::money::exact_option")]
     pub installment_multiple: Option<Decimal>,
     /// How amounts are rounded to the currency's minor unit.
     #[serde(default)]

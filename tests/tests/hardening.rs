@@ -167,6 +167,9 @@ fn decimal_text_is_exact_and_echoes_are_bounded() {
     let e = parse_decimal("principal", "1000.000000000000000000000000001").unwrap_err();
     assert_eq!(e.field(), Some("principal"));
     assert_eq!(parse_decimal("principal", "1000.0000000000000000000000000").unwrap(), d("1000"));
+    // The JSON form reads its decimals with the same parser.
+    let json = loan(serde_json::json!({"principal": "1000.000000000000000000000000001"}));
+    assert_eq!(terms(json).unwrap_err().kind(), "json");
     let code = "X".repeat(10_000_000);
     let e = microcredit::Currency::from_code(&code).unwrap_err();
     assert!(e.to_string().len() < 200, "{}", e.to_string().len());
