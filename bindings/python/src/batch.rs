@@ -4,6 +4,12 @@
 //! conversion included, go into the loans table (a loan whose schedule is fine but whose rate has
 //! no solution keeps its totals and names the pricing error there); a frame that is empty, lacks a
 //! required column or has a column of the wrong type raises `ValidationError` naming the column.
+//!
+//! A row's error names the field and the bad value (cut to a bounded prefix): a value that a
+//! column cast could not hold (a uint64 beyond int64, a decimal256 of 1e60) is reported as itself,
+//! not as a missing value. The batch's memory is checked before it is allocated (`memory_limit`,
+//! by default the core's `DEFAULT_MEMORY_LIMIT`; with a progress bar, the pieces share it): a book
+//! too large is a `ValidationError` naming `memory_limit`, the bytes needed and the limit.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -16,7 +22,11 @@ use arrow_array::{
 use arrow_buffer::NullBuffer;
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::NaiveDate;
-use microcredit::batch::{BatchOptions, InstallmentColumns, LoanSource, LoanSummary, schedule_batch_from};
+use microcredit::batch::{
+    BatchOptions, DEFAULT_MEMORY_LIMIT, InstallmentColumns, LoanSource, LoanSummary, estimated_bytes,
+    schedule_batch_from,
+};
+use microcredit::money::parse_decimal_exact;
 use microcredit::{
     Amortization, AnnuityRates, Collection, CompulsorySavings, Currency, DayCount, DeferredInterest,
     Error as CoreError, Fee, FeeKind, Frequency, Insurance, InsuranceBasis, InterestBasis, InterestMethod,
@@ -28,8 +38,8 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 
-use crate::convert::parse_decimal_text;
-use crate::errors::{guard, invalid, to_pyerr};
+use crate::convert::{MAX_NAME_TEXT, Quoted, show};
+use crate::errors::{guard, internal, invalid, to_pyerr};
 use crate::schedule::date32;
 use crate::table::{InstallmentArrays, PyArrowTable, masked_decimal_array};
 use crate::terms::frequency_name;
@@ -47,6 +57,25 @@ enum Col {
     Date(PrimitiveArray<Date32Type>),
     /// Timestamps without a time zone, as integers, with the number of units in a day.
     Stamp(PrimitiveArray<Int64Type>, i64),
+    /// A column read through a cast that made some values null (out of the target type's
+    /// range), with the original array: those rows are errors naming the original value.
+    Lossy(Box<Col>, ArrayRef),
+}
+
+/// `col`, read from `cast` (a cast of `original`), remembering `original` when the cast lost
+/// values (made them null). Columns that lost nothing stay as they are: no cost per row.
+fn keep_lost(original: &ArrayRef, cast: &ArrayRef, col: Col) -> Col {
+    if cast.null_count() > original.null_count() { Col::Lossy(Box::new(col), original.clone()) } else { col }
+}
+
+/// The error of a row whose value the column cast could not hold: the original value, shown.
+#[inline(never)]
+fn lost(original: &ArrayRef, i: usize, name: &str) -> CoreError {
+    let reason = format!("out of range for {}", original.data_type());
+    match arrow_cast::display::ArrayFormatter::try_new(original.as_ref(), &Default::default()) {
+        Ok(f) => CoreError::invalid(name, f.value(i), reason),
+        Err(_) => CoreError::invalid(name, "?", reason),
+    }
 }
 
 fn col_err(name: &str, dt: &DataType, what: &str) -> CoreError {
@@ -84,6 +113,12 @@ fn text_col(a: &ArrayRef, name: &str) -> CoreResult<Col> {
     Ok(Col::Str(s.as_string::<i32>().clone()))
 }
 
+/// An integer column as Int64 (a uint64 beyond int64 is kept as a lost value).
+fn int64_col(a: &ArrayRef, name: &str) -> CoreResult<Col> {
+    let c = cast(a, &DataType::Int64, name)?;
+    Ok(keep_lost(a, &c, Col::Int(c.as_primitive::<Int64Type>().clone())))
+}
+
 fn money_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     let Some(a) = a else { return Ok(Col::Missing) };
     let dt = a.data_type();
@@ -92,9 +127,9 @@ fn money_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
         DataType::Decimal128(_, s) => Ok(Col::Dec(a.as_primitive::<Decimal128Type>().clone(), *s)),
         DataType::Decimal32(_, s) | DataType::Decimal64(_, s) | DataType::Decimal256(_, s) => {
             let c = cast(a, &DataType::Decimal128(38, *s), name)?;
-            Ok(Col::Dec(c.as_primitive::<Decimal128Type>().clone(), *s))
+            Ok(keep_lost(a, &c, Col::Dec(c.as_primitive::<Decimal128Type>().clone(), *s)))
         }
-        d if is_int(d) => Ok(Col::Int(cast(a, &DataType::Int64, name)?.as_primitive::<Int64Type>().clone())),
+        d if is_int(d) => int64_col(a, name),
         d if is_text(d) => text_col(a, name),
         DataType::Float16 | DataType::Float32 | DataType::Float64 => {
             Err(col_err(name, dt, "floats are not accepted for exact amounts; use a decimal, integer or string column"))
@@ -107,7 +142,7 @@ fn int_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     let Some(a) = a else { return Ok(Col::Missing) };
     match a.data_type() {
         DataType::Null => Ok(Col::Missing),
-        d if is_int(d) => Ok(Col::Int(cast(a, &DataType::Int64, name)?.as_primitive::<Int64Type>().clone())),
+        d if is_int(d) => int64_col(a, name),
         d => Err(col_err(name, d, "expected an integer column")),
     }
 }
@@ -165,6 +200,7 @@ impl Col {
             Col::Int(a) | Col::Stamp(a, _) => a.is_null(i),
             Col::Str(a) => a.is_null(i),
             Col::Date(a) => a.is_null(i),
+            Col::Lossy(c, _) => c.is_null(i),
         }
     }
 
@@ -177,6 +213,13 @@ impl Col {
 
     #[inline(never)]
     fn decimal_at(&self, i: usize, name: &str) -> CoreResult<Option<Decimal>> {
+        if let Col::Lossy(c, original) = self {
+            return if c.is_null(i) && original.is_valid(i) {
+                Err(lost(original, i, name))
+            } else {
+                c.decimal_at(i, name)
+            };
+        }
         if self.is_null(i) {
             return Ok(None);
         }
@@ -198,9 +241,9 @@ impl Col {
             Col::Int(a) => Ok(Some(Decimal::from(a.value(i)))),
             Col::Str(a) => {
                 let t = a.value(i);
-                parse_decimal_text(t)
-                    .map(Some)
-                    .ok_or_else(|| CoreError::invalid(name, format!("'{t}'"), "not a decimal number"))
+                parse_decimal_exact(t).map(Some).ok_or_else(|| {
+                    CoreError::invalid(name, Quoted(t), "not a finite decimal number of at most 28 significant digits")
+                })
             }
             _ => Ok(None),
         }
@@ -214,6 +257,8 @@ impl Col {
     #[inline(never)]
     fn int_at(&self, i: usize, name: &str) -> CoreResult<Option<u32>> {
         match self {
+            Col::Lossy(c, original) if c.is_null(i) && original.is_valid(i) => Err(lost(original, i, name)),
+            Col::Lossy(c, _) => c.int_at(i, name),
             Col::Int(a) if !a.is_null(i) => {
                 let v = a.value(i);
                 u32::try_from(v).map(Some).map_err(|_| CoreError::invalid(name, v, "must be a whole number >= 0"))
@@ -226,6 +271,7 @@ impl Col {
     fn text(&self, i: usize) -> Option<&str> {
         match self {
             Col::Str(a) if !a.is_null(i) => Some(a.value(i)),
+            Col::Lossy(c, _) => c.text(i),
             _ => None,
         }
     }
@@ -237,6 +283,13 @@ impl Col {
 
     #[inline(never)]
     fn date_at(&self, i: usize, name: &str) -> CoreResult<Option<NaiveDate>> {
+        if let Col::Lossy(c, original) = self {
+            return if c.is_null(i) && original.is_valid(i) {
+                Err(lost(original, i, name))
+            } else {
+                c.date_at(i, name)
+            };
+        }
         if self.is_null(i) {
             return Ok(None);
         }
@@ -259,9 +312,9 @@ impl Col {
             }
             Col::Str(a) => {
                 let t = a.value(i);
-                NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| CoreError::invalid(name, format!("'{t}'"), "not an ISO date YYYY-MM-DD"))
+                let parsed =
+                    if t.len() > MAX_NAME_TEXT { None } else { NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok() };
+                parsed.map(Some).ok_or_else(|| CoreError::invalid(name, Quoted(t), "not an ISO date YYYY-MM-DD"))
             }
             _ => Ok(None),
         }
@@ -293,9 +346,16 @@ impl<T: DeserializeOwned + Copy> Names<T> {
         if let Some((_, v)) = self.seen.iter().find(|(k, _)| k == s) {
             return Ok(*v);
         }
+        if s.len() > MAX_NAME_TEXT {
+            return Err(CoreError::invalid(
+                self.field,
+                Quoted(s),
+                format!("not an option name (longer than {MAX_NAME_TEXT} characters)"),
+            ));
+        }
         let v: T = serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
             let r = e.to_string();
-            CoreError::invalid(self.field, format!("'{s}'"), r.split(" at line").next().unwrap_or(&r).replace('`', "'"))
+            CoreError::invalid(self.field, Quoted(s), r.split(" at line").next().unwrap_or(&r).replace('`', "'"))
         })?;
         if self.seen.len() < 64 {
             self.seen.push((s.to_string(), v));
@@ -501,7 +561,7 @@ impl Parsers {
                 None => serde_json::from_str::<Frequency>(s).map_err(|_| {
                     CoreError::invalid(
                         "frequency",
-                        format!("'{s}'"),
+                        Quoted(s),
                         "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a JSON object like {\"unit\": \"weeks\", \"every\": 2}",
                     )
                 })?,
@@ -520,7 +580,7 @@ impl Parsers {
             other => {
                 return Err(CoreError::invalid(
                     "frequency_unit",
-                    format!("'{other}'"),
+                    Quoted(other),
                     "expected days, weeks or months (use the frequency column for semi_monthly)",
                 ));
             }
@@ -920,37 +980,87 @@ fn tables(
 
 const PROGRESS_CHUNK: usize = 16_384;
 
+/// A flag given as a bool or a numpy bool (None: `default`); anything else, an int included, is a
+/// `ValidationError`.
+fn flag(obj: Option<&Bound<'_, PyAny>>, field: &str, default: bool) -> PyResult<bool> {
+    match obj {
+        Some(o) if !o.is_none() => o.extract::<bool>().map_err(|_| invalid(field, show(o), "expected a bool")),
+        _ => Ok(default),
+    }
+}
+
+/// The memory limit in bytes: a whole number >= 0 (None: the core's default).
+fn memory_limit(obj: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
+    match obj {
+        Some(o) if !o.is_none() => {
+            if o.is_instance_of::<pyo3::types::PyBool>() || !o.is_instance_of::<pyo3::types::PyInt>() {
+                return Err(invalid("memory_limit", show(o), "expected an int (bytes) or None"));
+            }
+            o.extract::<u64>().map_err(|_| {
+                invalid("memory_limit", show(o), "must be a whole number of bytes between 0 and 2**64 - 1")
+            })
+        }
+        _ => Ok(DEFAULT_MEMORY_LIMIT),
+    }
+}
+
 /// Schedules (and, with `pricing`, APR/EIR/XIRR) of every loan in `frame`.
+///
+/// `memory_limit` (bytes; None: the core's default of 4 GiB) bounds the memory of the batch,
+/// estimated from the loans' numbers of installments before anything is allocated: a larger book
+/// raises `ValidationError` with `.kind == "limit_exceeded"`, `.field == "memory_limit"` and
+/// `.value` the bytes it would need. Raise the limit or split the frame.
 #[pyfunction]
-#[pyo3(signature = (frame, *, pricing = true, progress = false))]
+#[pyo3(signature = (frame, *, pricing = None, progress = None, memory_limit = None))]
+#[pyo3(text_signature = "(frame, *, pricing=True, progress=False, memory_limit=None)")]
 pub fn schedules(
+    py: Python<'_>,
+    frame: &Bound<'_, PyAny>,
+    pricing: Option<&Bound<'_, PyAny>>,
+    progress: Option<&Bound<'_, PyAny>>,
+    memory_limit: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(PyArrowTable, PyArrowTable)> {
+    guard("schedules", || {
+        let pricing = flag(pricing, "pricing", true)?;
+        let progress = flag(progress, "progress", false)?;
+        let limit = self::memory_limit(memory_limit)?;
+        run(py, frame, pricing, progress, limit)
+    })
+}
+
+fn run(
     py: Python<'_>,
     frame: &Bound<'_, PyAny>,
     pricing: bool,
     progress: bool,
+    limit: u64,
 ) -> PyResult<(PyArrowTable, PyArrowTable)> {
     let input = frame.extract::<AnyRecordBatch>().map_err(|_| {
-        invalid(
-            "frame",
-            crate::convert::show(frame),
-            "expected a table exposing __arrow_c_stream__ (pandas, polars or pyarrow)",
-        )
+        invalid("frame", show(frame), "expected a table exposing __arrow_c_stream__ (pandas, polars or pyarrow)")
     })?;
-    let reader = input.into_reader()?;
+    let reader = input.into_reader().map_err(|e| invalid("frame", "stream", &format!("could not be read: {e}")))?;
     let batches: Vec<RecordBatch> =
         reader.collect::<Result<_, _>>().map_err(|e| invalid("frame", "stream", &format!("could not be read: {e}")))?;
     let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
     let t0 = std::time::Instant::now();
-    let input = py.detach(|| guard("schedules", || Input::new(&batches).map_err(to_pyerr)))?;
-    let opts = BatchOptions { pricing };
+    let input = py.detach(|| Input::new(&batches)).map_err(to_pyerr)?;
     let bar = if progress { tqdm(py, input.rows)? } else { None };
     // Installments of each run of the core, with the input row of its first loan; the loans'
     // summaries (or errors) in input order.
     let pieces = input.pieces(if bar.is_some() { PROGRESS_CHUNK } else { usize::MAX });
     let mut parts = Vec::with_capacity(pieces.len());
     let mut loans = Vec::new();
+    // The pieces share the limit: each runs with what the earlier ones left.
+    let mut used = 0u64;
     for (at, frame) in &pieces {
-        let part = py.detach(|| guard("schedules", || Ok(schedule_batch_from::<i128, _>(frame, opts))))?;
+        let opts = BatchOptions::default().with_pricing(pricing).with_memory_limit(limit.saturating_sub(used));
+        let part = py.detach(|| schedule_batch_from::<i128, _>(frame, opts)).map_err(|e| match e {
+            CoreError::LimitExceeded { what, requested, .. } => {
+                to_pyerr(CoreError::LimitExceeded { what, requested: used.saturating_add(requested), limit })
+            }
+            other => to_pyerr(other),
+        })?;
+        used = used.saturating_add(estimated_bytes::<i128>(part.loans.len(), part.rows()));
         parts.push((*at, part.installments));
         if loans.is_empty() {
             loans = part.loans;
@@ -968,17 +1078,19 @@ pub fn schedules(
         eprintln!("schedule_batch: {:?}", t0.elapsed());
     }
     drop(pieces);
-    let (inst, loans) = py.detach(|| {
-        let out = guard("schedules", || tables(parts, loans, pricing).map_err(to_pyerr));
-        drop(input);
-        drop(batches);
-        out
-    })?;
+    let (inst, loans) = py
+        .detach(|| {
+            let out = tables(parts, loans, pricing);
+            drop(input);
+            drop(batches);
+            out
+        })
+        .map_err(to_pyerr)?;
     if prof {
         eprintln!("tables: {:?}", t0.elapsed());
     }
     let table = |batches: Vec<RecordBatch>| {
-        let schema = batches.first().map(|b| b.schema()).ok_or_else(|| crate::errors::Error::new_err("empty table"))?;
+        let schema = batches.first().map(|b| b.schema()).ok_or_else(|| internal("schedules (an empty table)"))?;
         PyResult::Ok(PyArrowTable { batches, schema })
     };
     Ok((table(inst)?, table(loans)?))

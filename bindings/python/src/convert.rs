@@ -1,51 +1,200 @@
 //! Conversions of Python values to core types, with typed errors: amounts as `Decimal`, `str` or
 //! `int` (a `float` is refused, never converted), dates as `datetime.date` (a `datetime` is
 //! refused, never truncated), enums as their snake_case names.
-
-use std::str::FromStr;
+//!
+//! Every conversion is bounded, whatever the caller passes:
+//! - nested dicts and lists (the JSON form of a frequency) at most [`MAX_DEPTH`] levels deep (loan
+//!   terms never nest deeper than about 4), an error naming the field past that; field paths
+//!   in errors are cut to [`MAX_PATH`] characters;
+//! - text is measured before it is copied: an amount longer than [`MAX_NUMBER_TEXT`] characters,
+//!   or a name, code or date longer than [`MAX_NAME_TEXT`], is refused without being read whole;
+//! - an int is measured in bits before it is converted (Python's int-to-str digit limit is never
+//!   reached: `10**5000` is a `ValidationError`, not a `ValueError`);
+//! - a rejected value is rendered by [`show`], which never formats more than a bounded prefix of
+//!   a large str, bytes, int or container.
 
 use chrono::NaiveDate;
+use microcredit::money::parse_decimal_exact;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PySlice,
+    PyString, PyTuple,
+};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 
 use crate::errors::invalid;
 
-/// A short, safe rendering of a Python value for an error message.
+/// How deep [`to_json`] follows nested dicts and lists: loan terms nest about 4 levels at most.
+pub const MAX_DEPTH: usize = 32;
+/// The longest field path an error names (a longer one is cut and ends in `...`).
+pub const MAX_PATH: usize = 128;
+/// The longest text read as a number: 28 digits, a sign, a point, an exponent and zeros that
+/// change nothing fit with room to spare.
+pub const MAX_NUMBER_TEXT: usize = 1_000;
+/// The longest text read as a name, a currency code, a date or a dict key.
+pub const MAX_NAME_TEXT: usize = 64;
+/// The longest text inside a dict converted by [`to_json`].
+pub const MAX_JSON_TEXT: usize = 256;
+/// How many characters of a rejected value [`show`] renders, about (the core cuts echoed values
+/// to `microcredit::error::ECHO_LIMIT`).
+const SHOW_LIMIT: usize = 60;
+/// Characters of a long str shown before `...`.
+const SHOW_PREFIX: usize = 32;
+/// An int wider than this many bits is shown by its size, not its digits.
+const SHOW_INT_BITS: u64 = 256;
+
+/// A short, safe rendering of a Python value for an error message: never longer than about
+/// [`SHOW_LIMIT`] characters, and a large str, bytes, int or container is measured, not formatted
+/// whole (a 100 MB string is never copied into a message).
 pub fn show(obj: &Bound<'_, PyAny>) -> String {
-    let s = obj.repr().map(|r| r.to_string()).unwrap_or_else(|_| "<unprintable>".into());
-    if s.chars().count() > 60 { format!("{}...", s.chars().take(57).collect::<String>()) } else { s }
+    let mut out = String::new();
+    render(obj, &mut out, 0);
+    if out.chars().count() > SHOW_LIMIT {
+        let mut cut: String = out.chars().take(SHOW_LIMIT - 3).collect();
+        cut.push_str("...");
+        cut
+    } else {
+        out
+    }
+}
+
+fn push_repr(obj: &Bound<'_, PyAny>, out: &mut String) {
+    match obj.repr() {
+        Ok(r) => out.push_str(&r.to_string()),
+        Err(_) => out.push_str("<unprintable>"),
+    }
+}
+
+/// Append a bounded rendering of `obj` to `out` (containers to depth 2, until the limit is passed).
+fn render(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) {
+    let py = obj.py();
+    if obj.is_none()
+        || obj.is_instance_of::<PyBool>()
+        || obj.is_instance_of::<PyFloat>()
+        || obj.is_instance_of::<PyDate>()
+    {
+        push_repr(obj, out);
+    } else if obj.is_instance_of::<PyInt>() {
+        let bits: u64 = obj.call_method0(intern!(py, "bit_length")).and_then(|b| b.extract()).unwrap_or(u64::MAX);
+        if bits <= SHOW_INT_BITS {
+            push_repr(obj, out);
+        } else {
+            let negative = obj.lt(0i32).unwrap_or(false);
+            // Decimal digits of a number of `bits` bits: bits × log10(2), rounded up.
+            let digits = (bits as f64 * std::f64::consts::LOG10_2).ceil() as u64;
+            out.push_str(&format!("{}<int of {digits} digits>", if negative { "-" } else { "" }));
+        }
+    } else if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>()
+    {
+        let n = obj.len().unwrap_or(0);
+        if n <= SHOW_LIMIT {
+            push_repr(obj, out);
+        } else {
+            // Only a prefix is sliced off and formatted; the rest is counted.
+            match obj.get_item(PySlice::new(py, 0, SHOW_PREFIX as isize, 1)) {
+                Ok(prefix) => push_repr(&prefix, out),
+                Err(_) => out.push_str("<unprintable>"),
+            }
+            out.push_str(&format!("... ({n} long)"));
+        }
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        if depth >= 2 {
+            out.push_str("{...}");
+            return;
+        }
+        out.push('{');
+        for (k, (key, value)) in d.iter().enumerate() {
+            if out.chars().count() > SHOW_LIMIT {
+                out.push_str("...");
+                break;
+            }
+            if k > 0 {
+                out.push_str(", ");
+            }
+            render(&key, out, depth + 1);
+            out.push_str(": ");
+            render(&value, out, depth + 1);
+        }
+        out.push('}');
+    } else if obj.is_instance_of::<PyList>()
+        || obj.is_instance_of::<PyTuple>()
+        || obj.is_instance_of::<PySet>()
+        || obj.is_instance_of::<PyFrozenSet>()
+    {
+        let (open, close) = if obj.is_instance_of::<PyList>() {
+            ('[', ']')
+        } else if obj.is_instance_of::<PyTuple>() {
+            ('(', ')')
+        } else {
+            ('{', '}')
+        };
+        if depth >= 2 {
+            out.push(open);
+            out.push_str("...");
+            out.push(close);
+            return;
+        }
+        out.push(open);
+        if let Ok(items) = obj.try_iter() {
+            for (k, item) in items.enumerate() {
+                if out.chars().count() > SHOW_LIMIT {
+                    out.push_str("...");
+                    break;
+                }
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                match item {
+                    Ok(item) => render(&item, out, depth + 1),
+                    Err(_) => out.push_str("<unprintable>"),
+                }
+            }
+        }
+        out.push(close);
+    } else {
+        // decimal.Decimal, a frame, any other object: its own repr (pandas and pyarrow bound theirs).
+        let mut s = String::new();
+        push_repr(obj, &mut s);
+        out.push_str(&s.chars().take(SHOW_LIMIT + 3).collect::<String>());
+    }
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
-/// Parse decimal text (plain or scientific) exactly; `None` if it is not a finite decimal that
-/// fits 28 significant digits.
-pub fn parse_decimal_text(s: &str) -> Option<Decimal> {
-    let t = s.trim();
-    if t.is_empty() || t.contains('_') {
+/// The text of a Python `str` of at most `max` characters, measured before it is copied; `None`
+/// when it is longer.
+pub fn short_text(s: &Bound<'_, PyString>, max: usize) -> Option<String> {
+    if s.len().unwrap_or(usize::MAX) > max {
         return None;
     }
-    let d = if t.contains(['e', 'E']) { Decimal::from_scientific(t).ok()? } else { Decimal::from_str(t).ok()? };
-    // rust_decimal rounds text with more than 28 significant digits; refuse instead of rounding.
-    let digits: String = t.split(['e', 'E']).next().unwrap_or("").chars().filter(|c| c.is_ascii_digit()).collect();
-    let significant = digits.trim_start_matches('0').trim_end_matches('0');
-    let kept = d.normalize().mantissa().unsigned_abs().to_string();
-    let kept = kept.trim_end_matches('0');
-    if significant != kept && !(significant.is_empty() && d.is_zero()) {
-        return None;
-    }
-    Some(d)
+    Some(s.to_string())
+}
+
+/// A Python `str` of at most [`MAX_NAME_TEXT`] characters (a name, a code, a date), or
+/// `ValidationError` naming `field`: `what` says what was expected.
+pub fn name_text(obj: &Bound<'_, PyAny>, field: &str, what: &str) -> PyResult<String> {
+    let s =
+        obj.cast::<PyString>().map_err(|_| invalid(field, show(obj), &format!("{what}; not {}", type_name(obj))))?;
+    short_text(s, MAX_NAME_TEXT)
+        .ok_or_else(|| invalid(field, show(obj), &format!("{what}; longer than {MAX_NAME_TEXT} characters")))
+}
+
+/// An int as a decimal: measured in bits first, so no int is ever converted to text.
+fn int_decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+    obj.extract::<i128>().ok().and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok()).ok_or_else(|| {
+        invalid(field, show(obj), "does not fit a 28-digit decimal (at most 79228162514264337593543950335)")
+    })
 }
 
 /// An amount or rate: `decimal.Decimal`, `str` or `int`. Floats, NaN, infinities, booleans and
-/// anything that does not fit a 28-digit decimal raise `ValidationError` naming `field`.
+/// anything that does not fit a 28-digit decimal raise `ValidationError` naming `field`. Text is
+/// read by the core's exact parser (`microcredit::money::parse_decimal_exact`): never rounded.
 pub fn decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
-    let py = obj.py();
+    const NOT_EXACT: &str = "not a finite decimal number of at most 28 significant digits";
     if obj.is_instance_of::<PyBool>() {
         return Err(invalid(field, show(obj), "a bool is not an amount"));
     }
@@ -56,26 +205,41 @@ pub fn decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
             "floats are not accepted for exact amounts; pass a decimal.Decimal, a str or an int",
         ));
     }
-    let text: String = if obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>() {
-        obj.str()?.to_string()
-    } else {
-        let dec_cls = py.import(intern!(py, "decimal"))?.getattr(intern!(py, "Decimal"))?;
-        if obj.is_instance(&dec_cls)? {
-            let finite: bool = obj.call_method0(intern!(py, "is_finite"))?.extract()?;
-            if !finite {
-                return Err(invalid(field, show(obj), "must be a finite number"));
-            }
-            obj.str()?.to_string()
-        } else {
-            return Err(invalid(
-                field,
-                show(obj),
-                &format!("expected a decimal.Decimal, str or int, not {}", type_name(obj)),
-            ));
-        }
-    };
-    parse_decimal_text(&text)
-        .ok_or_else(|| invalid(field, show(obj), "not a finite decimal number of at most 28 significant digits"))
+    if obj.is_instance_of::<PyInt>() {
+        return int_decimal(obj, field);
+    }
+    let text = decimal_text(obj, field)?.ok_or_else(|| invalid(field, show(obj), NOT_EXACT))?;
+    parse_decimal_exact(&text).ok_or_else(|| invalid(field, show(obj), NOT_EXACT))
+}
+
+/// The text of a `str` or a finite `decimal.Decimal` (`None` when longer than
+/// [`MAX_NUMBER_TEXT`]); any other type is an error.
+fn decimal_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<String>> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(short_text(s, MAX_NUMBER_TEXT));
+    }
+    if !is_decimal(obj) {
+        return Err(invalid(
+            field,
+            show(obj),
+            &format!("expected a decimal.Decimal, str or int, not {}", type_name(obj)),
+        ));
+    }
+    let finite = obj.call_method0(intern!(obj.py(), "is_finite")).and_then(|f| f.extract::<bool>()).unwrap_or(false);
+    if !finite {
+        return Err(invalid(field, show(obj), "must be a finite number"));
+    }
+    let text = obj.str().map(|s| s.to_string()).unwrap_or_default();
+    Ok((text.len() <= MAX_NUMBER_TEXT).then_some(text))
+}
+
+/// Whether `obj` is a `decimal.Decimal`.
+fn is_decimal(obj: &Bound<'_, PyAny>) -> bool {
+    let py = obj.py();
+    py.import(intern!(py, "decimal"))
+        .and_then(|m| m.getattr(intern!(py, "Decimal")))
+        .and_then(|c| obj.is_instance(&c))
+        .unwrap_or(false)
 }
 
 /// A number for the spreadsheet and pricing functions, which compute in 28-digit decimals: like
@@ -85,26 +249,14 @@ pub fn decimal_rounded(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal>
     match decimal(obj, field) {
         Ok(d) => Ok(d),
         Err(e) => {
-            let is_decimal_or_str = obj.is_instance_of::<PyString>()
-                || obj
-                    .py()
-                    .import(intern!(obj.py(), "decimal"))?
-                    .getattr(intern!(obj.py(), "Decimal"))
-                    .and_then(|c| obj.is_instance(&c))
-                    .unwrap_or(false);
-            if !is_decimal_or_str {
+            if !(obj.is_instance_of::<PyString>() || is_decimal(obj)) {
                 return Err(e);
             }
-            let finite =
-                obj.call_method0(intern!(obj.py(), "is_finite")).and_then(|f| f.extract::<bool>()).unwrap_or(true);
-            let text = obj.str()?.to_string();
+            let Ok(Some(text)) = decimal_text(obj, field) else { return Err(e) };
             let t = text.trim();
             let parsed =
-                if t.contains(['e', 'E']) { Decimal::from_scientific(t).ok() } else { Decimal::from_str(t).ok() };
-            match parsed {
-                Some(d) if finite => Ok(d),
-                _ => Err(e),
-            }
+                if t.contains(['e', 'E']) { Decimal::from_scientific(t).ok() } else { t.parse::<Decimal>().ok() };
+            parsed.ok_or(e)
         }
     }
 }
@@ -137,12 +289,12 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
         ));
     }
     if obj.is_instance_of::<PyDate>() {
-        return obj.extract::<NaiveDate>();
+        return obj.extract::<NaiveDate>().map_err(|_| invalid(field, show(obj), "not a date the calendar holds"));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_string();
-        return NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| invalid(field, show(obj), "not an ISO date YYYY-MM-DD"));
+        return short_text(s, MAX_NAME_TEXT)
+            .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+            .ok_or_else(|| invalid(field, show(obj), "not an ISO date YYYY-MM-DD"));
     }
     Err(invalid(field, show(obj), &format!("expected a datetime.date, not {}", type_name(obj))))
 }
@@ -162,25 +314,58 @@ pub fn count(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
 
 /// A str naming an enum variant (`"flat"`, `"act_365f"`...), parsed by the core's own serde names.
 pub fn enum_str<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<T> {
-    let s = obj
-        .cast::<PyString>()
-        .map_err(|_| invalid(field, show(obj), &format!("expected a str, not {}", type_name(obj))))?
-        .to_string();
+    let s = name_text(obj, field, "expected a str naming an option")?;
     enum_text(&s, field)
 }
 
-/// Parse an enum from its name.
+/// Parse an enum from its name (a name longer than [`MAX_NAME_TEXT`] is refused unread).
 pub fn enum_text<T: DeserializeOwned>(s: &str, field: &str) -> PyResult<T> {
+    if s.chars().count() > MAX_NAME_TEXT {
+        return Err(invalid(field, Quoted(s), &format!("not an option name (longer than {MAX_NAME_TEXT} characters)")));
+    }
     serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
         let reason = e.to_string();
         let reason = reason.split(" at line").next().unwrap_or(&reason).replace('`', "'");
-        invalid(field, format!("'{s}'"), &reason)
+        invalid(field, Quoted(s), &reason)
     })
 }
 
+/// Text shown between single quotes, formatted lazily (the core's bounded echo stops reading it
+/// after a prefix: a huge text is never copied whole).
+pub struct Quoted<'a>(pub &'a str);
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "'{}'", self.0)
+    }
+}
+
+/// `field` extended by `.key` (or `[i]`), the key cut to [`MAX_NAME_TEXT`] characters and the
+/// whole path to [`MAX_PATH`]: a path never grows without bound, however deep or wide the input.
+pub fn child_path(field: &str, key: &str) -> String {
+    let mut path = String::with_capacity(field.len() + key.len().min(MAX_NAME_TEXT) + 1);
+    path.push_str(field);
+    if !key.starts_with('[') {
+        path.push('.');
+    }
+    path.extend(key.chars().take(MAX_NAME_TEXT));
+    if path.chars().count() > MAX_PATH {
+        let mut cut: String = path.chars().take(MAX_PATH - 3).collect();
+        cut.push_str("...");
+        return cut;
+    }
+    path
+}
+
 /// Python value to JSON for the core's serde forms: dict, list/tuple, str, int, bool, None,
-/// Decimal (as a string) and date (ISO). Floats are refused.
+/// Decimal (as a string) and date (ISO). Floats are refused. Bounded: at most [`MAX_DEPTH`]
+/// levels of dicts and lists (an error naming the field past that), dict keys of at most
+/// [`MAX_NAME_TEXT`] characters and texts of at most [`MAX_JSON_TEXT`].
 pub fn to_json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<serde_json::Value> {
+    to_json_at(obj, field, 0)
+}
+
+fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<serde_json::Value> {
     use serde_json::Value;
     if obj.is_none() {
         return Ok(Value::Null);
@@ -193,7 +378,9 @@ pub fn to_json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<serde_json::Valu
         return Ok(Value::from(v));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_string()));
+        return short_text(s, MAX_JSON_TEXT)
+            .map(Value::String)
+            .ok_or_else(|| invalid(field, show(obj), &format!("text longer than {MAX_JSON_TEXT} characters")));
     }
     if obj.is_instance_of::<PyFloat>() {
         return Err(invalid(field, show(obj), "floats are not accepted; pass a decimal.Decimal, a str or an int"));
@@ -201,19 +388,33 @@ pub fn to_json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<serde_json::Valu
     if obj.is_instance_of::<PyDate>() {
         return Ok(Value::String(date(obj, field)?.to_string()));
     }
+    let is_dict = obj.is_instance_of::<PyDict>();
+    let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    if (is_dict || is_list) && depth >= MAX_DEPTH {
+        return Err(invalid(
+            field,
+            show(obj),
+            &format!("nested deeper than {MAX_DEPTH} levels (loan terms nest about 4 levels at most)"),
+        ));
+    }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut m = serde_json::Map::new();
         for (k, v) in d.iter() {
-            let key = k.cast::<PyString>().map_err(|_| invalid(field, show(&k), "dict keys must be str"))?.to_string();
-            let sub = format!("{field}.{key}");
-            m.insert(key, to_json(&v, &sub)?);
+            let key = k
+                .cast::<PyString>()
+                .ok()
+                .and_then(|k| short_text(k, MAX_NAME_TEXT))
+                .ok_or_else(|| invalid(field, show(&k), "dict keys must be str of at most 64 characters"))?;
+            let sub = child_path(field, &key);
+            m.insert(key, to_json_at(&v, &sub, depth + 1)?);
         }
         return Ok(Value::Object(m));
     }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+    if is_list {
         let mut out = Vec::new();
-        for (i, v) in obj.try_iter()?.enumerate() {
-            out.push(to_json(&v?, &format!("{field}[{i}]"))?);
+        let items = obj.try_iter().map_err(|_| invalid(field, show(obj), "not iterable"))?;
+        for (i, v) in items.enumerate() {
+            out.push(to_json_at(&v?, &child_path(field, &format!("[{i}]")), depth + 1)?);
         }
         return Ok(Value::Array(out));
     }

@@ -21,16 +21,17 @@ use microcredit::pricing::{self, DatedAmount};
 use microcredit::spreadsheet::{self, NpvStyle, When};
 use microcredit::{Annualisation, Convention};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyTuple};
 use rust_decimal::Decimal;
 
-use crate::convert::{date, decimal, decimal_rounded, enum_str, optional, show};
+use crate::convert::{date, decimal, decimal_rounded, enum_str, name_text, optional, show};
 use crate::errors::{IntoPy, guard, invalid};
 use crate::schedule::{PyCostOfCredit, PySchedule};
+use crate::terms::list_items;
 
 fn convention(name: &Bound<'_, PyAny>) -> PyResult<Convention> {
-    let s = name.cast::<PyString>().map_err(|_| invalid("convention", show(name), "expected a str"))?;
-    Convention::by_name(&s.to_string()).py_err()
+    let s = name_text(name, "convention", "expected a convention name")?;
+    Convention::by_name(&s).py_err()
 }
 
 fn when(w: &Bound<'_, PyAny>) -> PyResult<When> {
@@ -38,18 +39,12 @@ fn when(w: &Bound<'_, PyAny>) -> PyResult<When> {
 }
 
 fn decimals(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Decimal>> {
-    if values.is_instance_of::<PyString>() {
-        return Err(invalid(field, show(values), "expected a sequence of amounts"));
-    }
-    let iter = values.try_iter().map_err(|_| invalid(field, show(values), "expected a sequence of amounts"))?;
+    let iter = list_items(values, field, "expected a sequence of amounts")?;
     iter.enumerate().map(|(i, v)| decimal_rounded(&v?, &format!("{field}[{i}]"))).collect()
 }
 
 fn dates(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<NaiveDate>> {
-    if values.is_instance_of::<PyString>() {
-        return Err(invalid(field, show(values), "expected a sequence of dates"));
-    }
-    let iter = values.try_iter().map_err(|_| invalid(field, show(values), "expected a sequence of dates"))?;
+    let iter = list_items(values, field, "expected a sequence of dates")?;
     iter.enumerate().map(|(i, v)| date(&v?, &format!("{field}[{i}]"))).collect()
 }
 
@@ -61,16 +56,18 @@ fn cost_of_credit(
     schedule: &Bound<'_, PyAny>,
     convention: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyCostOfCredit> {
-    let s = schedule
-        .cast::<PySchedule>()
-        .map_err(|_| invalid("schedule", show(schedule), "expected a microcredit.Schedule"))?;
-    let c = match convention {
-        Some(c) => self::convention(c)?,
-        None => Convention::MFT_APR,
-    };
-    let s = s.get().inner.clone();
-    let r = py.detach(|| guard("cost_of_credit", || pricing::cost_of_credit(&s, &c).py_err()))?;
-    Ok(PyCostOfCredit::from(&r))
+    guard("cost_of_credit", || {
+        let s = schedule
+            .cast::<PySchedule>()
+            .map_err(|_| invalid("schedule", show(schedule), "expected a microcredit.Schedule"))?;
+        let c = match convention {
+            Some(c) if !c.is_none() => self::convention(c)?,
+            _ => Convention::MFT_APR,
+        };
+        let s = &s.get().inner;
+        let r = py.detach(|| pricing::cost_of_credit(s, &c)).py_err()?;
+        Ok(PyCostOfCredit::from(&r))
+    })
 }
 
 /// The true cost of dated cash flows (client side: + received, - paid).
@@ -82,12 +79,17 @@ fn cost_of_flows(
     frequency: Option<&Bound<'_, PyAny>>,
     convention: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyCostOfCredit> {
-    if flows.is_instance_of::<PyString>() || flows.is_instance_of::<PyDict>() {
-        return Err(invalid("flows", show(flows), "expected a sequence of (date, amount) pairs"));
-    }
+    guard("cost_of_flows", || flows_cost(py, flows, frequency, convention))
+}
+
+fn flows_cost(
+    py: Python<'_>,
+    flows: &Bound<'_, PyAny>,
+    frequency: Option<&Bound<'_, PyAny>>,
+    convention: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyCostOfCredit> {
     let mut out = Vec::new();
-    let iter =
-        flows.try_iter().map_err(|_| invalid("flows", show(flows), "expected a sequence of (date, amount) pairs"))?;
+    let iter = list_items(flows, "flows", "expected a sequence of (date, amount) pairs")?;
     for (i, f) in iter.enumerate() {
         let f = f?;
         let field = format!("flows[{i}]");
@@ -116,10 +118,10 @@ fn cost_of_flows(
         _ => microcredit::Frequency::monthly(),
     };
     let c = match convention {
-        Some(c) => self::convention(c)?,
-        None => Convention::MFT_APR,
+        Some(c) if !c.is_none() => self::convention(c)?,
+        _ => Convention::MFT_APR,
     };
-    let r = py.detach(|| guard("cost_of_flows", || pricing::cost_of_flows(&out, freq, &c).py_err()))?;
+    let r = py.detach(|| pricing::cost_of_flows(&out, freq, &c)).py_err()?;
     Ok(PyCostOfCredit::from(&r))
 }
 
@@ -131,14 +133,16 @@ fn annualise(
     periods_per_year: &Bound<'_, PyAny>,
     how: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
-    let r = decimal_rounded(periodic_rate, "periodic_rate")?;
-    // A count of periods, not an amount: int, Decimal, str or float (e.g. 365/255) are accepted.
-    let m = number(periods_per_year, "periods_per_year")?;
-    let how: Annualisation = match how {
-        Some(h) => enum_str(h, "how")?,
-        None => Annualisation::Effective,
-    };
-    guard("annualise", || pricing::annualise(r, m, how).py_err())
+    guard("annualise", || {
+        let r = decimal_rounded(periodic_rate, "periodic_rate")?;
+        // A count of periods, not an amount: int, Decimal, str or float (e.g. 365/255) are accepted.
+        let m = number(periods_per_year, "periods_per_year")?;
+        let how: Annualisation = match how {
+            Some(h) if !h.is_none() => enum_str(h, "how")?,
+            _ => Annualisation::Effective,
+        };
+        pricing::annualise(r, m, how).py_err()
+    })
 }
 
 /// A count or fraction of time (not an amount): int, float, Decimal or str.
@@ -146,11 +150,17 @@ fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
     if obj.is_instance_of::<pyo3::types::PyBool>() {
         return Err(invalid(field, show(obj), "expected a number"));
     }
-    if let Ok(x) = obj.extract::<f64>() {
-        return Ok(x);
+    let x = match obj.extract::<f64>() {
+        Ok(x) => x,
+        Err(_) => {
+            let d = decimal_rounded(obj, field)?;
+            rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(f64::NAN)
+        }
+    };
+    if !x.is_finite() {
+        return Err(invalid(field, show(obj), "must be a finite number"));
     }
-    let d = decimal_rounded(obj, field)?;
-    Ok(rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(f64::NAN))
+    Ok(x)
 }
 
 /// US Regulation Z (Appendix J) APR, as a fraction, of flows placed on the unit-period grid:
@@ -158,11 +168,15 @@ fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
 /// periods `t` from the start, and the odd fraction of a unit period.
 #[pyfunction]
 fn reg_z_apr(py: Python<'_>, flows: &Bound<'_, PyAny>, unit_periods_per_year: &Bound<'_, PyAny>) -> PyResult<Decimal> {
-    if flows.is_instance_of::<PyString>() || flows.is_instance_of::<PyDict>() {
-        return Err(invalid("flows", show(flows), "expected a sequence of (amount, t, odd)"));
-    }
-    let iter =
-        flows.try_iter().map_err(|_| invalid("flows", show(flows), "expected a sequence of (amount, t, odd)"))?;
+    guard("reg_z_apr", || unit_period_apr(py, flows, unit_periods_per_year))
+}
+
+fn unit_period_apr(
+    py: Python<'_>,
+    flows: &Bound<'_, PyAny>,
+    unit_periods_per_year: &Bound<'_, PyAny>,
+) -> PyResult<Decimal> {
+    let iter = list_items(flows, "flows", "expected a sequence of (amount, t, odd)")?;
     let mut out = Vec::new();
     for (i, f) in iter.enumerate() {
         let f = f?;
@@ -194,7 +208,7 @@ fn reg_z_apr(py: Python<'_>, flows: &Bound<'_, PyAny>, unit_periods_per_year: &B
         });
     }
     let m = number(unit_periods_per_year, "unit_periods_per_year")?;
-    py.detach(|| guard("reg_z_apr", || pricing::reg_z_apr(&out, m).py_err()))
+    py.detach(|| pricing::reg_z_apr(&out, m)).py_err()
 }
 
 /// Payment per period (Excel PMT, numpy-financial `pmt`).
@@ -207,9 +221,11 @@ fn pmt(
     fv: Option<&Bound<'_, PyAny>>,
     when: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
-    let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
-    let [r, n, p] = amounts([(rate, "rate"), (nper, "nper"), (pv, "pv")])?;
-    guard("pmt", || spreadsheet::pmt(r, n, p, fv, w).py_err())
+    guard("pmt", || {
+        let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
+        let [r, n, p] = amounts([(rate, "rate"), (nper, "nper"), (pv, "pv")])?;
+        spreadsheet::pmt(r, n, p, fv, w).py_err()
+    })
 }
 
 /// Future value (Excel FV, numpy-financial `fv`).
@@ -222,9 +238,11 @@ fn fv(
     pv: &Bound<'_, PyAny>,
     when: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
-    let w = opt_when(when)?;
-    let [r, n, p, v] = amounts([(rate, "rate"), (nper, "nper"), (pmt, "pmt"), (pv, "pv")])?;
-    guard("fv", || spreadsheet::fv(r, n, p, v, w).py_err())
+    guard("fv", || {
+        let w = opt_when(when)?;
+        let [r, n, p, v] = amounts([(rate, "rate"), (nper, "nper"), (pmt, "pmt"), (pv, "pv")])?;
+        spreadsheet::fv(r, n, p, v, w).py_err()
+    })
 }
 
 /// IPMT and PPMT: the same arguments, the interest or the principal part of payment `per`.
@@ -237,9 +255,11 @@ fn payment_part(
     fv: Option<&Bound<'_, PyAny>>,
     when: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
-    let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
-    let [r, k, n, p] = amounts([(rate, "rate"), (per, "per"), (nper, "nper"), (pv, "pv")])?;
-    guard(what, || part(r, k, n, p, fv, w).py_err())
+    guard(what, || {
+        let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
+        let [r, k, n, p] = amounts([(rate, "rate"), (per, "per"), (nper, "nper"), (pv, "pv")])?;
+        part(r, k, n, p, fv, w).py_err()
+    })
 }
 
 /// Interest part of payment `per` (Excel IPMT, numpy-financial `ipmt`).
@@ -282,42 +302,50 @@ fn rate(
     when: Option<&Bound<'_, PyAny>>,
     guess: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
-    let _ = opt(guess, "guess")?;
-    let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
-    let [n, p, v] = amounts([(nper, "nper"), (pmt, "pmt"), (pv, "pv")])?;
-    guard("rate", || spreadsheet::rate(n, p, v, fv, w).py_err())
+    guard("rate", || {
+        let _ = opt(guess, "guess")?;
+        let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
+        let [n, p, v] = amounts([(nper, "nper"), (pmt, "pmt"), (pv, "pv")])?;
+        spreadsheet::rate(n, p, v, fv, w).py_err()
+    })
 }
 
 /// Internal rate of return of equally spaced flows (Excel IRR, numpy-financial `irr`).
 #[pyfunction]
 #[pyo3(signature = (values, guess = None))]
 fn irr(values: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
-    let _ = opt(guess, "guess")?;
-    let v = decimals(values, "values")?;
-    guard("irr", || spreadsheet::irr(&v).py_err())
+    guard("irr", || {
+        let _ = opt(guess, "guess")?;
+        let v = decimals(values, "values")?;
+        spreadsheet::irr(&v).py_err()
+    })
 }
 
 /// Annual rate of dated flows over actual days / 365 (Excel XIRR).
 #[pyfunction]
 #[pyo3(signature = (values, dates, guess = None))]
 fn xirr(values: &Bound<'_, PyAny>, dates: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
-    let _ = opt(guess, "guess")?;
-    let v = decimals(values, "values")?;
-    let d = self::dates(dates, "dates")?;
-    guard("xirr", || spreadsheet::xirr(&v, &d).py_err())
+    guard("xirr", || {
+        let _ = opt(guess, "guess")?;
+        let v = decimals(values, "values")?;
+        let d = self::dates(dates, "dates")?;
+        spreadsheet::xirr(&v, &d).py_err()
+    })
 }
 
 /// Net present value: `style="numpy"` puts the first value at t=0, `style="excel"` at t=1.
 #[pyfunction]
 #[pyo3(signature = (rate, values, style = None))]
 fn npv(rate: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, style: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
-    let r = decimal_rounded(rate, "rate")?;
-    let v = decimals(values, "values")?;
-    let s: NpvStyle = match style {
-        Some(s) => enum_str(s, "style")?,
-        None => NpvStyle::Numpy,
-    };
-    guard("npv", || spreadsheet::npv(r, &v, s).py_err())
+    guard("npv", || {
+        let r = decimal_rounded(rate, "rate")?;
+        let v = decimals(values, "values")?;
+        let s: NpvStyle = match style {
+            Some(s) if !s.is_none() => enum_str(s, "style")?,
+            _ => NpvStyle::Numpy,
+        };
+        spreadsheet::npv(r, &v, s).py_err()
+    })
 }
 
 /// The named arguments of a spreadsheet function as amounts (28 digits), in order.
@@ -339,14 +367,14 @@ fn opt_when(w: Option<&Bound<'_, PyAny>>) -> PyResult<When> {
 
 /// Names of every cost-of-credit convention, in the order `Quote.costs` lists them.
 #[pyfunction]
-fn conventions() -> Vec<&'static str> {
-    Convention::ALL.iter().map(|c| c.name).collect()
+fn conventions() -> PyResult<Vec<&'static str>> {
+    guard("conventions", || Ok(Convention::ALL.iter().map(|c| c.name).collect()))
 }
 
 /// Codes of every currency the library knows.
 #[pyfunction]
-fn currencies() -> Vec<&'static str> {
-    microcredit::Currency::all().map(|c| c.code()).collect()
+fn currencies() -> PyResult<Vec<&'static str>> {
+    guard("currencies", || Ok(microcredit::Currency::all().map(|c| c.code()).collect()))
 }
 
 /// The native module.

@@ -7,7 +7,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
 use rust_decimal::Decimal;
 
-use crate::errors::{Error, IntoPy};
+use crate::convert::{Quoted, name_text, show};
+use crate::errors::{IntoPy, guard, invalid};
 use crate::html;
 use crate::table::{InstallmentArrays, PyArrowTable, stream_capsule};
 use crate::terms::{PyLoanTerms, json_value};
@@ -26,9 +27,11 @@ pub fn at_scale(d: Decimal, scale: u32) -> i128 {
 }
 
 /// `Name(field=value, ...)`: the repr of the value classes.
-fn repr(name: &str, fields: &[(&str, &dyn std::fmt::Display)]) -> String {
-    let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    format!("{name}({})", parts.join(", "))
+fn repr(name: &str, fields: &[(&str, &dyn std::fmt::Display)]) -> PyResult<String> {
+    guard(name, || {
+        let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        Ok(format!("{name}({})", parts.join(", ")))
+    })
 }
 
 /// One installment of a schedule.
@@ -58,7 +61,7 @@ pub struct PyInstallment {
 
 #[pymethods]
 impl PyInstallment {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self) -> PyResult<String> {
         repr(
             "Installment",
             &[
@@ -93,7 +96,7 @@ pub struct PyTotals {
 
 #[pymethods]
 impl PyTotals {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self) -> PyResult<String> {
         repr(
             "Totals",
             &[
@@ -127,7 +130,7 @@ pub struct PyDisbursement {
 
 #[pymethods]
 impl PyDisbursement {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self) -> PyResult<String> {
         repr(
             "Disbursement",
             &[
@@ -171,7 +174,7 @@ impl PySchedule {
             scale: scale as i8,
         }
         .into_batch()
-        .map_err(|e| Error::new_err(e.to_string()))
+        .map_err(|e| invalid("schedule", "table", &e.to_string()))
     }
 }
 
@@ -185,27 +188,30 @@ impl PySchedule {
     /// The frequency in its JSON form.
     #[getter]
     fn frequency<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_value(py, &serde_json::to_value(self.inner.frequency).unwrap_or_default())
+        guard("Schedule.frequency", || json_value(py, &serde_json::to_value(self.inner.frequency).unwrap_or_default()))
     }
     /// The installments, in order.
     #[getter]
-    fn installments(&self) -> Vec<PyInstallment> {
-        self.inner
-            .installments
-            .iter()
-            .map(|i| PyInstallment {
-                number: i.number,
-                due_date: i.due_date,
-                days: i.days,
-                principal: i.principal,
-                interest: i.interest,
-                fees: i.fees,
-                insurance: i.insurance,
-                savings: i.savings,
-                total: i.total,
-                balance: i.balance,
-            })
-            .collect()
+    fn installments(&self) -> PyResult<Vec<PyInstallment>> {
+        guard("Schedule.installments", || {
+            Ok(self
+                .inner
+                .installments
+                .iter()
+                .map(|i| PyInstallment {
+                    number: i.number,
+                    due_date: i.due_date,
+                    days: i.days,
+                    principal: i.principal,
+                    interest: i.interest,
+                    fees: i.fees,
+                    insurance: i.insurance,
+                    savings: i.savings,
+                    total: i.total,
+                    balance: i.balance,
+                })
+                .collect())
+        })
     }
     /// Column sums.
     #[getter]
@@ -240,39 +246,67 @@ impl PySchedule {
     }
     /// Date of the last installment.
     #[getter]
-    fn maturity_date(&self) -> NaiveDate {
-        self.inner.maturity_date()
+    fn maturity_date(&self) -> PyResult<NaiveDate> {
+        guard("Schedule.maturity_date", || Ok(self.inner.maturity_date()))
     }
     /// The shared JSON form.
     fn to_json(&self) -> PyResult<String> {
-        self.inner.to_json().py_err()
+        guard("Schedule.to_json", || self.inner.to_json().py_err())
     }
     /// Installments as an Arrow table.
     fn to_arrow(&self) -> PyResult<PyArrowTable> {
-        Ok(PyArrowTable::one(self.batch()?))
+        guard("Schedule.to_arrow", || Ok(PyArrowTable::one(self.batch()?)))
     }
     /// Export the installments as an Arrow C stream.
     #[pyo3(signature = (requested_schema=None))]
     fn __arrow_c_stream__<'py>(
         &self,
         py: Python<'py>,
-        requested_schema: Option<Bound<'py, PyCapsule>>,
+        requested_schema: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
-        let b = self.batch()?;
-        stream_capsule(py, std::slice::from_ref(&b), &b.schema(), requested_schema)
+        guard("Schedule.__arrow_c_stream__", || {
+            let requested = requested_capsule(requested_schema)?;
+            let b = self.batch()?;
+            stream_capsule(py, std::slice::from_ref(&b), &b.schema(), requested)
+        })
     }
     /// Installments as a `pandas.DataFrame` (money as `decimal.Decimal`).
     fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py().import("pyarrow")?.call_method1("table", (slf,))?.call_method0("to_pandas")
+        guard("Schedule.to_pandas", || {
+            slf.py().import("pyarrow")?.call_method1("table", (slf,))?.call_method0("to_pandas")
+        })
     }
     /// Installments as a `polars.DataFrame`.
     fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py().import("polars")?.call_method1("DataFrame", (slf,))
+        guard("Schedule.to_polars", || slf.py().import("polars")?.call_method1("DataFrame", (slf,)))
     }
     fn __len__(&self) -> usize {
         self.inner.installments.len()
     }
-    fn __repr__(&self) -> String {
+    fn __repr__(&self) -> PyResult<String> {
+        guard("Schedule.__repr__", || Ok(self.repr()))
+    }
+    /// HTML view for Jupyter.
+    fn _repr_html_(&self) -> PyResult<String> {
+        guard("Schedule._repr_html_", || Ok(html::schedule(&self.inner)))
+    }
+}
+
+/// The schema an Arrow consumer asks for: None, or a PyCapsule (anything else is refused).
+pub fn requested_capsule<'py>(requested: Option<Bound<'py, PyAny>>) -> PyResult<Option<Bound<'py, PyCapsule>>> {
+    match requested {
+        Some(r) if !r.is_none() => match r.cast_into::<PyCapsule>() {
+            Ok(c) => Ok(Some(c)),
+            Err(e) => {
+                Err(invalid("requested_schema", show(e.into_inner().as_any()), "expected an Arrow schema PyCapsule"))
+            }
+        },
+        _ => Ok(None),
+    }
+}
+
+impl PySchedule {
+    fn repr(&self) -> String {
         let t = &self.inner.totals;
         format!(
             "Schedule({} installments, {} principal {}, interest {}, total {}, maturity {})",
@@ -283,10 +317,6 @@ impl PySchedule {
             t.total,
             self.inner.maturity_date()
         )
-    }
-    /// HTML view for Jupyter.
-    fn _repr_html_(&self) -> String {
-        html::schedule(&self.inner)
     }
 }
 
@@ -317,7 +347,7 @@ impl From<&CostOfCredit> for PyCostOfCredit {
 
 #[pymethods]
 impl PyCostOfCredit {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self) -> PyResult<String> {
         let convention = format!("'{}'", self.convention);
         repr(
             "CostOfCredit",
@@ -367,7 +397,7 @@ impl From<&CostBreakdown> for PyCostBreakdown {
 
 #[pymethods]
 impl PyCostBreakdown {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self) -> PyResult<String> {
         repr(
             "CostBreakdown",
             &[
@@ -402,11 +432,13 @@ impl PyQuote {
     /// The cost under every named convention, keyed by convention name.
     #[getter]
     fn costs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        for c in &self.inner.costs {
-            d.set_item(&c.convention, PyCostOfCredit::from(c))?;
-        }
-        Ok(d)
+        guard("Quote.costs", || {
+            let d = PyDict::new(py);
+            for c in &self.inner.costs {
+                d.set_item(&c.convention, PyCostOfCredit::from(c))?;
+            }
+            Ok(d)
+        })
     }
     /// The cost by component and the APR layer by layer.
     #[getter]
@@ -415,17 +447,30 @@ impl PyQuote {
     }
     /// The cost under one convention (`mft_apr`, `mft_eir`, `xirr_act365`, `eu_aprc`, `us_reg_z`,
     /// `ecuador_tea`, `peru_tcea`, `mexico_cat`).
-    fn cost(&self, convention: &str) -> PyResult<PyCostOfCredit> {
-        match self.inner.cost(convention) {
-            Some(c) => Ok(c.into()),
-            None => Err(crate::errors::invalid("convention", format!("'{convention}'"), "unknown convention")),
-        }
+    fn cost(&self, convention: &Bound<'_, PyAny>) -> PyResult<PyCostOfCredit> {
+        guard("Quote.cost", || {
+            let name = name_text(convention, "convention", "expected a convention name")?;
+            match self.inner.cost(&name) {
+                Some(c) => Ok(c.into()),
+                None => Err(invalid("convention", Quoted(&name), "unknown convention")),
+            }
+        })
     }
     /// The shared JSON form.
     fn to_json(&self) -> PyResult<String> {
-        self.inner.to_json().py_err()
+        guard("Quote.to_json", || self.inner.to_json().py_err())
     }
-    fn __repr__(&self) -> String {
+    fn __repr__(&self) -> PyResult<String> {
+        guard("Quote.__repr__", || Ok(self.repr()))
+    }
+    /// HTML view for Jupyter.
+    fn _repr_html_(&self) -> PyResult<String> {
+        guard("Quote._repr_html_", || Ok(html::quote(&self.inner)))
+    }
+}
+
+impl PyQuote {
+    fn repr(&self) -> String {
         let apr = self.inner.cost("mft_apr").map(|c| c.percent.to_string()).unwrap_or_default();
         let eir = self.inner.cost("mft_eir").map(|c| c.percent.to_string()).unwrap_or_default();
         format!(
@@ -437,9 +482,5 @@ impl PyQuote {
             eir,
             self.inner.breakdown.total_cost
         )
-    }
-    /// HTML view for Jupyter.
-    fn _repr_html_(&self) -> String {
-        html::quote(&self.inner)
     }
 }

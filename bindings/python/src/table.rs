@@ -10,6 +10,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use pyo3_arrow::ffi::{ArrayIterator, to_schema_pycapsule, to_stream_pycapsule};
 
+use crate::errors::guard;
+use crate::schedule::requested_capsule;
+
 /// An Arrow table (money as Decimal128, dates as Date32).
 #[pyclass(name = "Table", module = "microcredit", frozen)]
 pub struct PyArrowTable {
@@ -108,14 +111,16 @@ impl PyArrowTable {
     fn __arrow_c_stream__<'py>(
         &self,
         py: Python<'py>,
-        requested_schema: Option<Bound<'py, PyCapsule>>,
+        requested_schema: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
-        stream_capsule(py, &self.batches, &self.schema, requested_schema)
+        guard("Table.__arrow_c_stream__", || {
+            stream_capsule(py, &self.batches, &self.schema, requested_capsule(requested_schema)?)
+        })
     }
 
     /// Export the schema (Arrow PyCapsule interface).
     fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
-        Ok(to_schema_pycapsule(py, self.schema.as_ref())?)
+        guard("Table.__arrow_c_schema__", || Ok(to_schema_pycapsule(py, self.schema.as_ref())?))
     }
 
     /// Number of rows.
@@ -136,22 +141,26 @@ impl PyArrowTable {
 
     /// A `pyarrow.Table` (needs pyarrow).
     fn to_pyarrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py().import("pyarrow")?.call_method1("table", (slf,))
+        guard("Table.to_pyarrow", || slf.py().import("pyarrow")?.call_method1("table", (slf,)))
     }
 
     /// A `pandas.DataFrame` (needs pandas and pyarrow); money columns hold `decimal.Decimal`.
     fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        Self::to_pyarrow(slf)?.call_method0("to_pandas")
+        guard("Table.to_pandas", || {
+            slf.py().import("pyarrow")?.call_method1("table", (slf,))?.call_method0("to_pandas")
+        })
     }
 
     /// A `polars.DataFrame` (needs polars); money columns are `Decimal(38, scale)`.
     fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py().import("polars")?.call_method1("DataFrame", (slf,))
+        guard("Table.to_polars", || slf.py().import("polars")?.call_method1("DataFrame", (slf,)))
     }
 
-    fn __repr__(&self) -> String {
-        let cols: Vec<String> =
-            self.schema.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect();
-        format!("microcredit.Table({} rows; {})", self.num_rows(), cols.join(", "))
+    fn __repr__(&self) -> PyResult<String> {
+        guard("Table.__repr__", || {
+            let cols: Vec<String> =
+                self.schema.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect();
+            Ok(format!("microcredit.Table({} rows; {})", self.num_rows(), cols.join(", ")))
+        })
     }
 }

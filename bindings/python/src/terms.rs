@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, Weekday};
 use microcredit::{
-    BusinessDays, CompulsorySavings, Currency, Fee, Frequency, Insurance, InterestRate, LoanTerms, MonthEnd, Quote,
-    RatePeriod, Schedule,
+    BusinessDays, CompulsorySavings, Currency, Error as CoreError, Fee, Frequency, Insurance, InterestRate, LoanTerms,
+    MonthEnd, Quote, RatePeriod, Schedule,
 };
 
 use pyo3::prelude::*;
@@ -15,8 +15,10 @@ use pyo3::types::{PyDict, PyList, PyString};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::convert::{count, date, decimal, enum_str, opt_date, opt_decimal, show, to_json};
-use crate::errors::{IntoPy, guard, invalid};
+use crate::convert::{
+    MAX_NAME_TEXT, Quoted, count, date, decimal, enum_str, name_text, opt_date, opt_decimal, short_text, show, to_json,
+};
+use crate::errors::{IntoPy, guard, invalid, to_pyerr};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
 
@@ -26,6 +28,22 @@ pub fn name_of<T: Serialize>(v: &T) -> String {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
     }
+}
+
+/// The items of a list, tuple or other iterable that is not a str, a bytes or a dict (an error
+/// naming `field` otherwise).
+pub fn list_items<'py>(
+    obj: &Bound<'py, PyAny>,
+    field: &str,
+    what: &str,
+) -> PyResult<Bound<'py, pyo3::types::PyIterator>> {
+    if obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyDict>()
+        || obj.is_instance_of::<pyo3::types::PyBytes>()
+    {
+        return Err(invalid(field, show(obj), what));
+    }
+    obj.try_iter().map_err(|_| invalid(field, show(obj), what))
 }
 
 /// A dict whose keys are taken one by one; keys left over are an error.
@@ -59,18 +77,26 @@ impl<'py> DictArgs<'py> {
 
 /// Frequency from a shorthand name or the JSON form as a dict.
 pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_string();
+    if obj.is_instance_of::<PyString>() {
+        let s = name_text(obj, "frequency", "expected a frequency name")?;
         return frequency_name(&s).ok_or_else(|| {
             invalid(
                 "frequency",
-                format!("'{s}'"),
+                Quoted(&s),
                 "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a dict like {'unit': 'weeks', 'every': 2}",
             )
         });
     }
     let v = to_json(obj, "frequency")?;
-    serde_json::from_value::<Frequency>(v).map_err(|e| invalid("frequency", show(obj), &e.to_string()))
+    serde_json::from_value::<Frequency>(v).map_err(|e| {
+        // serde's message quotes the unknown name: at most MAX_JSON_TEXT characters, cut shorter.
+        let reason = e.to_string();
+        let mut cut: String = reason.chars().take(120).collect();
+        if cut.len() < reason.len() {
+            cut.push_str("...");
+        }
+        invalid("frequency", show(obj), &cut)
+    })
 }
 
 /// The shorthand names of common frequencies.
@@ -141,16 +167,17 @@ fn business_days(obj: &Bound<'_, PyAny>) -> PyResult<BusinessDays> {
     let d = DictArgs::new(obj, "business_days")?;
     let mut weekdays = Vec::new();
     if let Some(w) = d.take("non_working_weekdays")? {
-        for (i, x) in w.try_iter()?.enumerate() {
+        let items = list_items(&w, "business_days.non_working_weekdays", "expected a list of weekday names")?;
+        for (i, x) in items.enumerate() {
             let x = x?;
             let f = format!("business_days.non_working_weekdays[{i}]");
-            let s = x.cast::<PyString>().map_err(|_| invalid(&f, show(&x), "expected a weekday name like 'sat'"))?;
-            weekdays.push(Weekday::from_str(&s.to_string()).map_err(|_| invalid(&f, show(&x), "not a weekday name"))?);
+            let s = name_text(&x, &f, "expected a weekday name like 'sat'")?;
+            weekdays.push(Weekday::from_str(&s).map_err(|_| invalid(&f, show(&x), "not a weekday name"))?);
         }
     }
     let mut holidays = BTreeSet::new();
     if let Some(h) = d.take("holidays")? {
-        for (i, x) in h.try_iter()?.enumerate() {
+        for (i, x) in list_items(&h, "business_days.holidays", "expected a list of dates")?.enumerate() {
             holidays.insert(date(&x?, &format!("business_days.holidays[{i}]"))?);
         }
     }
@@ -164,7 +191,11 @@ fn business_days(obj: &Bound<'_, PyAny>) -> PyResult<BusinessDays> {
 
 fn currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
     let s = obj.cast::<PyString>().map_err(|_| invalid("currency", show(obj), "expected an ISO 4217 code as a str"))?;
-    Currency::from_code(&s.to_string()).py_err()
+    match short_text(s, MAX_NAME_TEXT) {
+        Some(code) => Currency::from_code(&code).py_err(),
+        // Not a code: only its first characters are read and echoed.
+        None => Err(to_pyerr(CoreError::unknown_currency(&show(obj)))),
+    }
 }
 
 /// The terms of one loan, validated by the core when built.
@@ -214,100 +245,109 @@ impl PyLoanTerms {
         savings: Option<&Bound<'_, PyAny>>,
         business_days: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        fn some<'a, 'py>(o: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
-            o.filter(|x| !x.is_none())
-        }
-        fn named<T: serde::de::DeserializeOwned + Default>(o: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<T> {
-            match some(o) {
-                Some(x) => enum_str(x, field),
-                None => Ok(T::default()),
+        guard("LoanTerms", || {
+            fn some<'a, 'py>(o: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+                o.filter(|x| !x.is_none())
             }
-        }
-        fn whole(o: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<u32> {
-            match some(o) {
-                Some(x) => count(x, field),
-                None => Ok(0),
+            fn named<T: serde::de::DeserializeOwned + Default>(
+                o: Option<&Bound<'_, PyAny>>,
+                field: &str,
+            ) -> PyResult<T> {
+                match some(o) {
+                    Some(x) => enum_str(x, field),
+                    None => Ok(T::default()),
+                }
             }
-        }
-        let cur = self::currency(currency)?;
-        let frequency = match some(frequency) {
-            Some(f) => self::frequency(f)?,
-            None => Frequency::monthly(),
-        };
-        let mut fee_list = Vec::new();
-        if let Some(fs) = some(fees) {
-            if fs.is_instance_of::<PyDict>() || fs.is_instance_of::<PyString>() {
-                return Err(invalid("fees", show(fs), "expected a list of fee dicts"));
+            fn whole(o: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<u32> {
+                match some(o) {
+                    Some(x) => count(x, field),
+                    None => Ok(0),
+                }
             }
-            let it = fs.try_iter().map_err(|_| invalid("fees", show(fs), "expected a list of fee dicts"))?;
-            for (i, f) in it.enumerate() {
-                fee_list.push(fee(&f?, i)?);
+            let cur = self::currency(currency)?;
+            let frequency = match some(frequency) {
+                Some(f) => self::frequency(f)?,
+                None => Frequency::monthly(),
+            };
+            let mut fee_list = Vec::new();
+            if let Some(fs) = some(fees) {
+                if fs.is_instance_of::<PyDict>() || fs.is_instance_of::<PyString>() {
+                    return Err(invalid("fees", show(fs), "expected a list of fee dicts"));
+                }
+                let it = fs.try_iter().map_err(|_| invalid("fees", show(fs), "expected a list of fee dicts"))?;
+                for (i, f) in it.enumerate() {
+                    fee_list.push(fee(&f?, i)?);
+                }
             }
-        }
-        let rate = InterestRate {
-            percent: decimal(rate_percent, "rate.percent")?,
-            per: named::<RatePeriod>(rate_per, "rate.per")?,
-        };
-        let builder = LoanTerms::builder(
-            decimal(principal, "principal")?,
-            cur,
-            rate,
-            count(installments, "installments")?,
-            frequency,
-            date(disbursement_date, "disbursement_date")?,
-        )
-        .interest_method(named(interest_method, "interest_method")?)
-        .amortization(named(amortization, "amortization")?)
-        .interest_basis(named(interest_basis, "interest_basis")?)
-        .day_count(named(day_count, "day_count")?)
-        .annuity_rates(named(annuity_rates, "annuity_rates")?)
-        .first_repayment_date(opt_date(first_repayment_date, "first_repayment_date")?)
-        .grace_on_principal(whole(grace_on_principal, "grace_on_principal")?)
-        .grace_on_interest_payment(whole(grace_on_interest_payment, "grace_on_interest_payment")?)
-        .deferred_interest(named(deferred_interest, "deferred_interest")?)
-        .interest_free_periods(whole(interest_free_periods, "interest_free_periods")?)
-        .installment_multiple(opt_decimal(installment_multiple, "installment_multiple")?)
-        .rounding(named(rounding, "rounding")?)
-        .fees(fee_list)
-        .insurance(match some(insurance) {
-            Some(x) => Some(self::insurance(x)?),
-            None => None,
+            let rate = InterestRate {
+                percent: decimal(rate_percent, "rate.percent")?,
+                per: named::<RatePeriod>(rate_per, "rate.per")?,
+            };
+            let builder = LoanTerms::builder(
+                decimal(principal, "principal")?,
+                cur,
+                rate,
+                count(installments, "installments")?,
+                frequency,
+                date(disbursement_date, "disbursement_date")?,
+            )
+            .interest_method(named(interest_method, "interest_method")?)
+            .amortization(named(amortization, "amortization")?)
+            .interest_basis(named(interest_basis, "interest_basis")?)
+            .day_count(named(day_count, "day_count")?)
+            .annuity_rates(named(annuity_rates, "annuity_rates")?)
+            .first_repayment_date(opt_date(first_repayment_date, "first_repayment_date")?)
+            .grace_on_principal(whole(grace_on_principal, "grace_on_principal")?)
+            .grace_on_interest_payment(whole(grace_on_interest_payment, "grace_on_interest_payment")?)
+            .deferred_interest(named(deferred_interest, "deferred_interest")?)
+            .interest_free_periods(whole(interest_free_periods, "interest_free_periods")?)
+            .installment_multiple(opt_decimal(installment_multiple, "installment_multiple")?)
+            .rounding(named(rounding, "rounding")?)
+            .fees(fee_list)
+            .insurance(match some(insurance) {
+                Some(x) => Some(self::insurance(x)?),
+                None => None,
+            })
+            .savings(match some(savings) {
+                Some(x) => Some(self::savings(x)?),
+                None => None,
+            })
+            .business_days(match some(business_days) {
+                Some(x) => Some(self::business_days(x)?),
+                None => None,
+            });
+            Ok(PyLoanTerms { inner: builder.build().py_err()? })
         })
-        .savings(match some(savings) {
-            Some(x) => Some(self::savings(x)?),
-            None => None,
-        })
-        .business_days(match some(business_days) {
-            Some(x) => Some(self::business_days(x)?),
-            None => None,
-        });
-        Ok(PyLoanTerms { inner: builder.build().py_err()? })
     }
 
     /// Parse terms from the shared JSON form (tests/golden/FORMAT.md) and validate them.
     #[staticmethod]
     fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let s = json.cast::<PyString>().map_err(|_| invalid("json", show(json), "expected a str"))?.to_string();
-        Ok(PyLoanTerms { inner: LoanTerms::from_json(&s).py_err()? })
+        guard("LoanTerms.from_json", || {
+            let s = json.cast::<PyString>().map_err(|_| invalid("json", show(json), "expected a str"))?.to_string();
+            Ok(PyLoanTerms { inner: LoanTerms::from_json(&s).py_err()? })
+        })
     }
 
     /// The shared JSON form.
     fn to_json(&self) -> PyResult<String> {
-        self.inner.to_json().py_err()
+        guard("LoanTerms.to_json", || self.inner.to_json().py_err())
     }
 
     /// Generate the repayment schedule.
     fn schedule(&self, py: Python<'_>) -> PyResult<PySchedule> {
-        let t = self.inner.clone();
-        let s = py.detach(|| guard("schedule", || Schedule::generate(&t).py_err()))?;
-        Ok(PySchedule { inner: s })
+        guard("LoanTerms.schedule", || {
+            let s = py.detach(|| Schedule::generate(&self.inner)).py_err()?;
+            Ok(PySchedule { inner: s })
+        })
     }
 
     /// The schedule and the true cost under every named convention.
     fn quote(&self, py: Python<'_>) -> PyResult<PyQuote> {
-        let t = self.inner.clone();
-        let q = py.detach(|| guard("quote", || Quote::new(&t).py_err()))?;
-        Ok(PyQuote { inner: q })
+        guard("LoanTerms.quote", || {
+            let q = py.detach(|| Quote::new(&self.inner)).py_err()?;
+            Ok(PyQuote { inner: q })
+        })
     }
 
     /// The amount lent.
@@ -338,7 +378,7 @@ impl PyLoanTerms {
     /// The frequency in its JSON form, as a dict.
     #[getter]
     fn frequency<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_value(py, &serde_json::to_value(self.inner.frequency).unwrap_or_default())
+        guard("LoanTerms.frequency", || json_value(py, &serde_json::to_value(self.inner.frequency).unwrap_or_default()))
     }
     /// When the money is disbursed.
     #[getter]
@@ -408,6 +448,36 @@ impl PyLoanTerms {
     /// Fees, as dicts.
     #[getter]
     fn fees<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        guard("LoanTerms.fees", || self.fee_dicts(py))
+    }
+    /// Credit-life insurance, as a dict, or None.
+    #[getter]
+    fn insurance<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        guard("LoanTerms.insurance", || self.insurance_dict(py))
+    }
+    /// Compulsory savings, as a dict, or None.
+    #[getter]
+    fn savings<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        guard("LoanTerms.savings", || self.savings_dict(py))
+    }
+    /// Working days and holidays, as a dict, or None.
+    #[getter]
+    fn business_days<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        guard("LoanTerms.business_days", || self.business_days_dict(py))
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        guard("LoanTerms.__repr__", || Ok(self.repr()))
+    }
+
+    /// HTML view for Jupyter.
+    fn _repr_html_(&self) -> PyResult<String> {
+        guard("LoanTerms._repr_html_", || Ok(html::terms(&self.inner)))
+    }
+}
+
+impl PyLoanTerms {
+    fn fee_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
         for f in &self.inner.fees {
             let d = PyDict::new(py);
@@ -426,9 +496,7 @@ impl PyLoanTerms {
         }
         Ok(out)
     }
-    /// Credit-life insurance, as a dict, or None.
-    #[getter]
-    fn insurance<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+    fn insurance_dict<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let Some(i) = &self.inner.insurance else { return Ok(None) };
         let d = PyDict::new(py);
         d.set_item("percent", i.percent)?;
@@ -436,18 +504,14 @@ impl PyLoanTerms {
         d.set_item("collect", name_of(&i.collect))?;
         Ok(Some(d))
     }
-    /// Compulsory savings, as a dict, or None.
-    #[getter]
-    fn savings<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+    fn savings_dict<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let Some(s) = &self.inner.savings else { return Ok(None) };
         let d = PyDict::new(py);
         d.set_item("at_disbursement_percent", s.at_disbursement_percent)?;
         d.set_item("per_installment", s.per_installment)?;
         Ok(Some(d))
     }
-    /// Working days and holidays, as a dict, or None.
-    #[getter]
-    fn business_days<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+    fn business_days_dict<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let Some(b) = &self.inner.business_days else { return Ok(None) };
         let d = PyDict::new(py);
         let days: Vec<String> = b.non_working_weekdays.iter().map(|w| w.to_string().to_lowercase()).collect();
@@ -457,7 +521,7 @@ impl PyLoanTerms {
         Ok(Some(d))
     }
 
-    fn __repr__(&self) -> String {
+    fn repr(&self) -> String {
         format!(
             "LoanTerms(principal={} {}, rate={} % per {}, installments={}, frequency={}, disbursed={})",
             self.inner.principal,
@@ -468,11 +532,6 @@ impl PyLoanTerms {
             serde_json::to_string(&self.inner.frequency).unwrap_or_default(),
             self.inner.disbursement_date
         )
-    }
-
-    /// HTML view for Jupyter.
-    fn _repr_html_(&self) -> String {
-        html::terms(&self.inner)
     }
 }
 

@@ -1,9 +1,11 @@
 """Python-only inputs, generated: every value either works or raises a typed microcredit.Error.
-Never a crash, never a PanicException, never a silent conversion of a float or a datetime."""
+Never a crash, never a PanicException, never a silent conversion of a float or a datetime. An error
+of kind "internal" (a guarded Rust panic) is a failure, not an outcome."""
 
 from __future__ import annotations
 
 import datetime
+import inspect
 from decimal import Decimal
 from typing import Any
 
@@ -45,11 +47,19 @@ FIELDS = [
 ]
 
 
+def _typed(e: mc.Error) -> None:
+    """A microcredit.Error must say what it is about: a kind, and never "internal" (a bug)."""
+    assert isinstance(e.kind, str) and e.kind, f"error without a kind: {e}"
+    assert e.kind != "internal", f"internal error (a guarded panic): {e}"
+
+
 def _try(fn: Any) -> Any:
-    """Call fn; a microcredit.Error is fine, anything else (including PanicException) fails."""
+    """Call fn; a typed microcredit.Error is fine; an internal one, or anything else (including
+    PanicException), fails."""
     try:
         return fn()
-    except mc.Error:
+    except mc.Error as e:
+        _typed(e)
         return None
 
 
@@ -115,11 +125,12 @@ def test_huge_ints(n: int) -> None:
 def test_spreadsheet_functions_typed(fn: str, args: list[Any]) -> None:
     f = getattr(mc, fn)
     try:
-        f(*args)
-    except mc.Error:
-        pass
+        inspect.signature(f).bind(*args)
     except TypeError:
-        pass  # wrong number of arguments: Python's own signature check
+        with pytest.raises(TypeError):  # wrong number of arguments: Python's own signature check
+            f(*args)
+        return
+    _try(lambda: f(*args))
 
 
 @settings(max_examples=150, deadline=None)
@@ -137,10 +148,8 @@ def test_irr_of_arbitrary_flows_is_value_or_solver_error(values: list[Decimal]) 
     try:
         r = mc.irr(values)
         assert r.is_finite()
-    except mc.SolverError:
-        pass
-    except mc.ValidationError:
-        pass
+    except (mc.SolverError, mc.ValidationError) as e:
+        _typed(e)
 
 
 def test_none_where_required() -> None:

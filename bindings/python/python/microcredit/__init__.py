@@ -14,7 +14,10 @@ The engine is the Rust crate ``microcredit``; this package is a thin binding:
 
 Amounts are ``decimal.Decimal``, ``str`` or ``int``; a ``float`` raises :class:`ValidationError`
 (it is never converted silently). Dates are ``datetime.date``; a ``datetime`` is refused. Every error
-is a subclass of :class:`Error`.
+is a subclass of :class:`Error` with ``kind``, ``field`` and ``value`` (a bounded prefix of the
+rejected value); no input crashes the interpreter or escapes as another exception: nested input is
+refused past 32 levels, huge text and ints are measured before they are read, and a batch larger
+than ``schedules(..., memory_limit=...)`` (4 GiB by default) is refused before it is allocated.
 """
 
 from __future__ import annotations
@@ -29,23 +32,58 @@ __all__ = ["decimal_array"]
 __all__ += _microcredit.__all__
 
 
+def _invalid(field: str, shown: str, reason: str) -> ValidationError:
+    """A :class:`ValidationError` raised from Python, with ``kind``, ``field`` and ``value`` like
+    the native ones (``shown`` is already a short rendering of the value)."""
+    err = ValidationError(f"invalid {field}: {shown} ({reason})")
+    err.kind = "invalid_field"
+    err.field = field
+    err.value = shown
+    return err
+
+
+def _show(value: Any) -> str:
+    """A short rendering of a rejected value: never the repr of a huge or deeply nested object."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value) if value.bit_length() <= 64 else f"<int of {value.bit_length()} bits>"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else f"{value[:32]!r}... ({len(value)} long)"
+    return f"<{type(value).__name__}>"
+
+
 def decimal_array(minor_units: Any, scale: int = 2) -> Any:
     """An exact ``pyarrow`` Decimal128 array from integer minor units (e.g. cents).
 
     ``decimal_array(np.array([150000, 99]), 2)`` holds ``1500.00`` and ``0.99``. Use it to build
     the money columns of a frame for :func:`schedules` from integer data without going through
-    floats. Needs numpy and pyarrow.
+    floats. Needs numpy and pyarrow. Values must fit a signed 64-bit integer; anything else
+    (floats, huge ints, text) raises :class:`ValidationError`.
     """
     import numpy as np
     import pyarrow as pa
 
     if not isinstance(scale, int) or isinstance(scale, bool) or not 0 <= scale <= 38:
-        raise ValidationError(f"invalid scale: {scale!r} (must be an int between 0 and 38)")
-    ints = np.asarray(minor_units)
+        raise _invalid("scale", _show(scale), "must be an int between 0 and 38")
+    if isinstance(minor_units, (str, bytes, bytearray, dict)):
+        raise _invalid("minor_units", type(minor_units).__name__, "expected a sequence or array of integers")
+    try:
+        ints = np.asarray(minor_units)
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as e:
+        raise _invalid("minor_units", type(minor_units).__name__, f"not an array of integers ({type(e).__name__})") from None
+    if ints.size == 0 and ints.dtype.kind == "f":
+        ints = ints.astype(np.int64)  # an empty list: no values to convert
     if ints.dtype.kind not in "iu":
-        raise ValidationError(
-            f"invalid minor_units: dtype {ints.dtype} (expected integers; floats are never converted)"
+        raise _invalid(
+            "minor_units", f"dtype {ints.dtype}"[:60], "expected integers; floats are never converted"
         )
+    if ints.dtype.kind == "u" and ints.size and int(ints.max()) > np.iinfo(np.int64).max:
+        raise _invalid("minor_units", str(int(ints.max()))[:60], "beyond a signed 64-bit integer")
+    if ints.ndim != 1:
+        raise _invalid("minor_units", f"an array of {ints.ndim} dimensions", "expected one dimension")
     ints = ints.astype(np.int64, copy=False)
     words = np.empty((ints.size, 2), dtype=np.int64)
     words[:, 0] = ints

@@ -52,7 +52,12 @@ BATCH_COLUMNS: Final[list[str]]
 """Every column name :func:`schedules` reads."""
 
 class Error(Exception):
-    """Base class of every error raised by microcredit."""
+    """Base class of every error raised by microcredit.
+
+    ``kind`` is the core's stable name of the error (``invalid_field``, ``unknown_currency``,
+    ``no_convergence``, ``limit_exceeded``...), ``field`` the field it is about and ``value`` a
+    bounded prefix of the rejected value, as text. ``kind == "internal"`` is a bug in the library
+    (a guarded Rust panic), never an answer about the input: please report it."""
 
     kind: str
     field: str | None
@@ -460,6 +465,13 @@ def conventions() -> list[str]:
 def currencies() -> list[str]:
     """Codes of every currency the library knows."""
 
-def schedules(frame: Any, *, pricing: bool = True, progress: bool = False) -> tuple[Table, Table]:
+def schedules(
+    frame: Any, *, pricing: bool = True, progress: bool = False, memory_limit: int | None = None
+) -> tuple[Table, Table]:
     """Schedules (and APR/EIR/XIRR with ``pricing``) of every loan in a table of terms; returns
-    ``(installments, loans)``."""
+    ``(installments, loans)``.
+
+    ``memory_limit`` (bytes; ``None``: the library's default, 4 GiB) bounds the batch's memory,
+    estimated from the loans' numbers of installments before anything is allocated. A larger book
+    raises :class:`ValidationError` with ``kind == "limit_exceeded"``, ``field == "memory_limit"``
+    and ``value`` the bytes it would need (as text); raise the limit or split the frame."""
