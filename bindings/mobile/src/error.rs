@@ -68,13 +68,27 @@ pub enum MicrocreditError {
         /// What was being computed.
         what: String,
     },
+    /// A request would need more of a resource (memory, rows) than its limit allows
+    /// (`limit_exceeded`); raise the limit or split the work.
+    #[error("limit exceeded: {what} would need {requested}, the limit is {limit}")]
+    LimitExceeded {
+        /// The option that sets the limit (e.g. `memory_limit`, in bytes).
+        what: String,
+        /// How much the request needs.
+        requested: u64,
+        /// The limit in force.
+        limit: u64,
+    },
     /// JSON that does not parse or does not match the shared form (`json`).
     #[error("invalid JSON: {reason}")]
     Json {
         /// The parser's message (positions and field names).
         reason: String,
     },
-    /// An error kind this version of the bindings does not know yet (`kind` names it).
+    /// An error kind this version of the bindings does not know yet (`kind` names it). Every kind
+    /// of the core this version was built with has its own variant above, so no input produces
+    /// `Internal`: seeing it means the bindings lag behind the core (a bug to report). A Rust panic
+    /// (also a bug) is not this variant: Kotlin sees it as `InternalException`.
     #[error("internal error ({kind}): {reason}")]
     Internal {
         /// The core's `Error::kind()`.
@@ -97,7 +111,9 @@ impl From<microcredit::Error> for MicrocreditError {
             E::NoConvergence { what, reason } => MicrocreditError::NoConvergence { what, reason },
             E::NoRate { what, reason } => MicrocreditError::NoRate { what, reason },
             E::Overflow { what } => MicrocreditError::Overflow { what },
+            E::LimitExceeded { what, requested, limit } => MicrocreditError::LimitExceeded { what, requested, limit },
             E::Json { reason } => MicrocreditError::Json { reason },
+            // The core's error is `#[non_exhaustive]`: a kind added after these bindings.
             other => MicrocreditError::Internal { kind: other.kind().to_string(), reason: other.to_string() },
         }
     }
@@ -112,8 +128,41 @@ impl From<serde_json::Error> for MicrocreditError {
 impl MicrocreditError {
     /// A value that could not be read into its Rust type (used by the custom types' `try_lift`).
     pub(crate) fn unreadable(field: &str, value: &str, reason: &str) -> Self {
-        // Cap the echoed value: it is a number or a date, but never echo unbounded input.
-        let value: String = value.chars().take(64).collect();
-        MicrocreditError::Validation { field: field.to_string(), value, reason: reason.to_string() }
+        // Echo a bounded prefix only: the text may be a 10 MB string pasted by mistake.
+        MicrocreditError::Validation {
+            field: field.to_string(),
+            value: microcredit::error::bounded(&value),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use microcredit::Error as E;
+
+    /// Every kind of the core has its own variant: no input reaches `Internal`.
+    #[test]
+    fn every_core_kind_has_its_own_variant() {
+        let s = || "x".to_string();
+        let all = [
+            E::InvalidField { field: s(), value: s(), reason: s() },
+            E::UnknownCurrency { code: s() },
+            E::CurrencyMismatch { left: s(), right: s() },
+            E::TooManyDecimals { field: s(), value: s(), currency: s(), minor_units: 2 },
+            E::NoConvergence { what: s(), reason: s() },
+            E::NoRate { what: s(), reason: s() },
+            E::Overflow { what: s() },
+            E::LimitExceeded { what: "memory_limit".into(), requested: 3_840_000_000, limit: 1 << 30 },
+            E::Json { reason: s() },
+        ];
+        for e in all {
+            let kind = e.kind();
+            let message = e.to_string();
+            let mapped = MicrocreditError::from(e);
+            assert!(!matches!(mapped, MicrocreditError::Internal { .. }), "{kind} maps to Internal");
+            assert_eq!(mapped.to_string(), message, "{kind}: the message is the core's");
+        }
     }
 }

@@ -19,23 +19,28 @@ use crate::error::MicrocreditError;
 /// A calendar date; Kotlin `java.time.LocalDate` (ISO `YYYY-MM-DD` across the boundary).
 pub type LocalDate = NaiveDate;
 
+/// Decimal text from the other side, read exactly: more than the 28 significant digits a decimal
+/// holds is refused, never rounded (`"1000.000000000000000000000000001"` is not 1000).
 fn parse_decimal(text: &str) -> Result<Decimal, MicrocreditError> {
-    let trimmed = text.trim();
-    trimmed
-        .parse::<Decimal>()
-        .or_else(|_| Decimal::from_scientific(trimmed))
-        .map_err(|_| MicrocreditError::unreadable("decimal", text, "not a decimal number within 28 significant digits"))
+    microcredit::money::parse_decimal_exact(text).ok_or_else(|| {
+        MicrocreditError::unreadable("decimal", text, "not a finite decimal number of at most 28 significant digits")
+    })
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, MicrocreditError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| MicrocreditError::unreadable("date", text, "not an ISO date YYYY-MM-DD in the supported range"))
+        .map_err(|_| MicrocreditError::unreadable("date", text, "not an ISO date YYYY-MM-DD from -262143 to +262142"))
 }
 
 fn weekday_from_iso(n: u8) -> Result<Weekday, MicrocreditError> {
     n.checked_sub(1).and_then(|d| Weekday::try_from(d).ok()).ok_or_else(|| {
         MicrocreditError::unreadable("weekday", &n.to_string(), "ISO day of week 1 (Monday) to 7 (Sunday)")
     })
+}
+
+/// An ISO 4217 code; an unknown one is `UnknownCurrency`, echoing at most a bounded prefix.
+fn parse_currency(code: &str) -> Result<Currency, MicrocreditError> {
+    Ok(Currency::from_code(code)?)
 }
 
 // Money: an exact decimal; Kotlin `java.math.BigDecimal`, lowered with `toPlainString()`.
@@ -62,7 +67,7 @@ uniffi::custom_type!(Weekday, u8, {
 // Currencies: the ISO 4217 code; Kotlin `String`. An unknown code is `UnknownCurrency`.
 uniffi::custom_type!(Currency, String, {
     remote,
-    try_lift: |code| Ok(Currency::from_code(&code).map_err(MicrocreditError::from)?),
+    try_lift: |code| Ok(parse_currency(&code)?),
     lower: |currency| currency.code().to_string(),
 });
 
@@ -349,4 +354,49 @@ pub struct CostBreakdown {
     pub apr_with_insurance: Decimal,
     /// APR with everything, savings included.
     pub apr_all_in: Decimal,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn decimals_are_read_exactly_or_refused() {
+        assert_eq!(parse_decimal("1000.50").unwrap().to_string(), "1000.50");
+        assert_eq!(parse_decimal("1E+3").unwrap().to_string(), "1000");
+        assert_eq!(parse_decimal("79228162514264337593543950335").unwrap(), Decimal::MAX);
+        // 29 significant digits: `str::parse` would round it to 1000.
+        for text in ["1000.000000000000000000000000001", "1E+40", "79228162514264337593543950336", "", "NaN"] {
+            let e = parse_decimal(text).unwrap_err();
+            assert!(matches!(e, MicrocreditError::Validation { ref field, .. } if field == "decimal"), "{text}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn dates_up_to_chronos_limits() {
+        assert_eq!(parse_date("+262142-12-29").unwrap().to_string(), "+262142-12-29");
+        assert!(parse_date("-262143-01-01").is_ok());
+        assert!(parse_date("+262143-01-01").is_err());
+        assert!(parse_date("-999999999-01-01").is_err());
+        assert!(parse_date("+999999999-12-31").is_err());
+    }
+
+    #[test]
+    fn huge_text_is_echoed_as_a_bounded_prefix() {
+        let huge = "9".repeat(10 << 20);
+        let bound = microcredit::error::ECHO_LIMIT + 3;
+        for e in [parse_decimal(&huge).unwrap_err(), parse_date(&huge).unwrap_err(), parse_currency(&huge).unwrap_err()]
+        {
+            let (field, value) = match &e {
+                MicrocreditError::Validation { field, value, .. } => (field.as_str(), value),
+                MicrocreditError::UnknownCurrency { code } => ("currency", code),
+                other => panic!("unexpected {other:?}"),
+            };
+            assert!(value.chars().count() <= bound, "{field}: {} chars", value.len());
+            assert!(e.to_string().len() < 1_000, "{field}: message of {} bytes", e.to_string().len());
+        }
+        assert!(matches!(weekday_from_iso(0), Err(MicrocreditError::Validation { .. })));
+        assert!(matches!(weekday_from_iso(u8::MAX), Err(MicrocreditError::Validation { .. })));
+    }
 }
