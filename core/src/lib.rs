@@ -10,9 +10,10 @@
 //! [`terms`] (loan terms and their JSON form), [`schedule`] (installments), [`pricing`]
 //! (APR, EIR, XIRR, APRC and regional conventions), [`quote`] (schedule + cost in one value),
 //! [`spreadsheet`] (Excel/numpy-financial functions) and [`batch`] (many loans in parallel).
+//! [`json_form`] documents the JSON form of terms, schedules and quotes that every binding shares.
 //!
 //! ```
-//! use microcredit::{LoanTerms, Quote};
+//! use microcredit::{Convention, LoanTerms, Quote};
 //! let terms = LoanTerms::from_json(r#"{
 //!     "principal": "800", "currency": "USD",
 //!     "rate": {"percent": "24", "per": "year"},
@@ -23,12 +24,14 @@
 //! let q = Quote::new(&terms)?;
 //! assert_eq!(q.schedule.installments.len(), 6);
 //! assert_eq!(q.schedule.disbursement.net_amount.to_string(), "784.00");
-//! assert!(q.cost("mft_apr").unwrap().percent > "24".parse().unwrap()); // the fee costs extra
+//! assert!(q.cost(&Convention::MFT_APR).unwrap().percent > "24".parse().unwrap()); // the fee costs extra
 //! # Ok::<(), microcredit::Error>(())
 //! ```
 
 pub mod batch;
 pub mod calendar;
+#[doc = include_str!("json_form.md")]
+pub mod json_form {}
 pub mod error;
 mod memory;
 pub mod money;
@@ -38,6 +41,14 @@ pub mod schedule;
 mod solver;
 pub mod spreadsheet;
 pub mod terms;
+
+/// The date crate of every date (re-exported for the same reason).
+pub use chrono;
+pub use chrono::NaiveDate;
+/// The decimal crate every amount and rate is in (re-exported so a dependent crate needs no
+/// version of its own that could disagree).
+pub use rust_decimal;
+pub use rust_decimal::Decimal;
 
 pub use calendar::{BusinessDayRule, BusinessDays, DayCount, Frequency, MonthEnd, YearFraction};
 pub use error::{Error, Result};

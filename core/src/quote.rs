@@ -11,13 +11,13 @@ use crate::terms::LoanTerms;
 /// Schedule and true cost of one loan.
 ///
 /// ```
-/// use microcredit::{LoanTerms, Quote};
+/// use microcredit::{Convention, LoanTerms, Quote};
 /// let terms = LoanTerms::from_json(r#"{"principal": "500", "currency": "USD",
 ///   "rate": {"percent": "3", "per": "month"}, "interest_method": "flat", "installments": 16,
 ///   "frequency": {"unit": "weeks", "every": 1}, "disbursement_date": "2025-03-03",
 ///   "fees": [{"kind": "upfront", "percent": "2"}]}"#)?;
 /// let q = Quote::new(&terms)?;
-/// let apr = q.cost("mft_apr").unwrap();
+/// let apr = q.cost(&Convention::MFT_APR).unwrap();
 /// assert!(apr.percent > "36".parse().unwrap()); // flat 3 %/month costs far more than 36 % a year
 /// # Ok::<(), microcredit::Error>(())
 /// ```
@@ -42,9 +42,26 @@ impl Quote {
         Ok(Quote { terms: terms.clone(), schedule, costs, breakdown })
     }
 
-    /// The cost under the convention of that name.
-    pub fn cost(&self, convention: &str) -> Option<&CostOfCredit> {
-        self.costs.iter().find(|c| c.convention == convention)
+    /// The cost under a convention (`None` for one the quote was not priced under, which no
+    /// named convention is).
+    ///
+    /// ```
+    /// # use microcredit::{Convention, LoanTerms, Quote};
+    /// # let terms = LoanTerms::from_json(r#"{"principal": "500", "currency": "USD",
+    /// #   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
+    /// #   "disbursement_date": "2025-03-03"}"#)?;
+    /// let q = Quote::new(&terms)?;
+    /// assert_eq!(q.cost(&Convention::MFT_APR).unwrap().percent.to_string(), "24.00");
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn cost(&self, convention: &Convention) -> Option<&CostOfCredit> {
+        self.cost_named(convention.name)
+    }
+
+    /// The cost under the convention of that name (`"mft_apr"`, ...): for bindings whose callers
+    /// name conventions by text; Rust code uses [`Quote::cost`].
+    pub fn cost_named(&self, name: &str) -> Option<&CostOfCredit> {
+        self.costs.iter().find(|c| c.convention == name)
     }
 
     /// The shared JSON form.

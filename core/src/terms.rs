@@ -1,5 +1,5 @@
 //! Loan terms: what a loan officer agrees with a family, validated when built, with the one
-//! versioned JSON form that every binding shares (documented in `tests/golden/FORMAT.md`).
+//! versioned JSON form that every binding shares (documented in [`crate::json_form`]).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

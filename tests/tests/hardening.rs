@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use microcredit::batch::{BatchOptions, schedule_batch};
 use microcredit::spreadsheet::{NpvStyle, When, fv, ipmt, irr, npv, pmt};
-use microcredit::{Error, Frequency, LoanTerms, Quote, Schedule};
+use microcredit::{Convention, Error, Frequency, LoanTerms, Quote, Schedule};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -111,7 +111,7 @@ fn a_loan_with_savings_returned_at_the_end_is_priced() {
         "savings": {"at_disbursement_percent": "10"}})))
     .unwrap();
     let q = Quote::new(&t).unwrap();
-    let (apr, xirr) = (q.cost("mft_apr").unwrap().percent, q.cost("xirr_act365").unwrap().percent);
+    let (apr, xirr) = (q.cost(&Convention::MFT_APR).unwrap().percent, q.cost(&Convention::XIRR).unwrap().percent);
     assert!(apr > d("30") && xirr > apr, "APR {apr} %, XIRR {xirr} %");
 }
 

@@ -80,7 +80,7 @@ pub fn schedule(terms: LoanTerms) -> Result<Schedule> {
     Ok(microcredit::Schedule::generate(&terms)?.into())
 }
 
-/// Terms from the shared JSON form (`tests/golden/FORMAT.md`), validated.
+/// Terms from the shared JSON form (`core/src/json_form.md`, rustdoc `microcredit::json_form`), validated.
 #[uniffi::export]
 pub fn terms_from_json(json: String) -> Result<LoanTerms> {
     Ok(microcredit::LoanTerms::from_json(&json)?.into())

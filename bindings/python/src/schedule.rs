@@ -450,7 +450,7 @@ impl PyQuote {
     fn cost(&self, convention: &Bound<'_, PyAny>) -> PyResult<PyCostOfCredit> {
         guard("Quote.cost", || {
             let name = name_text(convention, "convention", "expected a convention name")?;
-            match self.inner.cost(&name) {
+            match self.inner.cost_named(&name) {
                 Some(c) => Ok(c.into()),
                 None => Err(invalid("convention", Quoted(&name), "unknown convention")),
             }
@@ -471,8 +471,8 @@ impl PyQuote {
 
 impl PyQuote {
     fn repr(&self) -> String {
-        let apr = self.inner.cost("mft_apr").map(|c| c.percent.to_string()).unwrap_or_default();
-        let eir = self.inner.cost("mft_eir").map(|c| c.percent.to_string()).unwrap_or_default();
+        let apr = self.inner.cost_named("mft_apr").map(|c| c.percent.to_string()).unwrap_or_default();
+        let eir = self.inner.cost_named("mft_eir").map(|c| c.percent.to_string()).unwrap_or_default();
         format!(
             "Quote({} {} over {} installments: APR {} %, EIR {} %, total cost {})",
             self.inner.terms.principal,

@@ -2,7 +2,7 @@
 //! (USD, weekly and monthly, with and without grace and fees), print their schedules, then their
 //! true cost side by side. All figures come from `microcredit`; no personal data is involved.
 
-use microcredit::{LoanTerms, Quote, Result};
+use microcredit::{Convention, LoanTerms, Quote, Result};
 
 /// Synthetic products a programme like IOM's in Ecuador might offer families.
 const OFFERS: &[(&str, &str)] = &[
@@ -74,18 +74,26 @@ fn main() -> Result<()> {
         quotes.push((label, q));
     }
     println!("\n== True cost of credit, side by side (percent a year)");
-    let names = ["nominal", "mft_apr", "mft_eir", "xirr_act365", "ecuador_tea", "peru_tcea", "mexico_cat", "eu_aprc"];
-    print!("{:<12}", "offer");
-    for n in names {
-        print!("{n:>12}");
+    let conventions = [
+        Convention::MFT_APR,
+        Convention::MFT_EIR,
+        Convention::XIRR,
+        Convention::ECUADOR_TEA,
+        Convention::PERU_TCEA,
+        Convention::MEXICO_CAT,
+        Convention::EU_APRC,
+    ];
+    print!("{:<12}{:>12}", "offer", "nominal");
+    for c in &conventions {
+        print!("{:>12}", c.name);
     }
     println!("{:>12}", "cost USD");
     for (i, (_, q)) in quotes.iter().enumerate() {
         print!("{:<12}", format!("#{}", i + 1));
         let nominal = q.terms.annual_rate()?;
         print!("{:>12.2}", nominal.to_f64() * 100.0);
-        for n in &names[1..] {
-            match q.cost(n) {
+        for c in &conventions {
+            match q.cost(c) {
                 Some(c) => print!("{:>12}", c.percent),
                 None => print!("{:>12}", "-"),
             }
