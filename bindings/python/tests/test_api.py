@@ -190,8 +190,17 @@ def test_plots(usd_terms_kwargs: dict[str, Any]) -> None:
     q2 = mc.LoanTerms(**{**usd_terms_kwargs, "interest_method": "flat"}).quote()
     ax2 = plot_costs([t.quote(), q2], ["declining", "flat"])
     assert len(ax2.patches) == 4
+    assert [t.get_text() for t in ax2.get_legend().get_texts()] == ["APR (MFTransparency)", "EIR (MFTransparency)"]
     with pytest.raises(mc.ValidationError):
         plot_costs([t.quote()], ["a", "b"])
+    # What the family never receives is drawn: the withheld fee and savings at 0, the savings
+    # returned after the last installment.
+    dear = mc.LoanTerms(
+        **{**usd_terms_kwargs, "fees": [{"kind": "upfront", "percent": "2"}], "savings": {"at_disbursement_percent": "10"}}
+    )
+    ax3 = plot_schedule(dear.schedule())
+    labels = [t.get_text() for t in ax3.get_legend().get_texts()]
+    assert "withheld at disbursement" in labels and "savings returned" in labels
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -22,13 +22,21 @@ than ``schedules(..., memory_limit=...)`` (4 GiB by default) is refused before i
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 from typing import Any
 
 from . import _microcredit
 from ._microcredit import *  # noqa: F403 (every name the native module exports: its __all__)
 from ._microcredit import ValidationError
 
-__all__ = ["decimal_array"]
+try:
+    __version__: str = _version("microcredit")
+    """The installed package's version (the Rust crate's, from Cargo.toml)."""
+except PackageNotFoundError:  # pragma: no cover - imported from a source tree, not installed
+    __version__ = "0+unknown"
+
+__all__ = ["__version__", "decimal_array"]
 __all__ += _microcredit.__all__
 
 

@@ -1,7 +1,7 @@
 """Charts for notebooks (needs matplotlib: ``pip install microcredit[plot]``).
 
 - :func:`plot_schedule`: principal and interest (and fees, insurance, savings) of each installment,
-  as stacked bars.
+  as stacked bars, with what is withheld at disbursement and the savings returned at the end.
 - :func:`plot_costs`: the true cost of several products side by side, under one or more
   conventions.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from ._microcredit import Quote, Schedule, ValidationError
 
-__all__ = ["plot_costs", "plot_schedule"]
+__all__ = ["CONVENTION_TITLES", "PART_TITLES", "plot_costs", "plot_schedule"]
 
 
 def _pyplot() -> Any:
@@ -24,9 +24,42 @@ def _pyplot() -> Any:
     return plt
 
 
+#: What a donor or a family reads for each convention's code.
+CONVENTION_TITLES = {
+    "mft_apr": "APR (MFTransparency)",
+    "mft_eir": "EIR (MFTransparency)",
+    "xirr_act365": "XIRR (actual/365)",
+    "eu_aprc": "APRC (EU)",
+    "eu_aprc_calendar": "APRC (EU, calendar)",
+    "us_reg_z": "APR (US Regulation Z)",
+    "ecuador_tea": "TEA (Ecuador)",
+    "peru_tcea": "TCEA (Peru)",
+    "mexico_cat": "CAT (Mexico)",
+}
+
+#: Plain names of the parts of an installment.
+PART_TITLES = {
+    "principal": "principal",
+    "interest": "interest",
+    "fees": "fees",
+    "insurance": "insurance",
+    "savings": "compulsory savings",
+}
+
+
 def plot_schedule(schedule: Schedule, ax: Any = None, title: str | None = None) -> Any:
     """Stacked bars of each installment: principal, interest, then fees, insurance and savings
-    where the schedule has any. Returns the matplotlib Axes."""
+    where the schedule has any. What is withheld at disbursement (fees, insurance, savings the
+    family never receives) is a bar of its own at 0, and savings returned with the last
+    installment a bar after it: they are what makes a loan dearer than its rate says. Returns the
+    matplotlib Axes.
+
+    >>> import datetime as dt, microcredit as mc
+    >>> from microcredit.plot import plot_schedule
+    >>> terms = mc.LoanTerms(principal="600", currency="USD", rate_percent="30", installments=6,
+    ...                      disbursement_date=dt.date(2025, 1, 15), fees=[{"kind": "upfront", "percent": "2"}])
+    >>> ax = plot_schedule(terms.schedule())  # doctest: +SKIP
+    """
     if not isinstance(schedule, Schedule):
         raise ValidationError(f"invalid schedule: {type(schedule).__name__} (expected a microcredit.Schedule)")
     plt = _pyplot()
@@ -35,16 +68,27 @@ def plot_schedule(schedule: Schedule, ax: Any = None, title: str | None = None) 
     rows = schedule.installments
     x = [i.number for i in rows]
     bottom = [0.0] * len(rows)
-    parts = ["principal", "interest", "fees", "insurance", "savings"]
-    for part in parts:
+    for part, name in PART_TITLES.items():
         values = [float(getattr(i, part)) for i in rows]  # floats for drawing only
         if part not in ("principal", "interest") and not any(values):
             continue
-        ax.bar(x, values, bottom=bottom, label=part)
+        ax.bar(x, values, bottom=bottom, label=name)
         bottom = [b + v for b, v in zip(bottom, values)]
-    ax.set_xlabel("installment")
+    d = schedule.disbursement
+    withheld = float(d.fees) + float(d.insurance) + float(d.savings)
+    if withheld:
+        ax.bar([0], [withheld], color="tab:red", hatch="//", label="withheld at disbursement")
+    refund = float(schedule.savings_refund)
+    if refund:
+        ax.bar([len(rows) + 1], [-refund], color="tab:green", hatch="..", label="savings returned")
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.set_xlabel("installment (0: disbursement)" if withheld else "installment")
     ax.set_ylabel(schedule.currency)
-    ax.set_title(title or f"Schedule: {len(rows)} installments, total {schedule.totals.total} {schedule.currency}")
+    ax.set_title(
+        title
+        or f"{len(rows)} installments, {schedule.totals.total} {schedule.currency} repaid "
+        f"for {d.net_amount} received"
+    )
     ax.legend()
     return ax
 
@@ -71,11 +115,12 @@ def plot_costs(
     for j, conv in enumerate(conventions):
         values = [float(q.cost(conv).percent) for q in quotes]
         xs = [i + (j - (len(conventions) - 1) / 2) * width for i in range(len(quotes))]
-        bars = ax.bar(xs, values, width=width, label=conv)
+        bars = ax.bar(xs, values, width=width, label=CONVENTION_TITLES.get(conv, conv))
         ax.bar_label(bars, fmt="%.1f", fontsize=8)
     ax.set_xticks(range(len(quotes)))
     ax.set_xticklabels(labels, rotation=15, ha="right")
     ax.set_ylabel("percent a year")
+    ax.margins(y=0.2)  # room above the tallest bar for its label and the legend
     if title:
         ax.set_title(title)
     ax.legend()
