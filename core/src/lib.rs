@@ -55,7 +55,7 @@ pub use error::{Error, Result};
 pub use money::{Currency, Money, RoundingMode};
 pub use pricing::{
     Annualisation, CashFlow, Component, Convention, CostBreakdown, CostOfCredit, DisplayRounding, Inclusion,
-    TimeMeasure, client_cash_flows, cost_breakdown, cost_of_credit, cost_of_flows,
+    NamedConvention, TimeMeasure, client_cash_flows, cost_breakdown, cost_of_credit, cost_of_flows,
 };
 pub use quote::Quote;
 pub use schedule::{Disbursement, Installment, Schedule, Totals};

@@ -265,7 +265,73 @@ impl Convention {
         Convention::ALL
             .into_iter()
             .find(|c| c.name == name)
-            .ok_or_else(|| Error::invalid("convention", name, "unknown convention"))
+            .ok_or_else(|| Error::invalid("convention", name, Reason::UnknownConvention))
+    }
+}
+
+/// The conventions the library names, as an enum: for code that picks one (a Kotlin `when`, a
+/// menu) instead of spelling its name. [`NamedConvention::convention`] gives its rules.
+///
+/// ```
+/// use microcredit::{Convention, NamedConvention};
+/// assert_eq!(NamedConvention::MftApr.convention(), Convention::MFT_APR);
+/// assert_eq!(NamedConvention::PeruTcea.name(), "peru_tcea");
+/// for n in NamedConvention::ALL {
+///     // The variant's own name is the convention's: the enum and the table cannot drift apart.
+///     assert_eq!(serde_json::to_value(n).unwrap(), n.name());
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NamedConvention {
+    /// [`Convention::MFT_APR`].
+    MftApr,
+    /// [`Convention::MFT_EIR`].
+    MftEir,
+    /// [`Convention::XIRR`].
+    XirrAct365,
+    /// [`Convention::EU_APRC`].
+    EuAprc,
+    /// [`Convention::EU_APRC_CALENDAR`].
+    EuAprcCalendar,
+    /// [`Convention::US_REG_Z`].
+    UsRegZ,
+    /// [`Convention::ECUADOR_TEA`].
+    EcuadorTea,
+    /// [`Convention::PERU_TCEA`].
+    PeruTcea,
+    /// [`Convention::MEXICO_CAT`].
+    MexicoCat,
+}
+
+impl NamedConvention {
+    /// Every named convention, in [`Convention::ALL`] order.
+    pub const ALL: [NamedConvention; 9] = [
+        NamedConvention::MftApr,
+        NamedConvention::MftEir,
+        NamedConvention::XirrAct365,
+        NamedConvention::EuAprc,
+        NamedConvention::EuAprcCalendar,
+        NamedConvention::UsRegZ,
+        NamedConvention::EcuadorTea,
+        NamedConvention::PeruTcea,
+        NamedConvention::MexicoCat,
+    ];
+
+    /// Its rules.
+    pub fn convention(self) -> Convention {
+        Convention::ALL[self as usize]
+    }
+
+    /// Its stable name (`mft_apr`, ...), as in [`CostOfCredit::convention`].
+    pub fn name(self) -> &'static str {
+        self.convention().name
+    }
+}
+
+impl From<NamedConvention> for Convention {
+    fn from(n: NamedConvention) -> Convention {
+        n.convention()
     }
 }
 
