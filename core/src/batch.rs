@@ -847,7 +847,12 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
     let n = chunk_rows.iter().sum();
     // Each task writes its loans' summaries in place (no per-task vectors joined afterwards).
     out.loans.clear();
-    out.loans.par_extend((0..source.len()).into_par_iter().map(|_| Err(Error::Overflow { what: String::new() })));
+    // Every summary is written by its task; the placeholder is never seen (it would be a bug).
+    out.loans.par_extend(
+        (0..source.len())
+            .into_par_iter()
+            .map(|_| Err(Error::Internal { what: "a loan of the batch was not scheduled" })),
+    );
     let (failed, pieces) = {
         let InstallmentColumns { loan, number, due_day, days, principal, interest, total, balance, .. } =
             &mut out.installments;
@@ -963,9 +968,10 @@ impl<M: MinorUnits> Task<'_, M> {
     fn loan(&mut self, index: u32, t: &LoanTerms, rows: Range<usize>, options: BatchOptions) -> Result<LoanSummary> {
         let (up, annuity) = generate_rows_or_annuity(t, &mut self.buffers)?;
         let Buffers { rows: schedule, rates, .. } = &mut self.buffers;
-        let overflow = || Error::Overflow { what: "batch columns".into() };
         if schedule.len() != rows.len() {
-            return Err(overflow());
+            // The source claimed another number of installments than the schedule has.
+            let reason = crate::Reason::RowCountMismatch { rows: schedule.len() as u64 };
+            return Err(Error::invalid("installments", rows.len(), reason));
         }
         let sums = match annuity {
             // The amounts of the most common loan go straight into the columns; pricing needs each
@@ -984,7 +990,7 @@ impl<M: MinorUnits> Task<'_, M> {
                 self.staging.push_loan(&mut self.out, rows.start, index, schedule, largest).then_some(sums)
             }
         }
-        .ok_or_else(overflow)?;
+        .ok_or_else(|| Error::Overflow { what: "batch columns".into() })?;
         let schedule = &*schedule;
         let scale = if options.pricing { 10f64.powi(t.currency.minor_units() as i32) } else { 1.0 };
         self.flows.clear();
@@ -1095,7 +1101,7 @@ mod tests {
             }
             fn scratch(&self) {}
             fn terms<'s>(&'s self, _: usize, _: &'s mut ()) -> Result<&'s LoanTerms> {
-                Err(Error::invalid("principal", "0", "never reached"))
+                Err(Error::invalid("principal", "0", crate::Reason::NotPositive))
             }
         }
         let needed = estimated_bytes::<i128>(200_000, 240_000_000);

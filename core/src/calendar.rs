@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Reason, Result};
 
 /// An exact fraction of a year (or any exact ratio), `num / den` with `den > 0`.
 ///
@@ -324,16 +324,16 @@ impl Frequency {
         match *self {
             Frequency::Days { every } | Frequency::Weeks { every } | Frequency::Months { every, .. } => {
                 if every == 0 || every > 366 {
-                    return Err(Error::invalid("frequency.every", every, "must be between 1 and 366"));
+                    return Err(Error::invalid(
+                        "frequency.every",
+                        every,
+                        Reason::Between { min: "1".into(), max: "366".into() },
+                    ));
                 }
             }
             Frequency::SemiMonthly { days: [a, b] } => {
                 if a == 0 || b == 0 || a > 31 || b > 31 || a >= b || b - a < 7 {
-                    return Err(Error::invalid(
-                        "frequency.days",
-                        format!("[{a}, {b}]"),
-                        "must be two days of the month, 1-31, the first earlier by at least 7",
-                    ));
+                    return Err(Error::invalid("frequency.days", format!("[{a}, {b}]"), Reason::SemiMonthlyDays));
                 }
             }
         }
@@ -375,7 +375,7 @@ impl Frequency {
             Frequency::SemiMonthly { days } => {
                 let earliest = checked_day(i64::from(start.num_days_from_ce()) + 14)
                     .and_then(NaiveDate::from_num_days_from_ce_opt)
-                    .ok_or_else(|| Error::invalid("disbursement_date", start, "no due date in the calendar's range"))?;
+                    .ok_or_else(|| Error::invalid("disbursement_date", start, Reason::DueDateOutOfCalendar))?;
                 let mut month_start = first_of_month(earliest);
                 loop {
                     for d in days {
@@ -410,8 +410,8 @@ impl Frequency {
     /// (cleared first).
     fn due_days_after(&self, anchor: NaiveDate, skip: u32, n: u32, out: &mut Vec<i32>) -> Result<()> {
         out.clear();
-        let end = skip.checked_add(n).ok_or_else(|| Error::invalid("installments", n, "too many"))?;
-        let out_of_range = |k: u32| Error::invalid("frequency", k, "due date out of the calendar's range");
+        let end = skip.checked_add(n).ok_or_else(|| Error::invalid("installments", n, Reason::TooMany))?;
+        let out_of_range = |k: u32| Error::invalid("frequency", k, Reason::DueDateOutOfCalendar);
         match *self {
             Frequency::Days { .. } | Frequency::Weeks { .. } => {
                 let step = match *self {
@@ -534,7 +534,7 @@ impl Frequency {
                 let step = if matches!(self, Frequency::Weeks { .. }) { 7 } else { 1 } * i64::from(every);
                 checked_day(i64::from(anchor.num_days_from_ce()) + step * i64::from(k))
                     .and_then(NaiveDate::from_num_days_from_ce_opt)
-                    .ok_or_else(|| Error::invalid("frequency", k, "due date out of the calendar's range"))
+                    .ok_or_else(|| Error::invalid("frequency", k, Reason::DueDateOutOfCalendar))
             }
             Frequency::Months { every, month_end } => {
                 let date = add_months(anchor, every * k)?;
@@ -599,7 +599,7 @@ fn add_months(date: NaiveDate, months: u32) -> Result<NaiveDate> {
     let year = i32::try_from(total.div_euclid(12)).ok();
     let month = total.rem_euclid(12) as u32 + 1;
     year.and_then(|y| NaiveDate::from_ymd_opt(y, month, date.day().min(month_length(y, month))))
-        .ok_or_else(|| Error::invalid("frequency", months, "due date out of the calendar's range"))
+        .ok_or_else(|| Error::invalid("frequency", months, Reason::DueDateOutOfCalendar))
 }
 
 /// Days from 0001-01-01 (day 1) to the end of the year before `year`, proleptic Gregorian (as
@@ -617,8 +617,7 @@ fn checked_day(day: i64) -> Option<i32> {
 
 /// The date of a day number (days from 0001-01-01).
 pub(crate) fn date_of_day(day: i32) -> Result<NaiveDate> {
-    NaiveDate::from_num_days_from_ce_opt(day)
-        .ok_or_else(|| Error::invalid("due_date", day, "out of the calendar's range"))
+    NaiveDate::from_num_days_from_ce_opt(day).ok_or_else(|| Error::invalid("due_date", day, Reason::OutOfCalendar))
 }
 
 fn month_length(year: i32, month: u32) -> u32 {
@@ -707,7 +706,7 @@ impl BusinessDays {
     pub fn validate(&self) -> Result<()> {
         let days: BTreeSet<_> = self.non_working_weekdays.iter().map(|d| d.num_days_from_monday()).collect();
         if days.len() >= 7 {
-            return Err(Error::invalid("business_days.non_working_weekdays", "all seven", "leaves no working day"));
+            return Err(Error::invalid("business_days.non_working_weekdays", "all seven", Reason::NoWorkingDayLeft));
         }
         Ok(())
     }
@@ -751,9 +750,9 @@ impl BusinessDays {
             }
             d = d
                 .checked_add_signed(chrono::Duration::days(step))
-                .ok_or_else(|| Error::invalid("business_days", date, "no working day near this date"))?;
+                .ok_or_else(|| Error::invalid("business_days", date, Reason::NoWorkingDay))?;
         }
-        Err(Error::invalid("business_days", date, "no working day within 400 days"))
+        Err(Error::invalid("business_days", date, Reason::NoWorkingDay))
     }
 }
 

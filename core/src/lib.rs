@@ -51,7 +51,7 @@ pub use rust_decimal;
 pub use rust_decimal::Decimal;
 
 pub use calendar::{BusinessDayRule, BusinessDays, DayCount, Frequency, MonthEnd, YearFraction};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Lang, Reason, Result};
 pub use money::{Currency, Money, RoundingMode};
 pub use pricing::{
     Annualisation, CashFlow, Component, Convention, CostBreakdown, CostOfCredit, DisplayRounding, Inclusion,

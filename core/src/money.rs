@@ -7,7 +7,7 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Reason, Result};
 
 /// Parse decimal text exactly, as every binding reads an amount or a rate given as text: plain
 /// (`"1000.50"`) or scientific (`"1.5e3"`), spaces around it ignored. Text that is not a finite
@@ -24,8 +24,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
-    parse_decimal_exact(text)
-        .ok_or_else(|| Error::invalid(field, text, "not a finite decimal number of at most 28 significant digits"))
+    parse_decimal_exact(text).ok_or_else(|| Error::invalid(field, text, Reason::NotADecimal))
 }
 
 /// [`parse_decimal`] without the error: `None` when the text is not an exact 28-digit decimal.
@@ -342,7 +341,7 @@ impl RoundingMode {
     /// ```
     pub fn round_to_multiple(self, value: Decimal, multiple: Decimal) -> Result<Decimal> {
         if multiple <= Decimal::ZERO {
-            return Err(Error::invalid("multiple", multiple, "must be greater than zero"));
+            return Err(Error::invalid("multiple", multiple, Reason::NotPositive));
         }
         let q = value.checked_div(multiple).ok_or_else(|| Error::Overflow { what: "rounding to a multiple".into() })?;
         Ok(self.round(q, 0) * multiple)
@@ -489,7 +488,7 @@ impl Money {
     pub fn parse(amount: &str, currency: &str) -> Result<Money> {
         let currency = Currency::from_code(currency)?;
         let value = Decimal::from_str_exact(amount.trim())
-            .map_err(|_| Error::invalid("amount", amount, "not a decimal number"))?;
+            .map_err(|_| Error::invalid("amount", amount, Reason::NotADecimal))?;
         Money::new(value, currency)
     }
 

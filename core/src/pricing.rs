@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Frequency;
-use crate::error::{Error, Result};
+use crate::error::{Error, Reason, Result};
 use crate::money::RoundingMode;
 use crate::schedule::Schedule;
 use crate::solver::{self, Discount, Flow};
@@ -471,7 +471,7 @@ fn to_decimal(x: f64, what: &str) -> Result<Decimal> {
     // than a general float-to-decimal conversion).
     let scaled = (x * 1e10).round();
     if !scaled.is_finite() || scaled.abs() >= 1e27 {
-        return Err(Error::NoConvergence { what: what.into(), reason: "rate out of range".into() });
+        return Err(Error::Overflow { what: format!("{what} rate") });
     }
     Ok(Decimal::from_i128_with_scale(scaled as i128, 10))
 }
@@ -682,12 +682,12 @@ pub fn cost_of_flows(flows: &[DatedAmount], frequency: Frequency, convention: &C
     let mut sorted: Vec<DatedAmount> = flows.to_vec();
     sorted.sort_by_key(|f| f.date);
     let Some(start) = sorted.first().map(|f| f.date) else {
-        return Err(Error::invalid("flows", 0, "need at least two cash flows"));
+        return Err(Error::invalid("flows", 0, Reason::TooFewFlows));
     };
     let mut merged: Vec<(NaiveDate, u32, f64)> = Vec::with_capacity(sorted.len());
     for f in &sorted {
         let a = rust_decimal::prelude::ToPrimitive::to_f64(&f.amount)
-            .ok_or_else(|| Error::invalid("flows.amount", f.amount, "not representable"))?;
+            .ok_or_else(|| Error::invalid("flows.amount", f.amount, Reason::NotRepresentable))?;
         match merged.last_mut() {
             Some(last) if last.0 == f.date => last.2 += a,
             _ => {
@@ -710,16 +710,12 @@ pub fn cost_of_flows(flows: &[DatedAmount], frequency: Frequency, convention: &C
 /// ```
 pub fn annualise(periodic: Decimal, periods_per_year: f64, how: Annualisation) -> Result<Decimal> {
     let r = rust_decimal::prelude::ToPrimitive::to_f64(&periodic)
-        .ok_or_else(|| Error::invalid("periodic_rate", periodic, "not representable"))?;
+        .ok_or_else(|| Error::invalid("periodic_rate", periodic, Reason::NotRepresentable))?;
     if periods_per_year.is_nan() || periods_per_year <= 0.0 || !periods_per_year.is_finite() {
-        return Err(Error::invalid("periods_per_year", periods_per_year, "must be a positive number"));
+        return Err(Error::invalid("periods_per_year", periods_per_year, Reason::NotPositive));
     }
     if how == Annualisation::Effective && r < -1.0 && periods_per_year.fract() != 0.0 {
-        return Err(Error::invalid(
-            "periodic_rate",
-            periodic,
-            "1 + rate is negative: it has no real power of a fractional number of periods",
-        ));
+        return Err(Error::invalid("periodic_rate", periodic, Reason::NoRealPower));
     }
     let x = match how {
         Annualisation::Nominal => r * periods_per_year,
@@ -754,15 +750,15 @@ pub struct UnitPeriodFlow {
 /// ```
 pub fn reg_z_apr(flows: &[UnitPeriodFlow], unit_periods_per_year: f64) -> Result<Decimal> {
     if unit_periods_per_year.is_nan() || unit_periods_per_year <= 0.0 || !unit_periods_per_year.is_finite() {
-        return Err(Error::invalid("unit_periods_per_year", unit_periods_per_year, "must be a positive number"));
+        return Err(Error::invalid("unit_periods_per_year", unit_periods_per_year, Reason::NotPositive));
     }
     let timed = flows
         .iter()
         .map(|f| {
             let amount = rust_decimal::prelude::ToPrimitive::to_f64(&f.amount)
-                .ok_or_else(|| Error::invalid("flows.amount", f.amount, "not representable"))?;
+                .ok_or_else(|| Error::invalid("flows.amount", f.amount, Reason::NotRepresentable))?;
             if !(f.odd >= 0.0 && f.odd < 1.0) {
-                return Err(Error::invalid("flows.odd", f.odd, "must be a fraction in [0, 1)"));
+                return Err(Error::invalid("flows.odd", f.odd, Reason::NotAFraction));
             }
             Ok(Flow { t: f64::from(f.t), odd: f.odd, amount })
         })

@@ -13,7 +13,7 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{BusinessDayRule, DayCount, Frequency, RegularDates, YearFraction, date_of_day};
-use crate::error::{Error, Result};
+use crate::error::{Error, Reason, Result};
 use crate::money::{Currency, Divisor, RoundingMode, pow10};
 use crate::terms::{
     Amortization, AnnuityRates, Collection, DeferredInterest, FeeKind, InsuranceBasis, InterestBasis, InterestMethod,
@@ -448,7 +448,7 @@ fn due_days(terms: &LoanTerms, regular: &mut Option<RegularDates>, days: &mut Ve
                 while !cal.is_working_day(date) {
                     j += 1;
                     if j > k as u32 + 400 {
-                        return Err(Error::invalid("business_days", date, "no working meeting day"));
+                        return Err(Error::invalid("business_days", date, Reason::NoWorkingDay));
                     }
                     date = f.due_date(anchor, j)?;
                 }
@@ -560,11 +560,7 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
     up.loan_amount = principal + financed;
     up.net_amount = principal - withheld;
     if up.net_amount <= 0 {
-        return Err(Error::invalid(
-            "fees",
-            cur.amount_of_minor(withheld),
-            "charges withheld at disbursement leave the family nothing",
-        ));
+        return Err(Error::invalid("fees", cur.amount_of_minor(withheld), Reason::NothingDisbursed));
     }
     up.savings_refund = up.savings + savings_per_installment * i128::from(n);
 
@@ -574,11 +570,7 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
     if let Some(&first) = dates.first()
         && first <= terms.disbursement_date.num_days_from_ce()
     {
-        return Err(Error::invalid(
-            "business_days",
-            date_of_day(first)?,
-            "moves a due date onto or before the disbursement",
-        ));
+        return Err(Error::invalid("business_days", date_of_day(first)?, Reason::DueBeforeDisbursement));
     }
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
@@ -616,7 +608,7 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
         Some(m) if m > amount => Err(Error::invalid(
             "installment_multiple",
             cur.amount_of_minor(m),
-            format!("is larger than the installment it rounds ({})", cur.amount_of_minor(amount)),
+            Reason::MultipleAboveInstallment { installment: cur.amount_of_minor(amount).to_string() },
         )),
         Some(m) if m > 0 => Ok(mode.div_round(amount, m) * m),
         _ => Ok(amount),

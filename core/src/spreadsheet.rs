@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::{FromPrimitive, MathematicalOps, ToPrimitive};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Reason, Result};
 use crate::solver::{self, Discount, Flow};
 
 /// When payments fall in each period.
@@ -59,17 +59,13 @@ fn growth(rate: Decimal, nper: Decimal) -> Result<Decimal> {
         return base.checked_powu(n).ok_or_else(|| overflow("(1 + rate)^nper"));
     }
     if base.is_sign_negative() {
-        return Err(Error::invalid(
-            "rate",
-            rate,
-            "1 + rate is negative: it has no real power of a fractional number of periods",
-        ));
+        return Err(Error::invalid("rate", rate, Reason::NoRealPower));
     }
     if base.is_zero() {
         return if nper > Decimal::ZERO {
             Ok(Decimal::ZERO)
         } else {
-            Err(Error::invalid("rate", rate, "-100 % has no power of a negative number of periods"))
+            Err(Error::invalid("rate", rate, Reason::NoPowerOfZero))
         };
     }
     base.checked_powd(nper).ok_or_else(|| overflow("(1 + rate)^nper"))
@@ -77,7 +73,7 @@ fn growth(rate: Decimal, nper: Decimal) -> Result<Decimal> {
 
 fn check_nper(nper: Decimal) -> Result<()> {
     if nper <= Decimal::ZERO {
-        return Err(Error::invalid("nper", nper, "must be greater than zero"));
+        return Err(Error::invalid("nper", nper, Reason::NotPositive));
     }
     Ok(())
 }
@@ -103,11 +99,7 @@ pub fn pmt(rate: Decimal, nper: Decimal, pv: Decimal, fv: Decimal, when: When) -
     let num = mul(add(mul(pv, g, "pmt")?, fv, "pmt")?, rate, "pmt")?;
     let den = mul(w, sub(g, Decimal::ONE, "pmt")?, "pmt")?;
     if den.is_zero() {
-        return Err(Error::invalid(
-            "rate",
-            rate,
-            "makes (1 + rate)^nper equal to 1 (or -100 % with payments at the start): no payment repays the loan",
-        ));
+        return Err(Error::invalid("rate", rate, Reason::NoPaymentRepays));
     }
     Ok(-div(num, den, "pmt")?)
 }
@@ -145,7 +137,7 @@ pub fn fv(rate: Decimal, nper: Decimal, pmt: Decimal, pv: Decimal, when: When) -
 pub fn ipmt(rate: Decimal, per: Decimal, nper: Decimal, pv: Decimal, fv_: Decimal, when: When) -> Result<Decimal> {
     check_nper(nper)?;
     if per < Decimal::ONE || per > nper {
-        return Err(Error::invalid("per", per, "must be between 1 and nper"));
+        return Err(Error::invalid("per", per, Reason::Between { min: "1".into(), max: "nper".into() }));
     }
     let total = pmt(rate, nper, pv, fv_, when)?;
     let balance = fv(rate, per - Decimal::ONE, total, pv, when)?;
@@ -198,7 +190,7 @@ pub enum NpvStyle {
 /// ```
 pub fn npv(rate: Decimal, values: &[Decimal], style: NpvStyle) -> Result<Decimal> {
     if rate <= -Decimal::ONE {
-        return Err(Error::invalid("rate", rate, "must be greater than -1"));
+        return Err(Error::invalid("rate", rate, Reason::GreaterThan { limit: "-1".into() }));
     }
     let growth = one_plus(rate)?;
     let mut total = Decimal::ZERO;
@@ -212,13 +204,11 @@ pub fn npv(rate: Decimal, values: &[Decimal], style: NpvStyle) -> Result<Decimal
 }
 
 fn to_f64(field: &str, v: Decimal) -> Result<f64> {
-    v.to_f64().ok_or_else(|| Error::invalid(field, v, "not representable"))
+    v.to_f64().ok_or_else(|| Error::invalid(field, v, Reason::NotRepresentable))
 }
 
 fn from_f64(what: &str, x: f64) -> Result<Decimal> {
-    Decimal::from_f64(x)
-        .map(|d| d.round_dp(18))
-        .ok_or_else(|| Error::NoConvergence { what: what.into(), reason: "rate out of range".into() })
+    Decimal::from_f64(x).map(|d| d.round_dp(18)).ok_or_else(|| Error::Overflow { what: format!("{what} rate") })
 }
 
 /// The periodic rate of an annuity (Excel RATE, numpy-financial `rate`).
@@ -236,7 +226,7 @@ pub fn rate(nper: Decimal, pmt_: Decimal, pv: Decimal, fv_: Decimal, when: When)
     check_nper(nper)?;
     let n = to_f64("nper", nper)?;
     if n.fract() != 0.0 || n > 10_000.0 {
-        return Err(Error::invalid("nper", nper, "must be a whole number of periods up to 10000"));
+        return Err(Error::invalid("nper", nper, Reason::WholePeriods { max: 10_000 }));
     }
     let (p, v, f) = (to_f64("pmt", pmt_)?, to_f64("pv", pv)?, to_f64("fv", fv_)?);
     let shift = if when == When::Begin { 0.0 } else { 1.0 };
@@ -290,11 +280,11 @@ pub fn xirr(values: &[Decimal], dates: &[NaiveDate]) -> Result<Decimal> {
         return Err(Error::invalid(
             "dates",
             dates.len(),
-            format!("must have as many entries as values ({})", values.len()),
+            Reason::LengthMismatch { other: "values".into(), count: values.len() as u64 },
         ));
     }
     let Some(&first) = dates.iter().min() else {
-        return Err(Error::invalid("values", 0, "need at least two cash flows"));
+        return Err(Error::invalid("values", 0, Reason::TooFewFlows));
     };
     let flows = values
         .iter()

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{BusinessDays, DayCount, Frequency, YearFraction};
-use crate::error::{Error, Result};
+use crate::error::{Error, Reason, Result};
 use crate::money::{Currency, RoundingMode, pow10};
 
 /// Version of the JSON form of terms and schedules written by this library.
@@ -440,33 +440,33 @@ impl LoanTerms {
     /// Validate, and return the annual rate found on the way (the schedule needs it next).
     pub(crate) fn validated_annual_rate(&self) -> Result<YearFraction> {
         if self.version != JSON_VERSION {
-            return Err(Error::invalid("version", self.version, format!("only version {JSON_VERSION} is known")));
+            return Err(Error::invalid("version", self.version, Reason::UnknownVersion { known: JSON_VERSION }));
         }
         let cur = self.currency;
         if self.principal.is_sign_negative() || self.principal.is_zero() {
-            return Err(Error::invalid("principal", self.principal, "must be greater than zero"));
+            return Err(Error::invalid("principal", self.principal, Reason::NotPositive));
         }
         let minor = cur.to_minor("principal", self.principal)?;
         if minor > i128::from(MAX_PRINCIPAL) * pow10(cur.minor_units()) {
-            return Err(Error::invalid("principal", self.principal, "must be at most 1e12"));
+            return Err(Error::invalid("principal", self.principal, Reason::AtMost { limit: "1e12".into() }));
         }
         let annual = self.validate_rate()?;
         if self.installments == 0 || self.installments > MAX_INSTALLMENTS {
-            return Err(Error::invalid("installments", self.installments, "must be between 1 and 1200"));
+            return Err(Error::invalid(
+                "installments",
+                self.installments,
+                Reason::Between { min: "1".into(), max: "1200".into() },
+            ));
         }
         self.frequency.validate()?;
         if let Some(first) = self.first_repayment_date {
             if first <= self.disbursement_date {
-                return Err(Error::invalid("first_repayment_date", first, "must be after the disbursement date"));
+                return Err(Error::invalid("first_repayment_date", first, Reason::NotAfterDisbursement));
             }
             let regular = self.frequency.first_due_date(self.disbursement_date)?;
             let limit = self.frequency.due_date(regular, 1)?;
             if first >= limit {
-                return Err(Error::invalid(
-                    "first_repayment_date",
-                    first,
-                    "must be earlier than two regular periods after disbursement",
-                ));
+                return Err(Error::invalid("first_repayment_date", first, Reason::FirstRepaymentTooLate));
             }
         }
         let n = self.installments;
@@ -476,21 +476,17 @@ impl LoanTerms {
             ("interest_free_periods", self.interest_free_periods),
         ] {
             if grace >= n {
-                return Err(Error::invalid(field, grace, format!("must be shorter than the {n} installments")));
+                return Err(Error::invalid(field, grace, Reason::GraceTooLong { installments: n }));
             }
         }
         if matches!(self.amortization, Amortization::SinglePayment | Amortization::InterestOnlyBalloon)
             && self.grace_on_principal > 0
         {
-            return Err(Error::invalid(
-                "grace_on_principal",
-                self.grace_on_principal,
-                "principal is already paid at maturity",
-            ));
+            return Err(Error::invalid("grace_on_principal", self.grace_on_principal, Reason::GraceNotApplicable));
         }
         if let Some(m) = self.installment_multiple {
             if m <= Decimal::ZERO {
-                return Err(Error::invalid("installment_multiple", m, "must be greater than zero"));
+                return Err(Error::invalid("installment_multiple", m, Reason::NotPositive));
             }
             check_amount(cur, "installment_multiple", m)?;
         }
@@ -503,7 +499,7 @@ impl LoanTerms {
         if let Some(s) = &self.savings {
             check_percent("at_disbursement_percent", s.at_disbursement_percent).map_err(|e| e.within("savings"))?;
             if s.per_installment < Decimal::ZERO {
-                return Err(Error::invalid("savings.per_installment", s.per_installment, "must not be negative"));
+                return Err(Error::invalid("savings.per_installment", s.per_installment, Reason::Negative));
             }
             check_amount(cur, "savings.per_installment", s.per_installment)?;
         }
@@ -517,15 +513,15 @@ impl LoanTerms {
     fn validate_rate(&self) -> Result<YearFraction> {
         let p = self.rate.percent;
         if p.is_sign_negative() && !p.is_zero() {
-            return Err(Error::invalid("rate.percent", p, "must not be negative"));
+            return Err(Error::invalid("rate.percent", p, Reason::Negative));
         }
         if p.scale() > 10 && p.normalize().scale() > 10 {
-            return Err(Error::invalid("rate.percent", p, "at most 10 decimal places"));
+            return Err(Error::invalid("rate.percent", p, Reason::TooManyDecimalPlaces { max: 10 }));
         }
         // Above 1000 % a year is not a loan rate but a typing error (a monthly rate entered as yearly, ...).
         let annual = self.annual_rate()?;
         if annual.num > 10 * annual.den {
-            return Err(Error::invalid("rate.percent", p, "is above 1000 % a year"));
+            return Err(Error::invalid("rate.percent", p, Reason::RateTooHigh));
         }
         Ok(annual)
     }
@@ -534,15 +530,15 @@ impl LoanTerms {
         match (fee.amount, fee.percent) {
             (Some(a), None) => {
                 if a.is_sign_negative() && !a.is_zero() {
-                    return Err(Error::invalid("amount", a, "must not be negative"));
+                    return Err(Error::invalid("amount", a, Reason::Negative));
                 }
                 check_amount(self.currency, "amount", a)?;
             }
             (None, Some(p)) => check_percent("percent", p)?,
-            _ => return Err(Error::invalid("amount", "both or neither", "give exactly one of amount and percent")),
+            _ => return Err(Error::invalid("amount", "both or neither", Reason::AmountOrPercent)),
         }
         if fee.kind == FeeKind::PerInstallment && fee.collect == Collection::Financed {
-            return Err(Error::invalid("collect", "financed", "only upfront fees can be financed"));
+            return Err(Error::invalid("collect", "financed", Reason::FinancedPerInstallment));
         }
         Ok(())
     }
@@ -554,11 +550,7 @@ impl LoanTerms {
             && self.interest_basis == InterestBasis::ActualDays
             && matches!(self.frequency, Frequency::Days { .. })
         {
-            return Err(Error::invalid(
-                "day_count",
-                "30_360",
-                "contradicts a frequency in days charged by actual days; use act_360 or act_365f",
-            ));
+            return Err(Error::invalid("day_count", "30_360", Reason::DayCountConflict));
         }
         Ok(())
     }
@@ -588,7 +580,7 @@ impl LoanTerms {
 fn check_amount(cur: Currency, field: &str, amount: Decimal) -> Result<()> {
     let minor = cur.to_minor(field, amount)?;
     if minor > i128::from(MAX_PRINCIPAL) * pow10(cur.minor_units()) {
-        return Err(Error::invalid(field, amount, "must be at most 1e12"));
+        return Err(Error::invalid(field, amount, Reason::AtMost { limit: "1e12".into() }));
     }
     Ok(())
 }
@@ -598,10 +590,10 @@ fn check_percent(field: &str, p: Decimal) -> Result<()> {
     // p > 100, on the integers (|mantissa| < 2^96 and 100 × 10^28 < 2^127: no overflow).
     let above = p.mantissa() > 100 * pow10(p.scale());
     if (p.is_sign_negative() && !p.is_zero()) || above {
-        return Err(Error::invalid(field, p, "must be between 0 and 100 percent"));
+        return Err(Error::invalid(field, p, Reason::PercentOutOfRange));
     }
     if p.scale() > 10 && p.normalize().scale() > 10 {
-        return Err(Error::invalid(field, p, "at most 10 decimal places"));
+        return Err(Error::invalid(field, p, Reason::TooManyDecimalPlaces { max: 10 }));
     }
     Ok(())
 }

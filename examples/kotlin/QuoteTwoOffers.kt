@@ -20,6 +20,7 @@ import org.microcredit.InsuranceBasis
 import org.microcredit.InterestMethod
 import org.microcredit.InterestRate
 import org.microcredit.MonthEnd
+import org.microcredit.NamedConvention
 import org.microcredit.Quote
 import org.microcredit.RatePeriod
 import org.microcredit.loanTermsWithDefaults
@@ -55,8 +56,10 @@ fun quoteTwoOffers(): Pair<Quote, Quote> {
     return quote(weekly) to quote(monthly)
 }
 
-private fun Quote.cost(convention: String): String =
-    costs.first { it.convention == convention }.percent.toPlainString() + " %"
+/** The cost under one convention, picked by name (the enum), never by its place in the list. */
+private fun Quote.percent(convention: NamedConvention): BigDecimal = costs.first { it.convention == convention }.percent
+
+private fun Quote.cost(convention: NamedConvention): String = percent(convention).toPlainString() + " %"
 
 private fun row(label: String, a: Any, b: Any) = println("%-34s %16s %16s".format(label, a, b))
 
@@ -84,12 +87,12 @@ fun main() {
     row("usual installment", a.schedule.installments.first().total, b.schedule.installments.first().total)
     row("total repaid", a.schedule.totals.total, b.schedule.totals.total)
     row("cost of credit (interest+charges)", a.breakdown.totalCost, b.breakdown.totalCost)
-    row("APR (MFTransparency)", a.cost("mft_apr"), b.cost("mft_apr"))
-    row("EIR (MFTransparency)", a.cost("mft_eir"), b.cost("mft_eir"))
-    row("TEA (Ecuador, interest only)", a.cost("ecuador_tea"), b.cost("ecuador_tea"))
+    row("APR (MFTransparency)", a.cost(NamedConvention.MFT_APR), b.cost(NamedConvention.MFT_APR))
+    row("EIR (MFTransparency)", a.cost(NamedConvention.MFT_EIR), b.cost(NamedConvention.MFT_EIR))
+    row("TEA (Ecuador, interest only)", a.cost(NamedConvention.ECUADOR_TEA), b.cost(NamedConvention.ECUADOR_TEA))
     row("  APR of the interest alone", a.breakdown.aprInterest.toPlainString() + " %", b.breakdown.aprInterest.toPlainString() + " %")
     row("  APR with fees and insurance", a.breakdown.aprAllIn.toPlainString() + " %", b.breakdown.aprAllIn.toPlainString() + " %")
-    val cheaper = if (a.costs[0].percent < b.costs[0].percent) "A" else "B"
+    val cheaper = if (a.percent(NamedConvention.MFT_APR) < b.percent(NamedConvention.MFT_APR)) "A" else "B"
     println("Offer $cheaper costs the family less per year (lower APR).")
     printSchedule("Offer A", a)
     printSchedule("Offer B", b)

@@ -462,9 +462,12 @@ pub fn exercise(terms: &LoanTerms) {
 
 /// Errors name what went wrong within bounds: the kind is known and no value is echoed whole.
 pub fn check_error(e: &microcredit::Error) {
-    let _ = e.kind();
+    let _ = (e.kind(), e.code(), e.error_kind(), e.params());
+    let spanish = e.message(microcredit::Lang::Es);
     if std::env::var_os("MICROCREDIT_FUZZ_STRICT_ERRORS").is_some() {
-        let text = e.to_string();
-        assert!(text.chars().count() <= 1024, "error message of {} characters: {}", text.len(), &text[..200]);
+        for text in [e.to_string(), spanish] {
+            let n = text.chars().count();
+            assert!(n <= 1024, "error message of {n} characters: {}", text.chars().take(200).collect::<String>());
+        }
     }
 }

@@ -173,7 +173,7 @@ fn decimal_text_is_exact_and_echoes_are_bounded() {
     let code = "X".repeat(10_000_000);
     let e = microcredit::Currency::from_code(&code).unwrap_err();
     assert!(e.to_string().len() < 200, "{}", e.to_string().len());
-    let e = Error::invalid("principal", "9".repeat(1_000_000), "too long");
+    let e = Error::invalid("principal", "9".repeat(1_000_000), microcredit::Reason::TooLong { max: 64 });
     assert!(e.to_string().len() < 200);
 }
 

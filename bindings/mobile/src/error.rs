@@ -2,9 +2,22 @@
 //!
 //! Kotlin sees it as the sealed class `MicrocreditException` with one subclass per variant
 //! (`MicrocreditException.Validation`, ...). The variants mirror [`microcredit::Error::kind`].
+//! Every variant carries `error_code` (the core's stable [`microcredit::Error::code`], e.g.
+//! `not_positive`, `too_many_decimals`, `json_syntax`), `message_en` and `message_es` (the core's
+//! message in English and in Spanish, for a field officer): an app shows Spanish without matching
+//! strings. `Validation` also carries the rule's `params` (name and value, as text).
 //! Messages carry field paths and the rejected loan values (amounts, dates, codes), never a
 //! person's data: the core never puts names or contact details into an error, and this layer adds
 //! none.
+
+/// One parameter of an error: its name and its value, as text.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ErrorParam {
+    /// The parameter's name, e.g. `limit`.
+    pub name: String,
+    /// Its value, as text.
+    pub value: String,
+}
 
 /// What went wrong, as a value the app can show or branch on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -17,8 +30,17 @@ pub enum MicrocreditError {
         field: String,
         /// The rejected value, as text.
         value: String,
-        /// What the rule is.
+        /// The rule, in English.
         reason: String,
+        /// The rule's parameters by name (e.g. `limit` of `too_large`), as text.
+        params: Vec<ErrorParam>,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
     /// An amount has more decimal places than its currency allows (`too_many_decimals`).
     #[error("invalid {field}: {value} has more decimals than {currency} allows ({minor_units})")]
@@ -31,12 +53,26 @@ pub enum MicrocreditError {
         currency: String,
         /// Decimal places the currency allows.
         minor_units: u32,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
     /// A currency code the library does not know (`unknown_currency`).
     #[error("unknown currency: {code}")]
     UnknownCurrency {
         /// The code as given.
         code: String,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
     /// Two amounts in different currencies were combined (`currency_mismatch`).
     #[error("currency mismatch: {left} and {right}")]
@@ -45,6 +81,13 @@ pub enum MicrocreditError {
         left: String,
         /// Currency of the right operand.
         right: String,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
     /// A rate solver did not converge (`no_convergence`).
     #[error("{what} did not converge: {reason}")]
@@ -53,6 +96,13 @@ pub enum MicrocreditError {
         what: String,
         /// Why it stopped.
         reason: String,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
     /// The cash flows have no rate of return (`no_rate`).
     #[error("{what} has no solution: {reason}")]
@@ -61,12 +111,26 @@ pub enum MicrocreditError {
         what: String,
         /// Why no rate exists.
         reason: String,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
     /// A number grew beyond what exact arithmetic can hold (`overflow`).
     #[error("overflow computing {what}")]
     Overflow {
         /// What was being computed.
         what: String,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
     /// A request would need more of a resource (memory, rows) than its limit allows
     /// (`limit_exceeded`); raise the limit or split the work.
@@ -78,43 +142,100 @@ pub enum MicrocreditError {
         requested: u64,
         /// The limit in force.
         limit: u64,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
     /// JSON that does not parse or does not match the shared form (`json`).
     #[error("invalid JSON: {reason}")]
     Json {
         /// The parser's message (positions and field names).
         reason: String,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
-    /// An error kind this version of the bindings does not know yet (`kind` names it). Every kind
-    /// of the core this version was built with has its own variant above, so no input produces
-    /// `Internal`: seeing it means the bindings lag behind the core (a bug to report). A Rust panic
-    /// (also a bug) is not this variant: Kotlin sees it as `InternalException`.
+    /// A bug, never an answer about the input: an invariant of the core that did not hold (`kind`
+    /// `internal`), or an error kind this version of the bindings does not know yet (`kind` names
+    /// it; every kind of the core this version was built with has its own variant above). Report
+    /// it. A Rust panic (also a bug) is not this variant: Kotlin sees it as `InternalException`.
     #[error("internal error ({kind}): {reason}")]
     Internal {
         /// The core's `Error::kind()`.
         kind: String,
         /// The core's message.
         reason: String,
+        /// Stable snake_case code of what went wrong ([`microcredit::Error::code`]): branch or
+        /// translate on it, never on the text.
+        error_code: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Spanish, for a field officer.
+        message_es: String,
     },
 }
 
 impl From<microcredit::Error> for MicrocreditError {
     fn from(e: microcredit::Error) -> Self {
         use microcredit::Error as E;
+        use microcredit::Lang;
+        let error_code = e.code().to_string();
+        let (message_en, message_es) = (e.message(Lang::En), e.message(Lang::Es));
         match e {
-            E::InvalidField { field, value, reason } => MicrocreditError::Validation { field, value, reason },
-            E::TooManyDecimals { field, value, currency, minor_units } => {
-                MicrocreditError::TooManyDecimals { field, value, currency, minor_units }
+            E::InvalidField { field, value, reason } => {
+                let params =
+                    reason.params().into_iter().map(|(k, v)| ErrorParam { name: k.to_string(), value: v }).collect();
+                MicrocreditError::Validation {
+                    field,
+                    value,
+                    reason: reason.to_string(),
+                    params,
+                    error_code,
+                    message_en,
+                    message_es,
+                }
             }
-            E::UnknownCurrency { code } => MicrocreditError::UnknownCurrency { code },
-            E::CurrencyMismatch { left, right } => MicrocreditError::CurrencyMismatch { left, right },
-            E::NoConvergence { what, reason } => MicrocreditError::NoConvergence { what, reason },
-            E::NoRate { what, reason } => MicrocreditError::NoRate { what, reason },
-            E::Overflow { what } => MicrocreditError::Overflow { what },
-            E::LimitExceeded { what, requested, limit } => MicrocreditError::LimitExceeded { what, requested, limit },
-            E::Json { reason } => MicrocreditError::Json { reason },
-            // The core's error is `#[non_exhaustive]`: a kind added after these bindings.
-            other => MicrocreditError::Internal { kind: other.kind().to_string(), reason: other.to_string() },
+            E::TooManyDecimals { field, value, currency, minor_units } => MicrocreditError::TooManyDecimals {
+                field,
+                value,
+                currency,
+                minor_units,
+                error_code,
+                message_en,
+                message_es,
+            },
+            E::UnknownCurrency { code } => {
+                MicrocreditError::UnknownCurrency { code, error_code, message_en, message_es }
+            }
+            E::CurrencyMismatch { left, right } => {
+                MicrocreditError::CurrencyMismatch { left, right, error_code, message_en, message_es }
+            }
+            E::NoConvergence { what, reason } => {
+                MicrocreditError::NoConvergence { what, reason, error_code, message_en, message_es }
+            }
+            E::NoRate { what, reason } => MicrocreditError::NoRate { what, reason, error_code, message_en, message_es },
+            E::Overflow { what } => MicrocreditError::Overflow { what, error_code, message_en, message_es },
+            E::LimitExceeded { what, requested, limit } => {
+                MicrocreditError::LimitExceeded { what, requested, limit, error_code, message_en, message_es }
+            }
+            E::Json { reason, .. } => MicrocreditError::Json { reason, error_code, message_en, message_es },
+            // A bug in the core, or a kind added after these bindings (the core's error is
+            // `#[non_exhaustive]`).
+            other => MicrocreditError::Internal {
+                kind: other.kind().to_string(),
+                reason: other.to_string(),
+                error_code,
+                message_en,
+                message_es,
+            },
         }
     }
 }
@@ -127,13 +248,9 @@ impl From<serde_json::Error> for MicrocreditError {
 
 impl MicrocreditError {
     /// A value that could not be read into its Rust type (used by the custom types' `try_lift`).
-    pub(crate) fn unreadable(field: &str, value: &str, reason: &str) -> Self {
-        // Echo a bounded prefix only: the text may be a 10 MB string pasted by mistake.
-        MicrocreditError::Validation {
-            field: field.to_string(),
-            value: microcredit::error::bounded(&value),
-            reason: reason.to_string(),
-        }
+    pub(crate) fn unreadable(field: &str, value: &str, reason: microcredit::Reason) -> Self {
+        // The core bounds the echoed value: the text may be a 10 MB string pasted by mistake.
+        microcredit::Error::invalid(field, value, reason).into()
     }
 }
 
@@ -147,7 +264,7 @@ mod tests {
     fn every_core_kind_has_its_own_variant() {
         let s = || "x".to_string();
         let all = [
-            E::InvalidField { field: s(), value: s(), reason: s() },
+            E::InvalidField { field: s(), value: s(), reason: microcredit::Reason::NotPositive },
             E::UnknownCurrency { code: s() },
             E::CurrencyMismatch { left: s(), right: s() },
             E::TooManyDecimals { field: s(), value: s(), currency: s(), minor_units: 2 },
@@ -155,7 +272,7 @@ mod tests {
             E::NoRate { what: s(), reason: s() },
             E::Overflow { what: s() },
             E::LimitExceeded { what: "memory_limit".into(), requested: 3_840_000_000, limit: 1 << 30 },
-            E::Json { reason: s() },
+            E::Json { reason: s(), syntax: true },
         ];
         for e in all {
             let kind = e.kind();
@@ -164,5 +281,21 @@ mod tests {
             assert!(!matches!(mapped, MicrocreditError::Internal { .. }), "{kind} maps to Internal");
             assert_eq!(mapped.to_string(), message, "{kind}: the message is the core's");
         }
+    }
+
+    /// One error in English and Spanish, with its stable code and parameters.
+    #[test]
+    fn an_error_in_english_and_spanish() {
+        let e = E::invalid("principal", "0", microcredit::Reason::NotPositive);
+        let MicrocreditError::Validation { error_code, message_en, message_es, params, .. } = MicrocreditError::from(e)
+        else {
+            panic!("not a validation error");
+        };
+        assert_eq!(error_code, "not_positive");
+        assert!(params.is_empty());
+        assert_eq!(message_en, "invalid principal: 0 (must be greater than zero)");
+        assert_eq!(message_es, "valor no válido en principal: 0 (debe ser mayor que cero)");
+        let internal = MicrocreditError::from(E::Internal { what: "x" });
+        assert!(matches!(internal, MicrocreditError::Internal { ref kind, .. } if kind == "internal"));
     }
 }

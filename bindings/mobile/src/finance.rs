@@ -8,11 +8,11 @@
 
 use microcredit::pricing::{DatedAmount, UnitPeriodFlow};
 use microcredit::spreadsheet::{self, NpvStyle, When};
-use microcredit::{Annualisation, Convention, CostOfCredit};
+use microcredit::{Annualisation, NamedConvention};
 use rust_decimal::Decimal;
 
 use crate::Result;
-use crate::records::Frequency;
+use crate::records::{Cost, Frequency};
 use crate::types::LocalDate;
 
 /// When payments fall in each period.
@@ -113,14 +113,12 @@ pub fn npv(rate: Decimal, values: Vec<Decimal>, style: NpvStyle) -> Result<Decim
     Ok(spreadsheet::npv(rate, &values, style)?)
 }
 
-/// The cost of credit of plain dated cash flows under the convention named `convention`
-/// (`mft_apr`, `mft_eir`, `xirr_act365`, `eu_aprc`, `eu_aprc_calendar`, `us_reg_z`, `ecuador_tea`,
-/// `peru_tcea`, `mexico_cat`; an unknown name is `Validation`). The first date is the start; the
-/// k-th later date is period k; `frequency` gives the period (APR conventions, Reg Z unit periods).
+/// The cost of credit of plain dated cash flows under a named convention. The first date is the
+/// start; the k-th later date is period k; `frequency` gives the period (APR conventions, Reg Z
+/// unit periods).
 #[uniffi::export]
-pub fn cost_of_flows(flows: Vec<DatedAmount>, frequency: Frequency, convention: String) -> Result<CostOfCredit> {
-    let convention = Convention::by_name(&convention)?;
-    Ok(microcredit::pricing::cost_of_flows(&flows, frequency.into(), &convention)?)
+pub fn cost_of_flows(flows: Vec<DatedAmount>, frequency: Frequency, convention: NamedConvention) -> Result<Cost> {
+    Cost::try_from(microcredit::pricing::cost_of_flows(&flows, frequency.into(), &convention.convention())?)
 }
 
 /// A periodic rate made annual: nominal `r × m` (APR) or effective `(1 + r)^m − 1` (EIR), as a
@@ -169,11 +167,8 @@ mod tests {
             DatedAmount { date: date("2025-01-01"), amount: d("-1200") },
         ];
         let freq = Frequency::Months { every: 12, month_end: Default::default() };
-        assert!(matches!(
-            cost_of_flows(flows.clone(), freq, "nope".into()),
-            Err(MicrocreditError::Validation { field, .. }) if field == "convention"
-        ));
-        assert_eq!(cost_of_flows(flows, freq, "eu_aprc".into()).unwrap().percent, d("20.0"));
+        let cost = cost_of_flows(flows, freq, NamedConvention::EuAprc).unwrap();
+        assert_eq!((cost.convention, cost.percent), (NamedConvention::EuAprc, d("20.0")));
         assert!(matches!(
             pmt(d("0.1"), Decimal::ZERO, d("100"), Decimal::ZERO, When::End),
             Err(MicrocreditError::Validation { field, .. }) if field == "nper"

@@ -17,10 +17,14 @@
 //!     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-02-03"}""")
 //! val q = quote(terms)
 //! println(q.schedule.installments.first().total)               // BigDecimal
-//! println(q.costs.first { it.convention == "mft_apr" }.percent) // the APR in percent
+//! println(q.costs.first { it.convention == NamedConvention.MFT_APR }.percent) // the APR in percent
 //! ```
 //!
 //! See `bindings/mobile/README.md` for building the Android and iOS libraries.
+
+// `MicrocreditError` carries what Kotlin shows (code, parameters, English and Spanish messages):
+// larger than clippy's default for an `Err`, and only ever built on the cold path of bad input.
+#![allow(clippy::result_large_err)]
 
 uniffi::setup_scaffolding!();
 
@@ -32,9 +36,9 @@ mod types;
 use microcredit::{Currency, InterestRate};
 use rust_decimal::Decimal;
 
-pub use error::MicrocreditError;
+pub use error::{ErrorParam, MicrocreditError};
 pub use finance::{annualise, cost_of_flows, fv, ipmt, irr, npv, pmt, ppmt, rate, reg_z_apr, xirr};
-pub use records::{BusinessDays, Frequency, LoanTerms, Quote, Schedule};
+pub use records::{BusinessDays, Cost, Frequency, LoanTerms, Quote, Schedule};
 pub use types::LocalDate;
 
 type Result<T> = std::result::Result<T, MicrocreditError>;
@@ -70,7 +74,7 @@ pub fn loan_terms_with_defaults(
 #[uniffi::export]
 pub fn quote(terms: LoanTerms) -> Result<Quote> {
     let terms = core_terms(terms)?;
-    Ok(microcredit::Quote::new(&terms)?.into())
+    microcredit::Quote::new(&terms)?.try_into()
 }
 
 /// The schedule of the loan.
@@ -98,7 +102,7 @@ pub fn terms_to_json(terms: LoanTerms) -> Result<String> {
 pub fn quote_from_json(json: String) -> Result<Quote> {
     let quote: microcredit::Quote = serde_json::from_str(&json)?;
     quote.terms.validate()?;
-    Ok(quote.into())
+    quote.try_into()
 }
 
 /// The shared JSON form of a quote.
@@ -132,7 +136,7 @@ mod tests {
         let terms = terms_from_json(json.into()).unwrap();
         let q = quote(terms.clone()).unwrap();
         assert_eq!(q.schedule.installments.len(), 52);
-        assert!(q.costs.iter().any(|c| c.convention == "mft_apr"));
+        assert!(q.costs.iter().any(|c| c.convention == microcredit::NamedConvention::MftApr));
         let back = terms_from_json(terms_to_json(terms.clone()).unwrap()).unwrap();
         assert_eq!(back, terms);
         let q2 = quote_from_json(quote_to_json(q.clone()).unwrap()).unwrap();

@@ -1,15 +1,17 @@
 //! The records whose shape differs from the core's (a frequency without arrays, holidays as a
-//! list, no JSON `version` field), with plain field-by-field conversions both ways. No loan rule
+//! list, no JSON `version` field, a cost whose convention is an enum rather than a name), with
+//! plain field-by-field conversions both ways. No loan rule
 //! lives here: validation is the core's `LoanTerms::validate`.
 
 use chrono::Weekday;
 use microcredit::{
     Amortization, AnnuityRates, BusinessDayRule, CompulsorySavings, CostBreakdown, CostOfCredit, Currency, DayCount,
     DeferredInterest, Disbursement, Fee, Installment, Insurance, InterestBasis, InterestMethod, InterestRate, MonthEnd,
-    RoundingMode, Totals,
+    NamedConvention, RoundingMode, Totals,
 };
 use rust_decimal::Decimal;
 
+use crate::MicrocreditError;
 use crate::types::LocalDate;
 
 /// How often installments fall due.
@@ -258,6 +260,42 @@ impl From<Schedule> for microcredit::Schedule {
     }
 }
 
+/// The true cost of a loan under one named convention. In Kotlin:
+/// `q.costs.first { it.convention == NamedConvention.MFT_APR }.percent`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Cost {
+    /// The convention.
+    pub convention: NamedConvention,
+    /// The annual rate as a fraction (0.4213 = 42.13 %), to 10 decimals.
+    pub annual_rate: Decimal,
+    /// The rate per installment period, as a fraction.
+    pub periodic_rate: Decimal,
+    /// The annual rate in percent, rounded as the convention displays it.
+    pub percent: Decimal,
+}
+
+impl TryFrom<CostOfCredit> for Cost {
+    type Error = MicrocreditError;
+    /// Fails for a name no convention has (a quote read from JSON written elsewhere).
+    fn try_from(c: CostOfCredit) -> Result<Self, MicrocreditError> {
+        let convention = NamedConvention::ALL.into_iter().find(|n| n.name() == c.convention).ok_or_else(|| {
+            MicrocreditError::unreadable("costs.convention", &c.convention, microcredit::Reason::UnknownConvention)
+        })?;
+        Ok(Cost { convention, annual_rate: c.annual_rate, periodic_rate: c.periodic_rate, percent: c.percent })
+    }
+}
+
+impl From<Cost> for CostOfCredit {
+    fn from(c: Cost) -> Self {
+        CostOfCredit {
+            convention: c.convention.name().to_string(),
+            annual_rate: c.annual_rate,
+            periodic_rate: c.periodic_rate,
+            percent: c.percent,
+        }
+    }
+}
+
 /// What a field officer shows a family before it signs: the schedule and the true cost of the
 /// loan under every named convention, from one call.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -266,16 +304,17 @@ pub struct Quote {
     pub terms: LoanTerms,
     /// Their schedule.
     pub schedule: Schedule,
-    /// The cost under each named convention of the core (`mft_apr`, `mft_eir`, `xirr_act365`,
-    /// `eu_aprc`, `us_reg_z`, `ecuador_tea`, `peru_tcea`, `mexico_cat`, ...), in the core's order.
-    pub costs: Vec<CostOfCredit>,
+    /// The cost under each named convention, in the core's order (`NamedConvention` order).
+    pub costs: Vec<Cost>,
     /// The cost by component and the APR layer by layer.
     pub breakdown: CostBreakdown,
 }
 
-impl From<microcredit::Quote> for Quote {
-    fn from(q: microcredit::Quote) -> Self {
-        Quote { terms: q.terms.into(), schedule: q.schedule.into(), costs: q.costs, breakdown: q.breakdown }
+impl TryFrom<microcredit::Quote> for Quote {
+    type Error = MicrocreditError;
+    fn try_from(q: microcredit::Quote) -> Result<Self, MicrocreditError> {
+        let costs = q.costs.into_iter().map(Cost::try_from).collect::<Result<Vec<_>, _>>()?;
+        Ok(Quote { terms: q.terms.into(), schedule: q.schedule.into(), costs, breakdown: q.breakdown })
     }
 }
 
@@ -284,7 +323,7 @@ impl From<Quote> for microcredit::Quote {
         microcredit::Quote {
             terms: q.terms.into(),
             schedule: q.schedule.into(),
-            costs: q.costs,
+            costs: q.costs.into_iter().map(CostOfCredit::from).collect(),
             breakdown: q.breakdown,
         }
     }

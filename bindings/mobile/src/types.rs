@@ -8,9 +8,9 @@
 
 use chrono::{NaiveDate, Weekday};
 use microcredit::{
-    Amortization, AnnuityRates, BusinessDayRule, Collection, CompulsorySavings, CostBreakdown, CostOfCredit, Currency,
-    DayCount, DeferredInterest, Disbursement, Fee, FeeKind, Installment, Insurance, InsuranceBasis, InterestBasis,
-    InterestMethod, InterestRate, MonthEnd, RatePeriod, RoundingMode, Totals,
+    Amortization, AnnuityRates, BusinessDayRule, Collection, CompulsorySavings, CostBreakdown, Currency, DayCount,
+    DeferredInterest, Disbursement, Fee, FeeKind, Installment, Insurance, InsuranceBasis, InterestBasis,
+    InterestMethod, InterestRate, MonthEnd, NamedConvention, RatePeriod, RoundingMode, Totals,
 };
 use rust_decimal::Decimal;
 
@@ -22,19 +22,22 @@ pub type LocalDate = NaiveDate;
 /// Decimal text from the other side, read exactly: more than the 28 significant digits a decimal
 /// holds is refused, never rounded (`"1000.000000000000000000000000001"` is not 1000).
 fn parse_decimal(text: &str) -> Result<Decimal, MicrocreditError> {
-    microcredit::money::parse_decimal_exact(text).ok_or_else(|| {
-        MicrocreditError::unreadable("decimal", text, "not a finite decimal number of at most 28 significant digits")
-    })
+    microcredit::money::parse_decimal_exact(text)
+        .ok_or_else(|| MicrocreditError::unreadable("decimal", text, microcredit::Reason::NotADecimal))
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, MicrocreditError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| MicrocreditError::unreadable("date", text, "not an ISO date YYYY-MM-DD from -262143 to +262142"))
+        .map_err(|_| MicrocreditError::unreadable("date", text, microcredit::Reason::NotADate))
 }
 
 fn weekday_from_iso(n: u8) -> Result<Weekday, MicrocreditError> {
     n.checked_sub(1).and_then(|d| Weekday::try_from(d).ok()).ok_or_else(|| {
-        MicrocreditError::unreadable("weekday", &n.to_string(), "ISO day of week 1 (Monday) to 7 (Sunday)")
+        MicrocreditError::unreadable(
+            "weekday",
+            &n.to_string(),
+            microcredit::Reason::Between { min: "1 (Monday)".into(), max: "7 (Sunday)".into() },
+        )
     })
 }
 
@@ -320,17 +323,28 @@ pub struct Disbursement {
     pub net_amount: Decimal,
 }
 
-/// The cost of a loan under one named convention.
-#[uniffi::remote(Record)]
-pub struct CostOfCredit {
-    /// Convention name, e.g. `mft_apr`, `eu_aprc`, `ecuador_tea`.
-    pub convention: String,
-    /// The annual rate as a fraction (0.4213 = 42.13 %), unrounded.
-    pub annual_rate: Decimal,
-    /// The periodic rate as a fraction.
-    pub periodic_rate: Decimal,
-    /// The annual rate in percent, rounded as the convention displays it.
-    pub percent: Decimal,
+/// The conventions under which a quote is priced (Kotlin `NamedConvention.MFT_APR`, ...): pick
+/// one by name in code, never by its position in a list or by a string.
+#[uniffi::remote(Enum)]
+pub enum NamedConvention {
+    /// MFTransparency APR: periodic IRR × periods per year.
+    MftApr,
+    /// MFTransparency EIR: (1 + periodic IRR)^periods per year − 1.
+    MftEir,
+    /// Excel XIRR over actual days / 365.
+    XirrAct365,
+    /// EU APRC (Consumer Credit Directive, Annex I).
+    EuAprc,
+    /// EU APRC with calendar-exact time.
+    EuAprcCalendar,
+    /// US Regulation Z APR (Appendix J).
+    UsRegZ,
+    /// Ecuador's TEA (effective annual rate of the interest).
+    EcuadorTea,
+    /// Peru's TCEA (effective annual cost rate, 360-day year).
+    PeruTcea,
+    /// Mexico's CAT (costo anual total).
+    MexicoCat,
 }
 
 /// The cost of a loan by component, and the APR layer by layer.
@@ -390,7 +404,7 @@ mod tests {
         {
             let (field, value) = match &e {
                 MicrocreditError::Validation { field, value, .. } => (field.as_str(), value),
-                MicrocreditError::UnknownCurrency { code } => ("currency", code),
+                MicrocreditError::UnknownCurrency { code, .. } => ("currency", code),
                 other => panic!("unexpected {other:?}"),
             };
             assert!(value.chars().count() <= bound, "{field}: {} chars", value.len());

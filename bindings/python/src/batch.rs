@@ -39,10 +39,11 @@ use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 
 use crate::convert::{MAX_NAME_TEXT, Quoted, show};
-use crate::errors::{guard, internal, invalid, to_pyerr};
+use crate::errors::{guard, internal, invalid, required, to_pyerr, whole_u32, wrong_type};
 use crate::schedule::date32;
 use crate::table::{InstallmentArrays, PyArrowTable, masked_decimal_array};
 use crate::terms::frequency_name;
+use microcredit::Reason;
 
 type CoreResult<T> = Result<T, CoreError>;
 
@@ -71,19 +72,20 @@ fn keep_lost(original: &ArrayRef, cast: &ArrayRef, col: Col) -> Col {
 /// The error of a row whose value the column cast could not hold: the original value, shown.
 #[inline(never)]
 fn lost(original: &ArrayRef, i: usize, name: &str) -> CoreError {
-    let reason = format!("out of range for {}", original.data_type());
+    let reason = Reason::OutOfRangeFor { type_name: original.data_type().to_string() };
     match arrow_cast::display::ArrayFormatter::try_new(original.as_ref(), &Default::default()) {
         Ok(f) => CoreError::invalid(name, f.value(i), reason),
         Err(_) => CoreError::invalid(name, "?", reason),
     }
 }
 
-fn col_err(name: &str, dt: &DataType, what: &str) -> CoreError {
-    CoreError::invalid(name, format!("column of type {dt}"), what)
+fn col_err(name: &str, dt: &DataType, reason: Reason) -> CoreError {
+    CoreError::invalid(name, format!("column of type {dt}"), reason)
 }
 
 fn cast(a: &ArrayRef, to: &DataType, name: &str) -> CoreResult<ArrayRef> {
-    arrow_cast::cast(a, to).map_err(|e| col_err(name, a.data_type(), &format!("cannot be read as {to}: {e}")))
+    arrow_cast::cast(a, to)
+        .map_err(|e| col_err(name, a.data_type(), Reason::Unreadable { detail: format!("as {to}: {e}") }))
 }
 
 fn is_text(dt: &DataType) -> bool {
@@ -131,10 +133,8 @@ fn money_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
         }
         d if is_int(d) => int64_col(a, name),
         d if is_text(d) => text_col(a, name),
-        DataType::Float16 | DataType::Float32 | DataType::Float64 => {
-            Err(col_err(name, dt, "floats are not accepted for exact amounts; use a decimal, integer or string column"))
-        }
-        _ => Err(col_err(name, dt, "expected a decimal, integer or string column")),
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => Err(col_err(name, dt, Reason::FloatNotAccepted)),
+        _ => Err(col_err(name, dt, wrong_type("a decimal, integer or string column"))),
     }
 }
 
@@ -143,7 +143,7 @@ fn int_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     match a.data_type() {
         DataType::Null => Ok(Col::Missing),
         d if is_int(d) => int64_col(a, name),
-        d => Err(col_err(name, d, "expected an integer column")),
+        d => Err(col_err(name, d, wrong_type("an integer column"))),
     }
 }
 
@@ -152,7 +152,7 @@ fn str_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     match a.data_type() {
         DataType::Null => Ok(Col::Missing),
         d if is_text(d) => text_col(a, name),
-        d => Err(col_err(name, d, "expected a string column")),
+        d => Err(col_err(name, d, wrong_type("a string column"))),
     }
 }
 
@@ -174,13 +174,9 @@ fn date_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
         DataType::Timestamp(u, None) => {
             Ok(Col::Stamp(cast(a, &DataType::Int64, name)?.as_primitive::<Int64Type>().clone(), per_day(u)))
         }
-        DataType::Timestamp(_, Some(_)) => Err(col_err(
-            name,
-            dt,
-            "time-zone-aware timestamps are not dates; convert to dates in the loan's local time first",
-        )),
+        DataType::Timestamp(_, Some(_)) => Err(col_err(name, dt, Reason::HasTimeOfDay)),
         d if is_text(d) => text_col(a, name),
-        _ => Err(col_err(name, dt, "expected a date column")),
+        _ => Err(col_err(name, dt, wrong_type("a date column"))),
     }
 }
 
@@ -189,7 +185,7 @@ fn date_from_days(days: i64, name: &str) -> CoreResult<NaiveDate> {
         .ok()
         .and_then(|d| d.checked_add(EPOCH_CE_DAYS))
         .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .ok_or_else(|| CoreError::invalid(name, days, "date out of range"))
+        .ok_or_else(|| CoreError::invalid(name, days, Reason::OutOfCalendar))
 }
 
 impl Col {
@@ -235,15 +231,12 @@ impl Col {
                         .and_then(|x| Decimal::try_from_i128_with_scale(x, 0).ok())
                 };
                 // (Trailing zeros are kept: the core accepts "500.00" for a 2-decimal currency.)
-                d.map(Some)
-                    .ok_or_else(|| CoreError::invalid(name, format!("{v}e-{s}"), "does not fit a 28-digit decimal"))
+                d.map(Some).ok_or_else(|| CoreError::invalid(name, format!("{v}e-{s}"), Reason::TooManyDigits))
             }
             Col::Int(a) => Ok(Some(Decimal::from(a.value(i)))),
             Col::Str(a) => {
                 let t = a.value(i);
-                parse_decimal_exact(t).map(Some).ok_or_else(|| {
-                    CoreError::invalid(name, Quoted(t), "not a finite decimal number of at most 28 significant digits")
-                })
+                parse_decimal_exact(t).map(Some).ok_or_else(|| CoreError::invalid(name, Quoted(t), Reason::NotADecimal))
             }
             _ => Ok(None),
         }
@@ -261,7 +254,7 @@ impl Col {
             Col::Lossy(c, _) => c.int_at(i, name),
             Col::Int(a) if !a.is_null(i) => {
                 let v = a.value(i);
-                u32::try_from(v).map(Some).map_err(|_| CoreError::invalid(name, v, "must be a whole number >= 0"))
+                u32::try_from(v).map(Some).map_err(|_| CoreError::invalid(name, v, whole_u32()))
             }
             _ => Ok(None),
         }
@@ -306,7 +299,7 @@ impl Col {
                     d => split(d),
                 };
                 if rest != 0 {
-                    return Err(CoreError::invalid(name, v, "has a time of day; pass dates, not datetimes"));
+                    return Err(CoreError::invalid(name, v, Reason::HasTimeOfDay));
                 }
                 date_from_days(days, name).map(Some)
             }
@@ -314,7 +307,7 @@ impl Col {
                 let t = a.value(i);
                 let parsed =
                     if t.len() > MAX_NAME_TEXT { None } else { NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok() };
-                parsed.map(Some).ok_or_else(|| CoreError::invalid(name, Quoted(t), "not an ISO date YYYY-MM-DD"))
+                parsed.map(Some).ok_or_else(|| CoreError::invalid(name, Quoted(t), Reason::NotADate))
             }
             _ => Ok(None),
         }
@@ -347,15 +340,15 @@ impl<T: DeserializeOwned + Copy> Names<T> {
             return Ok(*v);
         }
         if s.len() > MAX_NAME_TEXT {
-            return Err(CoreError::invalid(
-                self.field,
-                Quoted(s),
-                format!("not an option name (longer than {MAX_NAME_TEXT} characters)"),
-            ));
+            return Err(CoreError::invalid(self.field, Quoted(s), Reason::TooLong { max: MAX_NAME_TEXT as u64 }));
         }
         let v: T = serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
             let r = e.to_string();
-            CoreError::invalid(self.field, Quoted(s), r.split(" at line").next().unwrap_or(&r).replace('`', "'"))
+            CoreError::invalid(
+                self.field,
+                Quoted(s),
+                Reason::UnknownName { detail: r.split(" at line").next().unwrap_or(&r).replace('`', "'") },
+            )
         })?;
         if self.seen.len() < 64 {
             self.seen.push((s.to_string(), v));
@@ -447,7 +440,9 @@ impl Columns {
                     return Err(CoreError::invalid(
                         n,
                         "missing",
-                        "required column is missing (required: principal, currency, rate_percent, installments, disbursement_date)",
+                        Reason::MissingColumn {
+                            required: "principal, currency, rate_percent, installments, disbursement_date".into(),
+                        },
                     ));
                 }
             }
@@ -540,7 +535,7 @@ impl Parsers {
     }
 
     fn currency(&mut self, c: &Col, i: usize) -> CoreResult<Currency> {
-        let Some(s) = c.text(i) else { return Err(CoreError::invalid("currency", "null", "required")) };
+        let Some(s) = c.text(i) else { return Err(CoreError::invalid("currency", "null", required())) };
         if let Some((_, v)) = self.currency.iter().find(|(k, _)| k == s) {
             return Ok(*v);
         }
@@ -562,7 +557,9 @@ impl Parsers {
                     CoreError::invalid(
                         "frequency",
                         Quoted(s),
-                        "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a JSON object like {\"unit\": \"weeks\", \"every\": 2}",
+                        Reason::UnknownName {
+                            detail: "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a JSON object like {\"unit\": \"weeks\", \"every\": 2}".into(),
+                        },
                     )
                 })?,
             };
@@ -581,7 +578,9 @@ impl Parsers {
                 return Err(CoreError::invalid(
                     "frequency_unit",
                     Quoted(other),
-                    "expected days, weeks or months (use the frequency column for semi_monthly)",
+                    Reason::UnknownName {
+                        detail: "expected days, weeks or months (use the frequency column for semi_monthly)".into(),
+                    },
                 ));
             }
         })
@@ -590,18 +589,18 @@ impl Parsers {
     /// The terms of row `i` from the columns, written over `t` (the terms of an earlier row or the
     /// template): every field the columns can set is set, the others keep the core's defaults.
     fn row_into(&mut self, c: &Columns, i: usize, t: &mut LoanTerms) -> CoreResult<()> {
-        let req = |v: Option<Decimal>, n: &str| v.ok_or_else(|| CoreError::invalid(n, "null", "required"));
+        let req = |v: Option<Decimal>, n: &str| v.ok_or_else(|| CoreError::invalid(n, "null", required()));
         t.principal = req(c.principal.decimal(i, "principal")?, "principal")?;
         t.currency = self.currency(&c.currency, i)?;
         let percent = req(c.rate_percent.decimal(i, "rate_percent")?, "rate_percent")?;
         t.installments = c
             .installments
             .int(i, "installments")?
-            .ok_or_else(|| CoreError::invalid("installments", "null", "required"))?;
+            .ok_or_else(|| CoreError::invalid("installments", "null", required()))?;
         t.disbursement_date = c
             .disbursement_date
             .date(i, "disbursement_date")?
-            .ok_or_else(|| CoreError::invalid("disbursement_date", "null", "required"))?;
+            .ok_or_else(|| CoreError::invalid("disbursement_date", "null", required()))?;
         // The fees' vector is the previous row's, cleared: no allocation per row.
         t.fees.clear();
         let fee_collect = self.fee_collect.get(&c.fee_collect, i, Collection::Deducted)?;
@@ -726,10 +725,10 @@ impl Input {
     fn new(batches: &[RecordBatch]) -> CoreResult<Input> {
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         if rows == 0 {
-            return Err(CoreError::invalid("frame", "0 rows", "the frame has no rows"));
+            return Err(CoreError::invalid("frame", "0 rows", Reason::NoRows));
         }
         if u32::try_from(rows).is_err() {
-            return Err(CoreError::invalid("frame", rows, "too many rows for one call; split the frame"));
+            return Err(CoreError::invalid("frame", rows, Reason::TooManyRows));
         }
         let mut parts = Vec::with_capacity(batches.len());
         for b in batches {
@@ -775,7 +774,7 @@ fn rate_at_10(d: Decimal) -> Option<i128> {
 }
 
 fn arrow_err(table: &str) -> impl Fn(ArrowError) -> CoreError + '_ {
-    move |e| CoreError::invalid("table", table, e.to_string())
+    move |e| CoreError::invalid("table", table, Reason::Unreadable { detail: e.to_string() })
 }
 
 /// Installments of one core run over the rows from `offset` on, as a record batch. The core's
@@ -984,7 +983,7 @@ const PROGRESS_CHUNK: usize = 16_384;
 /// `ValidationError`.
 fn flag(obj: Option<&Bound<'_, PyAny>>, field: &str, default: bool) -> PyResult<bool> {
     match obj {
-        Some(o) if !o.is_none() => o.extract::<bool>().map_err(|_| invalid(field, show(o), "expected a bool")),
+        Some(o) if !o.is_none() => o.extract::<bool>().map_err(|_| invalid(field, show(o), wrong_type("a bool"))),
         _ => Ok(default),
     }
 }
@@ -994,10 +993,10 @@ fn memory_limit(obj: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
     match obj {
         Some(o) if !o.is_none() => {
             if o.is_instance_of::<pyo3::types::PyBool>() || !o.is_instance_of::<pyo3::types::PyInt>() {
-                return Err(invalid("memory_limit", show(o), "expected an int (bytes) or None"));
+                return Err(invalid("memory_limit", show(o), wrong_type("an int (bytes) or None")));
             }
             o.extract::<u64>().map_err(|_| {
-                invalid("memory_limit", show(o), "must be a whole number of bytes between 0 and 2**64 - 1")
+                invalid("memory_limit", show(o), Reason::WholeNumber { min: "0".into(), max: "2**64 - 1".into() })
             })
         }
         _ => Ok(DEFAULT_MEMORY_LIMIT),
@@ -1036,11 +1035,13 @@ fn run(
     limit: u64,
 ) -> PyResult<(PyArrowTable, PyArrowTable)> {
     let input = frame.extract::<AnyRecordBatch>().map_err(|_| {
-        invalid("frame", show(frame), "expected a table exposing __arrow_c_stream__ (pandas, polars or pyarrow)")
+        invalid("frame", show(frame), wrong_type("a table exposing __arrow_c_stream__ (pandas, polars or pyarrow)"))
     })?;
-    let reader = input.into_reader().map_err(|e| invalid("frame", "stream", &format!("could not be read: {e}")))?;
-    let batches: Vec<RecordBatch> =
-        reader.collect::<Result<_, _>>().map_err(|e| invalid("frame", "stream", &format!("could not be read: {e}")))?;
+    let reader =
+        input.into_reader().map_err(|e| invalid("frame", "stream", Reason::Unreadable { detail: e.to_string() }))?;
+    let batches: Vec<RecordBatch> = reader
+        .collect::<Result<_, _>>()
+        .map_err(|e| invalid("frame", "stream", Reason::Unreadable { detail: e.to_string() }))?;
     let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
     let t0 = std::time::Instant::now();
     let input = py.detach(|| Input::new(&batches)).map_err(to_pyerr)?;

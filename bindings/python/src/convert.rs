@@ -24,7 +24,8 @@ use pyo3::types::{
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 
-use crate::errors::invalid;
+use crate::errors::{invalid, wrong_type};
+use microcredit::Reason;
 
 /// How deep [`to_json`] follows nested dicts and lists: loan terms nest about 4 levels at most.
 pub const MAX_DEPTH: usize = 32;
@@ -177,39 +178,35 @@ pub fn short_text(s: &Bound<'_, PyString>, max: usize) -> Option<String> {
 /// A Python `str` of at most [`MAX_NAME_TEXT`] characters (a name, a code, a date), or
 /// `ValidationError` naming `field`: `what` says what was expected.
 pub fn name_text(obj: &Bound<'_, PyAny>, field: &str, what: &str) -> PyResult<String> {
-    let s =
-        obj.cast::<PyString>().map_err(|_| invalid(field, show(obj), &format!("{what}; not {}", type_name(obj))))?;
-    short_text(s, MAX_NAME_TEXT)
-        .ok_or_else(|| invalid(field, show(obj), &format!("{what}; longer than {MAX_NAME_TEXT} characters")))
+    let s = obj.cast::<PyString>().map_err(|_| {
+        invalid(field, show(obj), Reason::WrongType { expected: what.to_string(), found: type_name(obj) })
+    })?;
+    short_text(s, MAX_NAME_TEXT).ok_or_else(|| invalid(field, show(obj), Reason::TooLong { max: MAX_NAME_TEXT as u64 }))
 }
 
 /// An int as a decimal: measured in bits first, so no int is ever converted to text.
 fn int_decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
-    obj.extract::<i128>().ok().and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok()).ok_or_else(|| {
-        invalid(field, show(obj), "does not fit a 28-digit decimal (at most 79228162514264337593543950335)")
-    })
+    obj.extract::<i128>()
+        .ok()
+        .and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok())
+        .ok_or_else(|| invalid(field, show(obj), Reason::TooManyDigits))
 }
 
 /// An amount or rate: `decimal.Decimal`, `str` or `int`. Floats, NaN, infinities, booleans and
 /// anything that does not fit a 28-digit decimal raise `ValidationError` naming `field`. Text is
 /// read by the core's exact parser (`microcredit::money::parse_decimal_exact`): never rounded.
 pub fn decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
-    const NOT_EXACT: &str = "not a finite decimal number of at most 28 significant digits";
     if obj.is_instance_of::<PyBool>() {
-        return Err(invalid(field, show(obj), "a bool is not an amount"));
+        return Err(invalid(field, show(obj), wrong_type("an amount")));
     }
     if obj.is_instance_of::<PyFloat>() {
-        return Err(invalid(
-            field,
-            show(obj),
-            "floats are not accepted for exact amounts; pass a decimal.Decimal, a str or an int",
-        ));
+        return Err(invalid(field, show(obj), Reason::FloatNotAccepted));
     }
     if obj.is_instance_of::<PyInt>() {
         return int_decimal(obj, field);
     }
-    let text = decimal_text(obj, field)?.ok_or_else(|| invalid(field, show(obj), NOT_EXACT))?;
-    parse_decimal_exact(&text).ok_or_else(|| invalid(field, show(obj), NOT_EXACT))
+    let text = decimal_text(obj, field)?.ok_or_else(|| invalid(field, show(obj), Reason::NotADecimal))?;
+    parse_decimal_exact(&text).ok_or_else(|| invalid(field, show(obj), Reason::NotADecimal))
 }
 
 /// The text of a `str` or a finite `decimal.Decimal` (`None` when longer than
@@ -222,12 +219,12 @@ fn decimal_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<String>>
         return Err(invalid(
             field,
             show(obj),
-            &format!("expected a decimal.Decimal, str or int, not {}", type_name(obj)),
+            Reason::WrongType { expected: "a decimal.Decimal, str or int".into(), found: type_name(obj) },
         ));
     }
     let finite = obj.call_method0(intern!(obj.py(), "is_finite")).and_then(|f| f.extract::<bool>()).unwrap_or(false);
     if !finite {
-        return Err(invalid(field, show(obj), "must be a finite number"));
+        return Err(invalid(field, show(obj), Reason::NotFinite));
     }
     let text = obj.str().map(|s| s.to_string()).unwrap_or_default();
     Ok((text.len() <= MAX_NUMBER_TEXT).then_some(text))
@@ -282,21 +279,17 @@ pub fn opt_decimal(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Opti
 /// (pass `.date()` explicitly) so a time of day or a time zone is never dropped silently.
 pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
     if obj.is_instance_of::<PyDateTime>() {
-        return Err(invalid(
-            field,
-            show(obj),
-            "a datetime is not a date; pass datetime.date (e.g. value.date()) so no time of day or time zone is dropped silently",
-        ));
+        return Err(invalid(field, show(obj), Reason::HasTimeOfDay));
     }
     if obj.is_instance_of::<PyDate>() {
-        return obj.extract::<NaiveDate>().map_err(|_| invalid(field, show(obj), "not a date the calendar holds"));
+        return obj.extract::<NaiveDate>().map_err(|_| invalid(field, show(obj), Reason::OutOfCalendar));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return short_text(s, MAX_NAME_TEXT)
             .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-            .ok_or_else(|| invalid(field, show(obj), "not an ISO date YYYY-MM-DD"));
+            .ok_or_else(|| invalid(field, show(obj), Reason::NotADate));
     }
-    Err(invalid(field, show(obj), &format!("expected a datetime.date, not {}", type_name(obj))))
+    Err(invalid(field, show(obj), Reason::WrongType { expected: "a datetime.date".into(), found: type_name(obj) }))
 }
 
 /// Optional date.
@@ -307,26 +300,27 @@ pub fn opt_date(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<
 /// A whole number that fits a `u32` (bools and floats refused).
 pub fn count(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
     if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
-        return Err(invalid(field, show(obj), &format!("expected an int, not {}", type_name(obj))));
+        return Err(invalid(field, show(obj), Reason::WrongType { expected: "an int".into(), found: type_name(obj) }));
     }
-    obj.extract::<u32>().map_err(|_| invalid(field, show(obj), "must be a whole number between 0 and 4294967295"))
+    obj.extract::<u32>()
+        .map_err(|_| invalid(field, show(obj), Reason::WholeNumber { min: "0".into(), max: "4294967295".into() }))
 }
 
 /// A str naming an enum variant (`"flat"`, `"act_365f"`...), parsed by the core's own serde names.
 pub fn enum_str<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<T> {
-    let s = name_text(obj, field, "expected a str naming an option")?;
+    let s = name_text(obj, field, "a str naming an option")?;
     enum_text(&s, field)
 }
 
 /// Parse an enum from its name (a name longer than [`MAX_NAME_TEXT`] is refused unread).
 pub fn enum_text<T: DeserializeOwned>(s: &str, field: &str) -> PyResult<T> {
     if s.chars().count() > MAX_NAME_TEXT {
-        return Err(invalid(field, Quoted(s), &format!("not an option name (longer than {MAX_NAME_TEXT} characters)")));
+        return Err(invalid(field, Quoted(s), Reason::TooLong { max: MAX_NAME_TEXT as u64 }));
     }
     serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
         let reason = e.to_string();
-        let reason = reason.split(" at line").next().unwrap_or(&reason).replace('`', "'");
-        invalid(field, Quoted(s), &reason)
+        let detail = reason.split(" at line").next().unwrap_or(&reason).replace('`', "'");
+        invalid(field, Quoted(s), Reason::UnknownName { detail })
     })
 }
 
@@ -374,16 +368,18 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
         return Ok(Value::Bool(b.is_true()));
     }
     if obj.is_instance_of::<PyInt>() {
-        let v: i64 = obj.extract().map_err(|_| invalid(field, show(obj), "integer out of range"))?;
+        let v: i64 = obj.extract().map_err(|_| {
+            invalid(field, show(obj), Reason::WholeNumber { min: i64::MIN.to_string(), max: i64::MAX.to_string() })
+        })?;
         return Ok(Value::from(v));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return short_text(s, MAX_JSON_TEXT)
             .map(Value::String)
-            .ok_or_else(|| invalid(field, show(obj), &format!("text longer than {MAX_JSON_TEXT} characters")));
+            .ok_or_else(|| invalid(field, show(obj), Reason::TooLong { max: MAX_JSON_TEXT as u64 }));
     }
     if obj.is_instance_of::<PyFloat>() {
-        return Err(invalid(field, show(obj), "floats are not accepted; pass a decimal.Decimal, a str or an int"));
+        return Err(invalid(field, show(obj), Reason::FloatNotAccepted));
     }
     if obj.is_instance_of::<PyDate>() {
         return Ok(Value::String(date(obj, field)?.to_string()));
@@ -391,20 +387,14 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
     let is_dict = obj.is_instance_of::<PyDict>();
     let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
     if (is_dict || is_list) && depth >= MAX_DEPTH {
-        return Err(invalid(
-            field,
-            show(obj),
-            &format!("nested deeper than {MAX_DEPTH} levels (loan terms nest about 4 levels at most)"),
-        ));
+        return Err(invalid(field, show(obj), Reason::TooDeep { max: MAX_DEPTH as u32 }));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut m = serde_json::Map::new();
         for (k, v) in d.iter() {
-            let key = k
-                .cast::<PyString>()
-                .ok()
-                .and_then(|k| short_text(k, MAX_NAME_TEXT))
-                .ok_or_else(|| invalid(field, show(&k), "dict keys must be str of at most 64 characters"))?;
+            let key = k.cast::<PyString>().ok().and_then(|k| short_text(k, MAX_NAME_TEXT)).ok_or_else(|| {
+                invalid(field, show(&k), wrong_type("dict keys of type str of at most 64 characters"))
+            })?;
             let sub = child_path(field, &key);
             m.insert(key, to_json_at(&v, &sub, depth + 1)?);
         }
@@ -412,7 +402,7 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
     }
     if is_list {
         let mut out = Vec::new();
-        let items = obj.try_iter().map_err(|_| invalid(field, show(obj), "not iterable"))?;
+        let items = obj.try_iter().map_err(|_| invalid(field, show(obj), wrong_type("an iterable")))?;
         for (i, v) in items.enumerate() {
             out.push(to_json_at(&v?, &child_path(field, &format!("[{i}]")), depth + 1)?);
         }

@@ -2,8 +2,10 @@
 //! entry point runs in.
 //!
 //! `microcredit.Error` is the base; `ValidationError`, `CurrencyError`, `SolverError` and
-//! `JsonError` are its subclasses, chosen by the core's stable `Error::kind()`. Every exception
-//! carries `.kind`, `.field` (or None) and `.value` (or None) attributes. Messages come from the
+//! `JsonError` are its subclasses, chosen by the core's `Error::error_kind()`. Every exception
+//! carries `.kind`, `.code` (the core's stable `Error::code()`, e.g. `not_positive`), `.field` (or
+//! None), `.value` (or None), `.params` (a dict of the error's parameters, as text) and
+//! `.message_es` (the message in Spanish; `str(e)` is the English). Messages come from the
 //! core and never contain personal data; a rejected value is echoed as a bounded prefix (at most
 //! [`microcredit::error::ECHO_LIMIT`] characters), never whole.
 //!
@@ -13,10 +15,10 @@
 //!
 //! Every `#[pyfunction]` and every `#[pymethods]` entry that does more than copy a field runs its
 //! whole body, argument conversion included, inside [`guard`]: a Rust panic becomes
-//! `microcredit.Error` with `.kind == "internal"` (and `.field`, `.value` None), never
+//! `microcredit.Error` with `.kind == "internal"` and `.code == "internal"` (and `.field`, `.value` None), never
 //! `PanicException`. An internal error is a bug to report, and the tests treat it as a failure.
 
-use microcredit::Error as CoreError;
+use microcredit::{Error as CoreError, ErrorKind, Lang, Reason};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -52,45 +54,94 @@ fn value_of(e: &CoreError) -> Option<String> {
     }
 }
 
-/// Set `.kind`, `.field` and `.value` on a fresh exception.
-fn with_attributes(err: PyErr, kind: &str, field: Option<&str>, value: Option<String>) -> PyErr {
+/// What an exception carries besides its (English) message.
+struct Attributes<'a> {
+    kind: &'a str,
+    code: &'a str,
+    field: Option<&'a str>,
+    value: Option<String>,
+    params: Vec<(&'static str, String)>,
+    message_es: String,
+}
+
+/// Set `.kind`, `.code`, `.field`, `.value`, `.params` and `.message_es` on a fresh exception.
+fn with_attributes(err: PyErr, a: Attributes<'_>) -> PyErr {
     Python::attach(|py| {
         let v = err.value(py);
         // Setting attributes on a fresh exception instance cannot fail in practice; ignore if it does.
-        let _ = v.setattr("kind", kind);
-        let _ = v.setattr("field", field);
-        let _ = v.setattr("value", value);
+        let _ = v.setattr("kind", a.kind);
+        let _ = v.setattr("code", a.code);
+        let _ = v.setattr("field", a.field);
+        let _ = v.setattr("value", a.value);
+        let params = pyo3::types::PyDict::new(py);
+        for (k, val) in a.params {
+            let _ = params.set_item(k, val);
+        }
+        let _ = v.setattr("params", params);
+        let _ = v.setattr("message_es", a.message_es);
     });
     err
 }
 
-/// Convert a core error into the matching Python exception.
+/// Convert a core error into the matching Python exception: the class from the core's
+/// [`microcredit::Error::error_kind`], the one mapping every binding uses.
 pub fn to_pyerr(e: CoreError) -> PyErr {
     let msg = e.to_string();
-    let kind = e.kind();
-    let err = match kind {
-        "unknown_currency" | "currency_mismatch" => CurrencyError::new_err(msg),
-        "no_convergence" | "no_rate" => SolverError::new_err(msg),
-        "json" => JsonError::new_err(msg),
-        // invalid_field, too_many_decimals, overflow, limit_exceeded and any kind added later.
+    let err = match e.error_kind() {
+        ErrorKind::Currency => CurrencyError::new_err(msg),
+        ErrorKind::Solver => SolverError::new_err(msg),
+        ErrorKind::Json => JsonError::new_err(msg),
+        ErrorKind::Internal => Error::new_err(msg),
+        // Validation, and any family added later.
         _ => ValidationError::new_err(msg),
     };
-    with_attributes(err, kind, e.field(), value_of(&e))
+    let attributes = Attributes {
+        kind: e.kind(),
+        code: e.code(),
+        field: e.field(),
+        value: value_of(&e),
+        params: e.params(),
+        message_es: e.message(Lang::Es),
+    };
+    with_attributes(err, attributes)
 }
 
 /// A validation error raised by the binding itself (wrong Python type, float amount, ...), in the
-/// same form as the core's: `invalid {field}: {value} ({reason})`, the value cut to a bounded prefix.
-pub fn invalid(field: &str, value: impl std::fmt::Display, reason: &str) -> PyErr {
+/// same form as the core's: `invalid {field}: {value} ({reason})`, the value cut to a bounded
+/// prefix. The rule is a core [`Reason`]: the binding only picks which.
+pub fn invalid(field: &str, value: impl std::fmt::Display, reason: Reason) -> PyErr {
     to_pyerr(CoreError::invalid(field, value, reason))
 }
 
-/// `microcredit.Error` of kind `internal`: a bug in the library, not a problem with the input.
+/// [`Reason::WrongType`] expecting `expected` (e.g. `"a dict"`), the type found unnamed.
+pub fn wrong_type(expected: &str) -> Reason {
+    Reason::WrongType { expected: expected.to_string(), found: String::new() }
+}
+
+/// [`Reason::Required`], with nothing more to say about what is expected.
+pub fn required() -> Reason {
+    Reason::Required { expected: String::new() }
+}
+
+/// [`Reason::WholeNumber`] of an unsigned 32-bit count.
+pub fn whole_u32() -> Reason {
+    Reason::WholeNumber { min: "0".into(), max: u32::MAX.to_string() }
+}
+
+/// `microcredit.Error` of kind and code `internal`: a bug in the library, not a problem with the
+/// input.
 pub fn internal(what: &str) -> PyErr {
+    let attributes = Attributes {
+        kind: "internal",
+        code: "internal",
+        field: None,
+        value: None,
+        params: vec![("what", what.to_string())],
+        message_es: format!("error interno en {what}; por favor, repórtelo con los datos que lo causaron"),
+    };
     with_attributes(
         Error::new_err(format!("internal error in {what}; please report it with the input that caused it")),
-        "internal",
-        None,
-        None,
+        attributes,
     )
 }
 

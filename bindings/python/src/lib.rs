@@ -25,12 +25,13 @@ use pyo3::types::{PyDict, PyTuple};
 use rust_decimal::Decimal;
 
 use crate::convert::{date, decimal, decimal_rounded, enum_str, name_text, optional, show};
-use crate::errors::{IntoPy, guard, invalid};
+use crate::errors::{IntoPy, guard, invalid, wrong_type};
 use crate::schedule::{PyCostOfCredit, PySchedule};
 use crate::terms::list_items;
+use microcredit::Reason;
 
 fn convention(name: &Bound<'_, PyAny>) -> PyResult<Convention> {
-    let s = name_text(name, "convention", "expected a convention name")?;
+    let s = name_text(name, "convention", "a convention name")?;
     Convention::by_name(&s).py_err()
 }
 
@@ -39,12 +40,12 @@ fn when(w: &Bound<'_, PyAny>) -> PyResult<When> {
 }
 
 fn decimals(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Decimal>> {
-    let iter = list_items(values, field, "expected a sequence of amounts")?;
+    let iter = list_items(values, field, "a sequence of amounts")?;
     iter.enumerate().map(|(i, v)| decimal_rounded(&v?, &format!("{field}[{i}]"))).collect()
 }
 
 fn dates(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<NaiveDate>> {
-    let iter = list_items(values, field, "expected a sequence of dates")?;
+    let iter = list_items(values, field, "a sequence of dates")?;
     iter.enumerate().map(|(i, v)| date(&v?, &format!("{field}[{i}]"))).collect()
 }
 
@@ -59,7 +60,7 @@ fn cost_of_credit(
     guard("cost_of_credit", || {
         let s = schedule
             .cast::<PySchedule>()
-            .map_err(|_| invalid("schedule", show(schedule), "expected a microcredit.Schedule"))?;
+            .map_err(|_| invalid("schedule", show(schedule), wrong_type("a microcredit.Schedule")))?;
         let c = match convention {
             Some(c) if !c.is_none() => self::convention(c)?,
             _ => Convention::MFT_APR,
@@ -89,24 +90,24 @@ fn flows_cost(
     convention: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyCostOfCredit> {
     let mut out = Vec::new();
-    let iter = list_items(flows, "flows", "expected a sequence of (date, amount) pairs")?;
+    let iter = list_items(flows, "flows", "a sequence of (date, amount) pairs")?;
     for (i, f) in iter.enumerate() {
         let f = f?;
         let field = format!("flows[{i}]");
         let (d, a) = if let Ok(d) = f.cast::<PyDict>() {
             match (d.get_item("date")?, d.get_item("amount")?) {
                 (Some(d), Some(a)) => (d, a),
-                _ => return Err(invalid(&field, show(&f), "expected {'date': ..., 'amount': ...}")),
+                _ => return Err(invalid(&field, show(&f), wrong_type("{'date': ..., 'amount': ...}"))),
             }
         } else if let Ok(t) =
             f.cast::<PyTuple>().cloned().or_else(|_| f.cast::<pyo3::types::PyList>().map(|l| l.to_tuple()))
         {
             if t.len() != 2 {
-                return Err(invalid(&field, show(&f), "expected a (date, amount) pair"));
+                return Err(invalid(&field, show(&f), wrong_type("a (date, amount) pair")));
             }
             (t.get_item(0)?, t.get_item(1)?)
         } else {
-            return Err(invalid(&field, show(&f), "expected a (date, amount) pair"));
+            return Err(invalid(&field, show(&f), wrong_type("a (date, amount) pair")));
         };
         out.push(DatedAmount {
             date: date(&d, &format!("{field}.date"))?,
@@ -148,7 +149,7 @@ fn annualise(
 /// A count or fraction of time (not an amount): int, float, Decimal or str.
 fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
     if obj.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(invalid(field, show(obj), "expected a number"));
+        return Err(invalid(field, show(obj), wrong_type("a number")));
     }
     let x = match obj.extract::<f64>() {
         Ok(x) => x,
@@ -158,7 +159,7 @@ fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
         }
     };
     if !x.is_finite() {
-        return Err(invalid(field, show(obj), "must be a finite number"));
+        return Err(invalid(field, show(obj), Reason::NotFinite));
     }
     Ok(x)
 }
@@ -176,7 +177,7 @@ fn unit_period_apr(
     flows: &Bound<'_, PyAny>,
     unit_periods_per_year: &Bound<'_, PyAny>,
 ) -> PyResult<Decimal> {
-    let iter = list_items(flows, "flows", "expected a sequence of (amount, t, odd)")?;
+    let iter = list_items(flows, "flows", "a sequence of (amount, t, odd)")?;
     let mut out = Vec::new();
     for (i, f) in iter.enumerate() {
         let f = f?;
@@ -184,17 +185,17 @@ fn unit_period_apr(
         let (a, t, o) = if let Ok(d) = f.cast::<PyDict>() {
             match (d.get_item("amount")?, d.get_item("t")?, d.get_item("odd")?) {
                 (Some(a), Some(t), o) => (a, t, o),
-                _ => return Err(invalid(&field, show(&f), "expected {'amount': ..., 't': ..., 'odd': ...}")),
+                _ => return Err(invalid(&field, show(&f), wrong_type("{'amount': ..., 't': ..., 'odd': ...}"))),
             }
         } else {
             let items: Vec<Bound<'_, PyAny>> = match f.cast::<PyTuple>() {
                 Ok(t) => t.iter().collect(),
-                Err(_) => return Err(invalid(&field, show(&f), "expected an (amount, t, odd) tuple")),
+                Err(_) => return Err(invalid(&field, show(&f), wrong_type("an (amount, t, odd) tuple"))),
             };
             match items.as_slice() {
                 [a, t] => (a.clone(), t.clone(), None),
                 [a, t, o] => (a.clone(), t.clone(), Some(o.clone())),
-                _ => return Err(invalid(&field, show(&f), "expected an (amount, t, odd) tuple")),
+                _ => return Err(invalid(&field, show(&f), wrong_type("an (amount, t, odd) tuple"))),
             }
         };
         let odd = match o {

@@ -8,10 +8,11 @@ use pyo3::types::{PyCapsule, PyDict};
 use rust_decimal::Decimal;
 
 use crate::convert::{Quoted, name_text, show};
-use crate::errors::{IntoPy, guard, invalid};
+use crate::errors::{IntoPy, guard, invalid, wrong_type};
 use crate::html;
 use crate::table::{InstallmentArrays, PyArrowTable, stream_capsule};
 use crate::terms::{PyLoanTerms, json_value};
+use microcredit::Reason;
 
 /// Days since 1970-01-01 (Arrow Date32).
 pub fn date32(d: NaiveDate) -> i32 {
@@ -174,7 +175,7 @@ impl PySchedule {
             scale: scale as i8,
         }
         .into_batch()
-        .map_err(|e| invalid("schedule", "table", &e.to_string()))
+        .map_err(|e| invalid("schedule", "table", Reason::Unreadable { detail: e.to_string() }))
     }
 }
 
@@ -298,7 +299,7 @@ pub fn requested_capsule<'py>(requested: Option<Bound<'py, PyAny>>) -> PyResult<
         Some(r) if !r.is_none() => match r.cast_into::<PyCapsule>() {
             Ok(c) => Ok(Some(c)),
             Err(e) => {
-                Err(invalid("requested_schema", show(e.into_inner().as_any()), "expected an Arrow schema PyCapsule"))
+                Err(invalid("requested_schema", show(e.into_inner().as_any()), wrong_type("an Arrow schema PyCapsule")))
             }
         },
         _ => Ok(None),
@@ -449,10 +450,10 @@ impl PyQuote {
     /// `ecuador_tea`, `peru_tcea`, `mexico_cat`).
     fn cost(&self, convention: &Bound<'_, PyAny>) -> PyResult<PyCostOfCredit> {
         guard("Quote.cost", || {
-            let name = name_text(convention, "convention", "expected a convention name")?;
+            let name = name_text(convention, "convention", "a convention name")?;
             match self.inner.cost_named(&name) {
                 Some(c) => Ok(c.into()),
-                None => Err(invalid("convention", Quoted(&name), "unknown convention")),
+                None => Err(invalid("convention", Quoted(&name), Reason::UnknownConvention)),
             }
         })
     }

@@ -18,9 +18,10 @@ use serde::Serialize;
 use crate::convert::{
     MAX_NAME_TEXT, Quoted, count, date, decimal, enum_str, name_text, opt_date, opt_decimal, short_text, show, to_json,
 };
-use crate::errors::{IntoPy, guard, invalid, to_pyerr};
+use crate::errors::{IntoPy, guard, invalid, to_pyerr, wrong_type};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
+use microcredit::Reason;
 
 /// The snake_case name of a core enum value.
 pub fn name_of<T: Serialize>(v: &T) -> String {
@@ -41,9 +42,9 @@ pub fn list_items<'py>(
         || obj.is_instance_of::<PyDict>()
         || obj.is_instance_of::<pyo3::types::PyBytes>()
     {
-        return Err(invalid(field, show(obj), what));
+        return Err(invalid(field, show(obj), wrong_type(what)));
     }
-    obj.try_iter().map_err(|_| invalid(field, show(obj), what))
+    obj.try_iter().map_err(|_| invalid(field, show(obj), wrong_type(what)))
 }
 
 /// A dict whose keys are taken one by one; keys left over are an error.
@@ -54,7 +55,7 @@ struct DictArgs<'py> {
 
 impl<'py> DictArgs<'py> {
     fn new(obj: &Bound<'py, PyAny>, field: &str) -> PyResult<Self> {
-        let dict = obj.cast::<PyDict>().map_err(|_| invalid(field, show(obj), "expected a dict"))?.copy()?;
+        let dict = obj.cast::<PyDict>().map_err(|_| invalid(field, show(obj), wrong_type("a dict")))?.copy()?;
         Ok(DictArgs { dict, field: field.to_string() })
     }
     fn take(&self, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -69,7 +70,7 @@ impl<'py> DictArgs<'py> {
     }
     fn finish(self) -> PyResult<()> {
         if let Some((k, _)) = self.dict.iter().next() {
-            return Err(invalid(&self.field, show(&k), "unknown key"));
+            return Err(invalid(&self.field, show(&k), Reason::UnknownKey));
         }
         Ok(())
     }
@@ -78,12 +79,14 @@ impl<'py> DictArgs<'py> {
 /// Frequency from a shorthand name or the JSON form as a dict.
 pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
     if obj.is_instance_of::<PyString>() {
-        let s = name_text(obj, "frequency", "expected a frequency name")?;
+        let s = name_text(obj, "frequency", "a frequency name")?;
         return frequency_name(&s).ok_or_else(|| {
             invalid(
                 "frequency",
                 Quoted(&s),
-                "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a dict like {'unit': 'weeks', 'every': 2}",
+                Reason::UnknownName {
+                    detail: "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a dict like {'unit': 'weeks', 'every': 2}".into(),
+                },
             )
         });
     }
@@ -95,7 +98,7 @@ pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
         if cut.len() < reason.len() {
             cut.push_str("...");
         }
-        invalid("frequency", show(obj), &cut)
+        invalid("frequency", show(obj), Reason::UnknownName { detail: cut })
     })
 }
 
@@ -117,11 +120,17 @@ fn fee(obj: &Bound<'_, PyAny>, i: usize) -> PyResult<Fee> {
     let d = DictArgs::new(obj, &field)?;
     let kind = match d.take("kind")? {
         Some(k) => enum_str(&k, &d.path("kind"))?,
-        None => return Err(invalid(&d.path("kind"), "None", "required: 'upfront' or 'per_installment'")),
+        None => {
+            return Err(invalid(
+                &d.path("kind"),
+                "None",
+                Reason::Required { expected: "'upfront' or 'per_installment'".into() },
+            ));
+        }
     };
     let name = match d.take("name")? {
         Some(n) => {
-            Some(n.cast::<PyString>().map_err(|_| invalid(&d.path("name"), show(&n), "expected a str"))?.to_string())
+            Some(n.cast::<PyString>().map_err(|_| invalid(&d.path("name"), show(&n), wrong_type("a str")))?.to_string())
         }
         None => None,
     };
@@ -139,12 +148,16 @@ fn insurance(obj: &Bound<'_, PyAny>) -> PyResult<Insurance> {
     let d = DictArgs::new(obj, "insurance")?;
     let percent = match d.take("percent")? {
         Some(p) => decimal(&p, "insurance.percent")?,
-        None => return Err(invalid("insurance.percent", "None", "required")),
+        None => return Err(invalid("insurance.percent", "None", Reason::Required { expected: String::new() })),
     };
     let basis = match d.take("basis")? {
         Some(b) => enum_str(&b, "insurance.basis")?,
         None => {
-            return Err(invalid("insurance.basis", "None", "required: 'outstanding_balance' or 'principal_upfront'"));
+            return Err(invalid(
+                "insurance.basis",
+                "None",
+                Reason::Required { expected: "'outstanding_balance' or 'principal_upfront'".into() },
+            ));
         }
     };
     let collect = match d.take("collect")? {
@@ -167,17 +180,17 @@ fn business_days(obj: &Bound<'_, PyAny>) -> PyResult<BusinessDays> {
     let d = DictArgs::new(obj, "business_days")?;
     let mut weekdays = Vec::new();
     if let Some(w) = d.take("non_working_weekdays")? {
-        let items = list_items(&w, "business_days.non_working_weekdays", "expected a list of weekday names")?;
+        let items = list_items(&w, "business_days.non_working_weekdays", "a list of weekday names")?;
         for (i, x) in items.enumerate() {
             let x = x?;
             let f = format!("business_days.non_working_weekdays[{i}]");
-            let s = name_text(&x, &f, "expected a weekday name like 'sat'")?;
-            weekdays.push(Weekday::from_str(&s).map_err(|_| invalid(&f, show(&x), "not a weekday name"))?);
+            let s = name_text(&x, &f, "a weekday name like 'sat'")?;
+            weekdays.push(Weekday::from_str(&s).map_err(|_| invalid(&f, show(&x), Reason::NotAWeekday))?);
         }
     }
     let mut holidays = BTreeSet::new();
     if let Some(h) = d.take("holidays")? {
-        for (i, x) in list_items(&h, "business_days.holidays", "expected a list of dates")?.enumerate() {
+        for (i, x) in list_items(&h, "business_days.holidays", "a list of dates")?.enumerate() {
             holidays.insert(date(&x?, &format!("business_days.holidays[{i}]"))?);
         }
     }
@@ -190,7 +203,8 @@ fn business_days(obj: &Bound<'_, PyAny>) -> PyResult<BusinessDays> {
 }
 
 fn currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
-    let s = obj.cast::<PyString>().map_err(|_| invalid("currency", show(obj), "expected an ISO 4217 code as a str"))?;
+    let s =
+        obj.cast::<PyString>().map_err(|_| invalid("currency", show(obj), wrong_type("an ISO 4217 code as a str")))?;
     match short_text(s, MAX_NAME_TEXT) {
         Some(code) => Currency::from_code(&code).py_err(),
         // Not a code: only its first characters are read and echoed.
@@ -272,9 +286,9 @@ impl PyLoanTerms {
             let mut fee_list = Vec::new();
             if let Some(fs) = some(fees) {
                 if fs.is_instance_of::<PyDict>() || fs.is_instance_of::<PyString>() {
-                    return Err(invalid("fees", show(fs), "expected a list of fee dicts"));
+                    return Err(invalid("fees", show(fs), wrong_type("a list of fee dicts")));
                 }
-                let it = fs.try_iter().map_err(|_| invalid("fees", show(fs), "expected a list of fee dicts"))?;
+                let it = fs.try_iter().map_err(|_| invalid("fees", show(fs), wrong_type("a list of fee dicts")))?;
                 for (i, f) in it.enumerate() {
                     fee_list.push(fee(&f?, i)?);
                 }
@@ -324,7 +338,7 @@ impl PyLoanTerms {
     #[staticmethod]
     fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard("LoanTerms.from_json", || {
-            let s = json.cast::<PyString>().map_err(|_| invalid("json", show(json), "expected a str"))?.to_string();
+            let s = json.cast::<PyString>().map_err(|_| invalid("json", show(json), wrong_type("a str")))?.to_string();
             Ok(PyLoanTerms { inner: LoanTerms::from_json(&s).py_err()? })
         })
     }

@@ -57,11 +57,25 @@ class Error(Exception):
     ``kind`` is the core's stable name of the error (``invalid_field``, ``unknown_currency``,
     ``no_convergence``, ``limit_exceeded``...), ``field`` the field it is about and ``value`` a
     bounded prefix of the rejected value, as text. ``kind == "internal"`` is a bug in the library
-    (a guarded Rust panic), never an answer about the input: please report it."""
+    (a guarded Rust panic), never an answer about the input: please report it.
+
+    ``code`` is a stable snake_case code of what went wrong (``not_positive``, ``too_large``,
+    ``too_many_decimals``, ``json_syntax``, ``no_rate``, ``internal``...), ``params`` the error's
+    parameters by name, as text (e.g. ``{"field": "principal", "value": "0"}``). ``str(e)`` is the
+    message in English; ``message_es`` the same message in Spanish, for a field officer::
+
+        try:
+            microcredit.LoanTerms.from_json(text)
+        except microcredit.Error as e:
+            show(e.message_es)  # "valor no válido en principal: 0 (debe ser mayor que cero)"
+    """
 
     kind: str
+    code: str
     field: str | None
     value: str | None
+    params: dict[str, str]
+    message_es: str
 
 class ValidationError(Error):
     """A value was rejected; the message names the field and the value."""

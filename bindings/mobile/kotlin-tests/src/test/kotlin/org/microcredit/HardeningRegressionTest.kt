@@ -178,7 +178,10 @@ class HardeningRegressionTest {
         val huge = "A".repeat(10 shl 20)
         val c = assertThrows(MicrocreditException.UnknownCurrency::class.java) { quote(loan().copy(currency = huge)) }
         assertTrue(c.code.length <= 67, "code of ${c.code.length} chars")
-        assertTrue(c.message!!.length <= 200, "message of ${c.message!!.length} chars")
+        // The message lists the fields: the code, and the English and Spanish messages, each
+        // echoing the same bounded prefix (3 × 67 characters and their words).
+        assertTrue(c.message!!.length <= 400, "message of ${c.message!!.length} chars")
+        assertTrue(c.messageEs.length <= 120, "Spanish message of ${c.messageEs.length} chars")
         val digits = "9".repeat(10 shl 20)
         // 1E+10485760: lowered by toPlainString() as a 10 MB string (quick to build, unlike parsing one).
         val v = assertThrows(MicrocreditException.Validation::class.java) { irr(listOf(d("-1"), BigDecimal("1E+10485760"))) }
@@ -199,7 +202,11 @@ class HardeningRegressionTest {
     /** The core's `limit_exceeded` kind has its own exception (no `Internal` for a known kind). */
     @Test
     fun limitExceededIsItsOwnException() {
-        val e: MicrocreditException = MicrocreditException.LimitExceeded("memory_limit", 3_840_000_000uL, 1_073_741_824uL)
+        val e: MicrocreditException = MicrocreditException.LimitExceeded(
+            "memory_limit", 3_840_000_000uL, 1_073_741_824uL, "limit_exceeded",
+            "limit exceeded: memory_limit would need 3840000000, the limit is 1073741824",
+            "límite superado: memory_limit necesitaría 3840000000 y el límite es 1073741824",
+        )
         assertTrue(e.message!!.contains("memory_limit"), e.message)
         assertEquals(1_073_741_824uL, (e as MicrocreditException.LimitExceeded).limit)
     }

@@ -16,11 +16,9 @@ class QuoteTest {
         assertEquals(LocalDate.of(2025, 3, 10), q.schedule.installments.first().dueDate)
         assertEquals(0, BigDecimal("500.00").compareTo(q.schedule.totals.principal))
         assertEquals(0, BigDecimal("490.00").compareTo(q.schedule.disbursement.netAmount))
-        val names = q.costs.map { it.convention }
-        for (name in listOf("mft_apr", "mft_eir", "xirr_act365", "eu_aprc", "us_reg_z", "ecuador_tea", "peru_tcea", "mexico_cat")) {
-            assertTrue(name in names, "missing convention $name in $names")
-        }
-        val apr = q.costs.first { it.convention == "mft_apr" }.percent
+        // Every named convention, once, in the enum's order: costs are picked by name, never by position.
+        assertEquals(NamedConvention.entries.toList(), q.costs.map { it.convention })
+        val apr = q.costs.first { it.convention == NamedConvention.MFT_APR }.percent
         assertTrue(apr > BigDecimal("36"), "flat 3 %/month plus a fee costs more than 36 % a year, got $apr")
         assertTrue(q.breakdown.aprAllIn >= q.breakdown.aprInterest)
         assertEquals(0, q.breakdown.fees.compareTo(BigDecimal("10.00")))
