@@ -138,10 +138,7 @@ fn annualise(
         let r = decimal_rounded(periodic_rate, "periodic_rate")?;
         // A count of periods, not an amount: int, Decimal, str or float (e.g. 365/255) are accepted.
         let m = number(periods_per_year, "periods_per_year")?;
-        let how: Annualisation = match how {
-            Some(h) if !h.is_none() => enum_str(h, "how")?,
-            _ => Annualisation::Effective,
-        };
+        let how = optional(how, "how", enum_str)?.unwrap_or(Annualisation::Effective);
         pricing::annualise(r, m, how).py_err()
     })
 }
@@ -341,10 +338,7 @@ fn npv(rate: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, style: Option<&Bound<
     guard("npv", || {
         let r = decimal_rounded(rate, "rate")?;
         let v = decimals(values, "values")?;
-        let s: NpvStyle = match style {
-            Some(s) if !s.is_none() => enum_str(s, "style")?,
-            _ => NpvStyle::Numpy,
-        };
+        let s = optional(style, "style", enum_str)?.unwrap_or(NpvStyle::Numpy);
         spreadsheet::npv(r, &v, s).py_err()
     })
 }
