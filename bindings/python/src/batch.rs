@@ -948,32 +948,24 @@ fn tables(
     let factors: Option<Vec<i128>> = units
         .is_some_and(|(fewest, most)| fewest != most)
         .then(|| loans.iter().map(|l| l.as_ref().map_or(1, |l| scale_factor(scale, l.currency))).collect());
-    let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
-    let t0 = std::time::Instant::now();
     let (inst, loans) = rayon::join(
         || {
+            let _span = tracing::debug_span!("installments_table").entered();
             parts
                 .into_par_iter()
                 .map(|(offset, cols)| installment_batch(factors.as_deref(), offset, cols, scale))
                 .collect::<Result<Vec<_>, _>>()
         },
         || {
-            let t = std::time::Instant::now();
+            let _span = tracing::debug_span!("loans_table").entered();
             // In parallel, a record batch per block of rows.
-            let r = loans
+            loans
                 .par_chunks(LOANS_PER_BATCH)
                 .enumerate()
                 .map(|(k, block)| loans_batch((k * LOANS_PER_BATCH) as u32, block, pricing, scale))
-                .collect::<Result<Vec<_>, _>>();
-            if prof {
-                eprintln!("  loans_batch: {:?}", t.elapsed());
-            }
-            r
+                .collect::<Result<Vec<_>, _>>()
         },
     );
-    if prof {
-        eprintln!("  join: {:?}", t0.elapsed());
-    }
     Ok((inst.map_err(arrow_err("installments"))?, loans.map_err(arrow_err("loans"))?))
 }
 
@@ -1042,9 +1034,10 @@ fn run(
     let batches: Vec<RecordBatch> = reader
         .collect::<Result<_, _>>()
         .map_err(|e| invalid("frame", "stream", Reason::Unreadable { detail: e.to_string() }))?;
-    let prof = std::env::var_os("MICROCREDIT_PROFILE").is_some();
-    let t0 = std::time::Instant::now();
+    let span = tracing::debug_span!("schedules", loans = tracing::field::Empty).entered();
     let input = py.detach(|| Input::new(&batches)).map_err(to_pyerr)?;
+    span.record("loans", input.rows);
+    let scheduling = tracing::debug_span!("schedule_batch").entered();
     let bar = if progress { tqdm(py, input.rows)? } else { None };
     // Installments of each run of the core, with the input row of its first loan; the loans'
     // summaries (or errors) in input order.
@@ -1075,21 +1068,17 @@ fn run(
     if let Some(bar) = &bar {
         bar.call_method0("close")?;
     }
-    if prof {
-        eprintln!("schedule_batch: {:?}", t0.elapsed());
-    }
+    drop(scheduling);
     drop(pieces);
     let (inst, loans) = py
         .detach(|| {
+            let _span = tracing::debug_span!("tables").entered();
             let out = tables(parts, loans, pricing);
             drop(input);
             drop(batches);
             out
         })
         .map_err(to_pyerr)?;
-    if prof {
-        eprintln!("tables: {:?}", t0.elapsed());
-    }
     let table = |batches: Vec<RecordBatch>| {
         let schema = batches.first().map(|b| b.schema()).ok_or_else(|| internal("schedules (an empty table)"))?;
         PyResult::Ok(PyArrowTable { batches, schema })

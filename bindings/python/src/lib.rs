@@ -373,6 +373,19 @@ fn currencies() -> PyResult<Vec<&'static str>> {
 }
 
 /// The native module.
+/// Phase timings, off by default: with `MICROCREDIT_LOG` set (a `tracing` filter such as
+/// `debug`), the module prints each batch phase (`schedules`, `schedule_batch`, `tables`, ...) to
+/// stderr as it closes, with its duration. Nothing is installed when the variable is absent or
+/// when the process already has a subscriber.
+fn log_phases_if_asked() {
+    let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("MICROCREDIT_LOG") else { return };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 #[pymodule]
 mod _microcredit {
     use super::*;
@@ -396,6 +409,7 @@ mod _microcredit {
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         let py = m.py();
+        crate::log_phases_if_asked();
         m.add("Error", py.get_type::<crate::errors::Error>())?;
         m.add("ValidationError", py.get_type::<crate::errors::ValidationError>())?;
         m.add("CurrencyError", py.get_type::<crate::errors::CurrencyError>())?;

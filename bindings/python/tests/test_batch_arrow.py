@@ -223,3 +223,29 @@ def test_progress_runs_match_one_run(with_errors: bool) -> None:
     rows = pa.table(one[0]).group_by("loan").aggregate([("number", "count")]).sort_by("loan")
     assert rows.column("loan").to_pylist()[:3] == [0, 1, 2]
     assert (3 in rows.column("loan").to_pylist()) is (not with_errors)
+
+
+def test_phase_timings_only_when_asked() -> None:
+    """MICROCREDIT_LOG=debug prints each phase of a batch with its duration (tracing spans);
+    without it the module prints nothing."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import datetime as dt, pyarrow as pa, microcredit as mc\n"
+        "t = pa.table({'principal': ['1000'], 'currency': ['USD'], 'rate_percent': ['24'],"
+        " 'installments': [12], 'disbursement_date': [dt.date(2025, 1, 15)]})\n"
+        "mc.schedules(t)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MICROCREDIT_LOG"}
+    quiet = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == ""
+    loud = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "MICROCREDIT_LOG": "debug"}, capture_output=True, text=True, timeout=120
+    )
+    assert loud.returncode == 0, loud.stderr
+    for phase in ("schedule_batch", "tables", "schedules"):
+        assert phase in loud.stderr, loud.stderr
+    assert "close" in loud.stderr and "time.busy" in loud.stderr, loud.stderr
