@@ -6,8 +6,9 @@
 //! loan whose terms are invalid gets its error in the summary and no installment rows; the other
 //! loans are unaffected.
 //!
-//! The columns are allocated once for the whole batch (every loan's rows have a known place) and
-//! filled in parallel; on Linux, large columns ask for transparent huge pages, because on virtual
+//! The columns are allocated once for the whole batch (every loan's rows have a known place),
+//! after their size is checked against [`BatchOptions::memory_limit`] (a book too large is
+//! [`crate::Error::LimitExceeded`], never an aborted process), and filled in parallel; on Linux, large columns ask for transparent huge pages, because on virtual
 //! machines the first touch of fresh memory in 4 KiB pages can cost as much as computing the rows.
 
 use std::ops::Range;
