@@ -61,10 +61,7 @@ fn cost_of_credit(
         let s = schedule
             .cast::<PySchedule>()
             .map_err(|_| invalid("schedule", show(schedule), wrong_type("a microcredit.Schedule")))?;
-        let c = match convention {
-            Some(c) if !c.is_none() => self::convention(c)?,
-            _ => Convention::MFT_APR,
-        };
+        let c = optional(convention, "convention", |c, _| self::convention(c))?.unwrap_or(Convention::MFT_APR);
         let s = &s.get().inner;
         let r = py.detach(|| pricing::cost_of_credit(s, &c)).py_err()?;
         Ok(PyCostOfCredit::from(&r))
@@ -80,15 +77,18 @@ fn cost_of_flows(
     frequency: Option<&Bound<'_, PyAny>>,
     convention: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyCostOfCredit> {
-    guard("cost_of_flows", || flows_cost(py, flows, frequency, convention))
+    guard("cost_of_flows", || {
+        let flows = dated_amounts(flows)?;
+        let freq = optional(frequency, "frequency", |f, _| terms::frequency(f))?
+            .unwrap_or_else(microcredit::Frequency::monthly);
+        let c = optional(convention, "convention", |c, _| self::convention(c))?.unwrap_or(Convention::MFT_APR);
+        let r = py.detach(|| pricing::cost_of_flows(&flows, freq, &c)).py_err()?;
+        Ok(PyCostOfCredit::from(&r))
+    })
 }
 
-fn flows_cost(
-    py: Python<'_>,
-    flows: &Bound<'_, PyAny>,
-    frequency: Option<&Bound<'_, PyAny>>,
-    convention: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PyCostOfCredit> {
+/// Cash flows given as `{'date': ..., 'amount': ...}` dicts or `(date, amount)` pairs.
+fn dated_amounts(flows: &Bound<'_, PyAny>) -> PyResult<Vec<DatedAmount>> {
     let mut out = Vec::new();
     let iter = list_items(flows, "flows", "a sequence of (date, amount) pairs")?;
     for (i, f) in iter.enumerate() {
@@ -114,16 +114,7 @@ fn flows_cost(
             amount: decimal(&a, &format!("{field}.amount"))?,
         });
     }
-    let freq = match frequency {
-        Some(f) if !f.is_none() => terms::frequency(f)?,
-        _ => microcredit::Frequency::monthly(),
-    };
-    let c = match convention {
-        Some(c) if !c.is_none() => self::convention(c)?,
-        _ => Convention::MFT_APR,
-    };
-    let r = py.detach(|| pricing::cost_of_flows(&out, freq, &c)).py_err()?;
-    Ok(PyCostOfCredit::from(&r))
+    Ok(out)
 }
 
 /// A periodic rate as an annual rate: `nominal` (r × m) or `effective` ((1 + r)^m − 1).
