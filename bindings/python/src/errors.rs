@@ -165,3 +165,35 @@ pub fn guard<T>(what: &str, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
         Err(_) => Err(internal(what)),
     }
 }
+
+/// The `ValidationError` that the package's pure-Python helpers (`decimal_array`, the plots)
+/// raise, made by the core like every other: its rule is picked by `code` among the few those
+/// helpers need (`wrong_type` with `expected`, `not_whole_number` with `min` and `max`,
+/// `float_not_accepted`, `out_of_range_for` with `type_name`, `length_mismatch` with `other` and
+/// `count`), so it has a code, parameters and a Spanish message. Returned, not raised.
+#[pyfunction]
+#[pyo3(name = "_invalid", signature = (field, value, code, **params))]
+pub fn py_invalid(
+    field: &str,
+    value: &str,
+    code: &str,
+    params: Option<&Bound<'_, pyo3::types::PyDict>>,
+) -> PyResult<Py<pyo3::exceptions::PyBaseException>> {
+    let param = |name: &str| -> String {
+        params
+            .and_then(|p| p.get_item(name).ok().flatten())
+            .and_then(|v| v.str().ok().map(|s| s.to_string()))
+            .unwrap_or_default()
+    };
+    let reason = match code {
+        "wrong_type" => Reason::WrongType { expected: param("expected"), found: String::new() },
+        "not_whole_number" => Reason::WholeNumber { min: param("min"), max: param("max") },
+        "float_not_accepted" => Reason::FloatNotAccepted,
+        "out_of_range_for" => Reason::OutOfRangeFor { type_name: param("type_name") },
+        "length_mismatch" => {
+            Reason::LengthMismatch { other: param("other"), count: param("count").parse().unwrap_or(0) }
+        }
+        _ => return Err(internal("_invalid (a code the helper does not know)")),
+    };
+    Python::attach(|py| Ok(invalid(field, value, reason).into_value(py)))
+}

@@ -389,6 +389,8 @@ mod _microcredit {
     #[pymodule_export]
     use crate::batch::schedules;
     #[pymodule_export]
+    use crate::errors::py_invalid;
+    #[pymodule_export]
     use crate::schedule::{
         PyCostBreakdown, PyCostOfCredit, PyDisbursement, PyInstallment, PyQuote, PySchedule, PyTotals,
     };

@@ -191,8 +191,10 @@ def test_plots(usd_terms_kwargs: dict[str, Any]) -> None:
     ax2 = plot_costs([t.quote(), q2], ["declining", "flat"])
     assert len(ax2.patches) == 4
     assert [t.get_text() for t in ax2.get_legend().get_texts()] == ["APR (MFTransparency)", "EIR (MFTransparency)"]
-    with pytest.raises(mc.ValidationError):
+    with pytest.raises(mc.ValidationError) as mismatch:
         plot_costs([t.quote()], ["a", "b"])
+    assert (mismatch.value.code, mismatch.value.field) == ("length_mismatch", "labels")
+    assert mismatch.value.message_es
     # What the family never receives is drawn: the withheld fee and savings at 0, the savings
     # returned after the last installment.
     dear = mc.LoanTerms(

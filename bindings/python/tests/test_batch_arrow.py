@@ -249,3 +249,21 @@ def test_phase_timings_only_when_asked() -> None:
     for phase in ("schedule_batch", "tables", "schedules"):
         assert phase in loud.stderr, loud.stderr
     assert "close" in loud.stderr and "time.busy" in loud.stderr, loud.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [([1.5, 2.0], "float_not_accepted"), (["1", "2"], "wrong_type"), ([[1], [2]], "wrong_type"), ("12", "wrong_type")],
+)
+def test_decimal_array_errors_are_the_cores(value: object, code: str) -> None:
+    """The pure-Python helper's errors are made by the core: kind, code, field and a Spanish message."""
+    pytest.importorskip("numpy")
+    with pytest.raises(mc.ValidationError) as info:
+        mc.decimal_array(value, 2)
+    e = info.value
+    assert (e.kind, e.code, e.field) == ("invalid_field", code, "minor_units")
+    assert e.message_es.startswith("valor no válido en minor_units")
+    with pytest.raises(mc.ValidationError) as scale:
+        mc.decimal_array([1], 39)
+    assert scale.value.code == "not_whole_number"
+    assert {"min": "0", "max": "38"}.items() <= scale.value.params.items()

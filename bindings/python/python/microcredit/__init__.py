@@ -37,16 +37,14 @@ except PackageNotFoundError:  # pragma: no cover - imported from a source tree, 
     __version__ = "0+unknown"
 
 __all__ = ["__version__", "decimal_array"]
-__all__ += _microcredit.__all__
+__all__ += [name for name in _microcredit.__all__ if not name.startswith("_")]
 
 
-def _invalid(field: str, shown: str, reason: str) -> ValidationError:
-    """A :class:`ValidationError` raised from Python, with ``kind``, ``field`` and ``value`` like
-    the native ones (``shown`` is already a short rendering of the value)."""
-    err = ValidationError(f"invalid {field}: {shown} ({reason})")
-    err.kind = "invalid_field"
-    err.field = field
-    err.value = shown
+def _invalid(field: str, shown: str, code: str, **params: Any) -> ValidationError:
+    """A :class:`ValidationError` for the pure-Python helpers, made by the core like every other:
+    ``kind``, ``code``, ``params``, ``field``, ``value`` and ``message_es`` (``shown`` is already a
+    short rendering of the value; ``code`` picks the rule)."""
+    err: ValidationError = _microcredit._invalid(field, shown, code, **params)
     return err
 
 
@@ -75,23 +73,25 @@ def decimal_array(minor_units: Any, scale: int = 2) -> Any:
     import pyarrow as pa
 
     if not isinstance(scale, int) or isinstance(scale, bool) or not 0 <= scale <= 38:
-        raise _invalid("scale", _show(scale), "must be an int between 0 and 38")
+        raise _invalid("scale", _show(scale), "not_whole_number", min=0, max=38)
     if isinstance(minor_units, (str, bytes, bytearray, dict)):
-        raise _invalid("minor_units", type(minor_units).__name__, "expected a sequence or array of integers")
+        raise _invalid("minor_units", type(minor_units).__name__, "wrong_type", expected="a sequence or array of integers")
     try:
         ints = np.asarray(minor_units)
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as e:
-        raise _invalid("minor_units", type(minor_units).__name__, f"not an array of integers ({type(e).__name__})") from None
+        raise _invalid(
+            "minor_units", type(minor_units).__name__, "wrong_type", expected=f"an array of integers ({type(e).__name__})"
+        ) from None
     if ints.size == 0 and ints.dtype.kind == "f":
         ints = ints.astype(np.int64)  # an empty list: no values to convert
+    if ints.dtype.kind == "f":
+        raise _invalid("minor_units", f"dtype {ints.dtype}"[:60], "float_not_accepted")
     if ints.dtype.kind not in "iu":
-        raise _invalid(
-            "minor_units", f"dtype {ints.dtype}"[:60], "expected integers; floats are never converted"
-        )
+        raise _invalid("minor_units", f"dtype {ints.dtype}"[:60], "wrong_type", expected="integers")
     if ints.dtype.kind == "u" and ints.size and int(ints.max()) > np.iinfo(np.int64).max:
-        raise _invalid("minor_units", str(int(ints.max()))[:60], "beyond a signed 64-bit integer")
+        raise _invalid("minor_units", str(int(ints.max()))[:60], "out_of_range_for", type_name="Int64")
     if ints.ndim != 1:
-        raise _invalid("minor_units", f"an array of {ints.ndim} dimensions", "expected one dimension")
+        raise _invalid("minor_units", f"an array of {ints.ndim} dimensions", "wrong_type", expected="one dimension")
     ints = ints.astype(np.int64, copy=False)
     words = np.empty((ints.size, 2), dtype=np.int64)
     words[:, 0] = ints

@@ -13,6 +13,7 @@ _DateLike = datetime.date | str
 _When = Literal["end", "begin"]
 
 __all__ = [
+    "_invalid",
     "BATCH_COLUMNS",
     "CostBreakdown",
     "CostOfCredit",
@@ -478,6 +479,9 @@ def conventions() -> list[str]:
 
 def currencies() -> list[str]:
     """Codes of every currency the library knows."""
+
+def _invalid(field: str, value: str, code: str, **params: object) -> ValidationError:
+    """Private: the ValidationError the package's pure-Python helpers raise, made by the core."""
 
 def schedules(
     frame: Any, *, pricing: bool = True, progress: bool = False, memory_limit: int | None = None

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._microcredit import Quote, Schedule, ValidationError
+from . import _invalid
+from ._microcredit import Quote, Schedule
 
 __all__ = ["CONVENTION_TITLES", "PART_TITLES", "plot_costs", "plot_schedule"]
 
@@ -61,7 +62,7 @@ def plot_schedule(schedule: Schedule, ax: Any = None, title: str | None = None) 
     >>> ax = plot_schedule(terms.schedule())  # doctest: +SKIP
     """
     if not isinstance(schedule, Schedule):
-        raise ValidationError(f"invalid schedule: {type(schedule).__name__} (expected a microcredit.Schedule)")
+        raise _invalid("schedule", type(schedule).__name__, "wrong_type", expected="a microcredit.Schedule")
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
@@ -104,10 +105,10 @@ def plot_costs(
     Returns the matplotlib Axes."""
     quotes = list(quotes)
     if not quotes or not all(isinstance(q, Quote) for q in quotes):
-        raise ValidationError("invalid quotes: expected a non-empty sequence of microcredit.Quote")
+        raise _invalid("quotes", type(quotes).__name__, "wrong_type", expected="a non-empty sequence of microcredit.Quote")
     labels = list(labels) if labels is not None else [f"product {i + 1}" for i in range(len(quotes))]
     if len(labels) != len(quotes):
-        raise ValidationError(f"invalid labels: {len(labels)} labels for {len(quotes)} quotes")
+        raise _invalid("labels", f"{len(labels)} labels", "length_mismatch", other="quotes", count=len(quotes))
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6, 1.6 * len(quotes)), 4))
