@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The crate's only unsafe code (core/src/memory.rs: columns written once without being zeroed)
+# The crate's only unsafe code (core/microcredit/src/memory.rs: columns written once without being zeroed)
 # under Miri, the Rust interpreter that detects undefined behaviour: out-of-bounds or
 # uninitialised reads, aliasing violations, leaks. Installs Miri into the nightly toolchain
 # when it is missing. Run by scripts/test-all.sh.

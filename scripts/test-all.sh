@@ -16,7 +16,7 @@ echo "== cargo test"
 cargo test --workspace
 echo "== fuzz (scripts/fuzz.sh 15: regression corpus, then 15 s per target)"
 ./scripts/fuzz.sh 15
-echo "== miri (scripts/miri.sh: the unsafe code of core/src/memory.rs)"
+echo "== miri (scripts/miri.sh: the unsafe code of core/microcredit/src/memory.rs)"
 ./scripts/miri.sh
 
 if [ "${SKIP_BINDINGS:-0}" != "1" ]; then

@@ -84,7 +84,7 @@ pub fn schedule(terms: LoanTerms) -> Result<Schedule> {
     Ok(microcredit::Schedule::generate(&terms)?.into())
 }
 
-/// Terms from the shared JSON form (`core/src/json_form.md`, rustdoc `microcredit::json_form`), validated.
+/// Terms from the shared JSON form (`core/microcredit/src/json_form.md`, rustdoc `microcredit::json_form`), validated.
 #[uniffi::export]
 pub fn terms_from_json(json: String) -> Result<LoanTerms> {
     Ok(microcredit::LoanTerms::from_json(&json)?.into())

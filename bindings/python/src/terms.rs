@@ -334,7 +334,7 @@ impl PyLoanTerms {
         })
     }
 
-    /// Parse terms from the shared JSON form (`core/src/json_form.md`) and validate them.
+    /// Parse terms from the shared JSON form (`core/microcredit/src/json_form.md`) and validate them.
     #[staticmethod]
     fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard("LoanTerms.from_json", || {

@@ -1,4 +1,4 @@
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../../../README.md")]
 //! # The crate
 //!
 //! Exact micro-credit loan schedules and the true cost of credit, for programmes that lend small
