@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The crate's only unsafe code (core/microcredit/src/memory.rs: columns written once without being zeroed)
+# The crate's only unsafe code (core/tables/src/memory.rs: columns written once without being zeroed)
 # under Miri, the Rust interpreter that detects undefined behaviour: out-of-bounds or
 # uninitialised reads, aliasing violations, leaks. Installs Miri into the nightly toolchain
 # when it is missing. Run by scripts/test-all.sh.
@@ -16,4 +16,4 @@ if ! rustup run "$toolchain" cargo miri --version >/dev/null 2>&1; then
 fi
 # A target folder of its own: Miri builds the crate for its interpreter, not for the machine.
 export CARGO_TARGET_DIR="${MIRI_TARGET_DIR:-target/miri}"
-cargo "+$toolchain" miri test -p microcredit --lib memory::
+cargo "+$toolchain" miri test -p microcredit-tables --lib memory::

@@ -12,11 +12,13 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+echo "== crate dependencies (scripts/check-deps.sh)"
+./scripts/check-deps.sh
 echo "== cargo test"
 cargo test --workspace
 echo "== fuzz (scripts/fuzz.sh 15: regression corpus, then 15 s per target)"
 ./scripts/fuzz.sh 15
-echo "== miri (scripts/miri.sh: the unsafe code of core/microcredit/src/memory.rs)"
+echo "== miri (scripts/miri.sh: the unsafe code of core/tables/src/memory.rs)"
 ./scripts/miri.sh
 
 if [ "${SKIP_BINDINGS:-0}" != "1" ]; then

@@ -7,7 +7,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use microcredit::batch::{Batch, BatchOptions, LoanSource, MinorUnits, estimated_bytes, schedule_batch_from};
+use microcredit_tables::batch::{Batch, BatchOptions, LoanSource, MinorUnits, estimated_bytes, schedule_batch_from};
 use microcredit::{Error, LoanTerms, Schedule};
 use microcredit_fuzz::{TermsInput, check_error, minor};
 

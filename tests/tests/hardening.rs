@@ -6,9 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::NaiveDate;
-use microcredit::batch::{BatchOptions, schedule_batch};
 use microcredit::spreadsheet::{NpvStyle, When, fv, ipmt, irr, npv, pmt};
 use microcredit::{Convention, Error, Frequency, LoanTerms, Quote, Schedule};
+use microcredit_tables::batch::{BatchOptions, schedule_batch};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {

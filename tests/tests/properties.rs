@@ -185,7 +185,7 @@ proptest! {
     /// are used for a longer and then a shorter loan.
     #[test]
     fn batch_equals_single_schedules(ts in proptest::collection::vec(terms(), 1..12)) {
-        use microcredit::batch::{schedule_batch, BatchOptions};
+        use microcredit_tables::batch::{schedule_batch, BatchOptions};
         let longer = ts.iter().map(|t| { let mut t = t.clone(); t.installments += 3; t });
         let mut input: Vec<LoanTerms> = ts.iter().cloned().chain(longer).chain(ts.iter().cloned()).collect();
         let mut bad = ts[0].clone();
@@ -223,15 +223,15 @@ proptest! {
         prop_assert_eq!(row, cols.len());
         prop_assert_eq!(row, b.rows());
         // The 128-bit columns a binding asks for hold the same amounts.
-        let wide = microcredit::batch::schedule_batch_as::<i128>(&input, BatchOptions::default()).unwrap();
+        let wide = microcredit_tables::batch::schedule_batch_as::<i128>(&input, BatchOptions::default()).unwrap();
         let widen = |v: &[i64]| v.iter().map(|&x| i128::from(x)).collect::<Vec<_>>();
         prop_assert_eq!(&wide.installments.interest, &widen(&cols.interest));
         prop_assert_eq!(&wide.installments.balance, &widen(&cols.balance));
         prop_assert_eq!(&wide.installments.loan, &cols.loan);
         prop_assert_eq!(&wide.loans, &b.loans);
         // Reusing a batch that held another book gives the same batch.
-        let mut reused = microcredit::batch::schedule_batch(&ts, BatchOptions::default()).unwrap();
-        microcredit::batch::schedule_batch_into(&input, BatchOptions::default(), &mut reused).unwrap();
+        let mut reused = microcredit_tables::batch::schedule_batch(&ts, BatchOptions::default()).unwrap();
+        microcredit_tables::batch::schedule_batch_into(&input, BatchOptions::default(), &mut reused).unwrap();
         prop_assert_eq!(&reused.installments, &b.installments);
         prop_assert_eq!(&reused.loans, &b.loans);
     }
@@ -277,7 +277,7 @@ proptest! {
     /// The batch prices a loan exactly as a quote does (APR, EIR and XIRR to the last decimal).
     #[test]
     fn batch_prices_like_a_quote(t in terms()) {
-        use microcredit::batch::{schedule_batch, BatchOptions};
+        use microcredit_tables::batch::{schedule_batch, BatchOptions};
         let b = schedule_batch(std::slice::from_ref(&t), BatchOptions::default().with_pricing(true)).unwrap();
         let summary = b.loans[0].as_ref().unwrap();
         let s = Schedule::generate(&t).unwrap();
@@ -304,7 +304,7 @@ proptest! {
         charged in proptest::collection::vec((0usize..5_000, 0usize..3), 0..6),
         n in 1u32..4,
     ) {
-        use microcredit::batch::{schedule_batch, BatchOptions};
+        use microcredit_tables::batch::{schedule_batch, BatchOptions};
         use microcredit::{CompulsorySavings, Insurance, InsuranceBasis};
         let plain = LoanTerms::builder(Decimal::new(50_000, 2), Currency::USD, InterestRate::per_year(Decimal::from(24)), n,
             Frequency::monthly(), NaiveDate::from_ymd_opt(2025, 3, 10).unwrap()).build().unwrap();

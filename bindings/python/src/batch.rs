@@ -22,15 +22,15 @@ use arrow_array::{
 use arrow_buffer::NullBuffer;
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::NaiveDate;
-use microcredit::batch::{
-    BatchOptions, DEFAULT_MEMORY_LIMIT, InstallmentColumns, LoanSource, LoanSummary, estimated_bytes,
-    schedule_batch_from,
-};
 use microcredit::money::parse_decimal_exact;
 use microcredit::{
     Amortization, AnnuityRates, Collection, CompulsorySavings, Currency, DayCount, DeferredInterest,
     Error as CoreError, Fee, FeeKind, Frequency, Insurance, InsuranceBasis, InterestBasis, InterestMethod,
     InterestRate, LoanTerms, MonthEnd, RatePeriod, RoundingMode,
+};
+use microcredit_tables::batch::{
+    BatchOptions, DEFAULT_MEMORY_LIMIT, InstallmentColumns, LoanSource, LoanSummary, estimated_bytes,
+    schedule_batch_from,
 };
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
@@ -46,8 +46,6 @@ use crate::terms::frequency_name;
 use microcredit::Reason;
 
 type CoreResult<T> = Result<T, CoreError>;
-
-const EPOCH_CE_DAYS: i32 = 719_163;
 
 /// A column of the input, normalised to a few Arrow types.
 enum Col {
@@ -183,7 +181,7 @@ fn date_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
 fn date_from_days(days: i64, name: &str) -> CoreResult<NaiveDate> {
     i32::try_from(days)
         .ok()
-        .and_then(|d| d.checked_add(EPOCH_CE_DAYS))
+        .and_then(|d| d.checked_add(microcredit::calendar::UNIX_EPOCH_DAY))
         .and_then(NaiveDate::from_num_days_from_ce_opt)
         .ok_or_else(|| CoreError::invalid(name, days, Reason::OutOfCalendar))
 }

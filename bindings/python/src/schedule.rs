@@ -17,7 +17,7 @@ use microcredit::Reason;
 /// Days since 1970-01-01 (Arrow Date32).
 pub fn date32(d: NaiveDate) -> i32 {
     use chrono::Datelike;
-    d.num_days_from_ce() - 719_163
+    d.num_days_from_ce() - microcredit::calendar::UNIX_EPOCH_DAY
 }
 
 /// A decimal as an i128 mantissa at `scale` (the amount fits by construction).

@@ -1,6 +1,6 @@
-//! Criterion benchmarks: one 12-installment schedule, a batch of 100,000 loans drawn like
-//! `shared/peers/_common.py` (500–5,000 USD, 10–40 %, 6–24 monthly installments, 2 % fee), and the
-//! EIR of one loan. Run: `cargo bench -p microcredit --bench schedules`.
+//! Criterion benchmarks: one 12-installment schedule, and the EIR and XIRR of one loan drawn like
+//! `shared/peers/_common.py`. Run: `cargo bench -p microcredit --bench schedules`.
+//! (Whole books: `cargo bench -p microcredit-tables --bench books`.)
 
 // A benchmark, not library code: bad setup should stop it at once.
 #![allow(clippy::unwrap_used)]
@@ -9,7 +9,6 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use microcredit::batch::{BatchOptions, schedule_batch, schedule_batch_into};
 use microcredit::{Convention, Currency, Fee, Frequency, InterestRate, LoanTerms, Schedule, cost_of_credit};
 use rust_decimal::Decimal;
 
@@ -69,19 +68,6 @@ fn benches(c: &mut Criterion) {
     let schedule = Schedule::generate(&loans(1, 7)[0]).unwrap();
     c.bench_function("eir_one_loan_mft", |b| b.iter(|| cost_of_credit(black_box(&schedule), &Convention::MFT_EIR)));
     c.bench_function("xirr_one_loan", |b| b.iter(|| cost_of_credit(black_box(&schedule), &Convention::XIRR)));
-
-    let book = loans(100_000, 42);
-    let mut g = c.benchmark_group("batch_100k");
-    g.sample_size(10);
-    g.bench_function("schedules", |b| b.iter(|| schedule_batch(black_box(&book), BatchOptions::default())));
-    let mut reused = schedule_batch(&book, BatchOptions::default()).unwrap();
-    g.bench_function("schedules_reusing_memory", |b| {
-        b.iter(|| schedule_batch_into(black_box(&book), BatchOptions::default(), &mut reused))
-    });
-    g.bench_function("schedules_and_pricing", |b| {
-        b.iter(|| schedule_batch(black_box(&book), BatchOptions::default().with_pricing(true)))
-    });
-    g.finish();
 }
 
 criterion_group!(schedules, benches);

@@ -615,8 +615,20 @@ fn checked_day(day: i64) -> Option<i32> {
     i32::try_from(day).ok().filter(|d| (min..=max).contains(d))
 }
 
-/// The date of a day number (days from 0001-01-01).
-pub(crate) fn date_of_day(day: i32) -> Result<NaiveDate> {
+/// The day number of 1970-01-01 (the Unix epoch, Arrow's `date32` origin): a day number less
+/// this is an Arrow date.
+pub const UNIX_EPOCH_DAY: i32 = 719_163;
+
+/// The date of a day number (days from 0001-01-01, chrono's `num_days_from_ce`), when chrono can
+/// represent it.
+///
+/// ```
+/// use microcredit::calendar::{UNIX_EPOCH_DAY, date_of_day};
+/// assert_eq!(date_of_day(UNIX_EPOCH_DAY)?.to_string(), "1970-01-01");
+/// assert!(date_of_day(i32::MAX).is_err());
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn date_of_day(day: i32) -> Result<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(day).ok_or_else(|| Error::invalid("due_date", day, Reason::OutOfCalendar))
 }
 

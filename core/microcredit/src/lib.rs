@@ -9,7 +9,9 @@
 //! [`money`] (currencies, rounding), [`calendar`] (day counts, frequencies, working days),
 //! [`terms`] (loan terms and their JSON form), [`schedule`] (installments), [`pricing`]
 //! (APR, EIR, XIRR, APRC and regional conventions), [`quote`] (schedule + cost in one value),
-//! [`spreadsheet`] (Excel/numpy-financial functions) and [`batch`] (many loans in parallel).
+//! [`spreadsheet`] (Excel/numpy-financial functions) and [`engine`] (one loan's rows in minor
+//! units, column by column, for crates that lay out whole books: `microcredit-tables`).
+//! The crate is pure: no I/O, no threads, no FFI.
 //! [`json_form`] documents the JSON form of terms, schedules and quotes that every binding shares.
 //!
 //! ```
@@ -28,12 +30,19 @@
 //! # Ok::<(), microcredit::Error>(())
 //! ```
 
-pub mod batch;
 pub mod calendar;
 #[doc = include_str!("json_form.md")]
 pub mod json_form {}
 pub mod error;
-mod memory;
+/// The engine's column-level output: one loan's rows in minor units, written into working memory
+/// reused from loan to loan. For crates that lay out whole books (`microcredit-tables` runs it
+/// over many loans in parallel); a single loan is better served by [`Schedule`].
+pub mod engine {
+    pub use crate::calendar::{UNIX_EPOCH_DAY, date_of_day};
+    pub use crate::pricing::{mft_apr_and_eir, rate_of_flows};
+    pub use crate::schedule::{AmountsRow, Annuity, AnnuityRows, Buffers, Rows, Upfront, generate_rows_or_annuity};
+    pub use crate::terms::MAX_INSTALLMENTS;
+}
 pub mod money;
 pub mod pricing;
 pub mod quote;

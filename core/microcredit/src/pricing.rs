@@ -536,7 +536,7 @@ fn decimal_to_f64(a: Decimal) -> f64 {
 
 /// MFTransparency's APR and EIR of the same flows from one solve: exactly the `annual_rate`s that
 /// [`Convention::MFT_APR`] and [`Convention::MFT_EIR`] give, at half the cost (for batches).
-pub(crate) fn mft_apr_and_eir(
+pub fn mft_apr_and_eir(
     flows: &[(NaiveDate, u32, f64)],
     start: NaiveDate,
     freq: Frequency,
@@ -548,7 +548,7 @@ pub(crate) fn mft_apr_and_eir(
 }
 
 /// The rate of dated flows `(date, period index, amount)` under a convention.
-pub(crate) fn rate_of_flows(
+pub fn rate_of_flows(
     flows: &[(NaiveDate, u32, f64)],
     start: NaiveDate,
     freq: Frequency,

@@ -203,30 +203,78 @@ impl Schedule {
 /// One loan's installments in minor units, column by column, as the engine produces them into
 /// buffers reused from loan to loan (a batch copies the columns block by block; nothing is
 /// assembled row by row).
+///
+/// Read through [`Buffers::rows`] after [`generate_rows_or_annuity`]; amounts are in minor units
+/// of the loan's currency, days are day numbers (see [`crate::calendar::date_of_day`]).
 #[derive(Debug, Default)]
-pub(crate) struct Rows {
+pub struct Rows {
     /// The disbursement as a day number (days from 0001-01-01, chrono's `num_days_from_ce`).
-    pub start_day: i32,
+    pub(crate) start_day: i32,
     /// Due dates as day numbers.
-    pub day: Vec<i32>,
-    pub principal: Vec<i128>,
-    pub interest: Vec<i128>,
-    pub insurance: Vec<i128>,
-    pub balance: Vec<i128>,
+    pub(crate) day: Vec<i32>,
+    pub(crate) principal: Vec<i128>,
+    pub(crate) interest: Vec<i128>,
+    pub(crate) insurance: Vec<i128>,
+    pub(crate) balance: Vec<i128>,
     /// The per-installment fee, the same on every installment.
-    pub fee: i128,
+    pub(crate) fee: i128,
     /// Compulsory savings deposited with every installment.
-    pub savings: i128,
+    pub(crate) savings: i128,
 }
 
 impl Rows {
     /// Number of installments.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.day.len()
     }
 
-    /// The due date of installment `k` (0-based).
-    pub(crate) fn due_date(&self, k: usize) -> Result<NaiveDate> {
+    /// Whether the loan has no installments (only before the engine has run).
+    pub fn is_empty(&self) -> bool {
+        self.day.is_empty()
+    }
+
+    /// The disbursement as a day number.
+    pub fn start_day(&self) -> i32 {
+        self.start_day
+    }
+
+    /// The due dates as day numbers.
+    pub fn due_days(&self) -> &[i32] {
+        &self.day
+    }
+
+    /// The principal part of each installment.
+    pub fn principal(&self) -> &[i128] {
+        &self.principal
+    }
+
+    /// The interest part of each installment.
+    pub fn interest(&self) -> &[i128] {
+        &self.interest
+    }
+
+    /// The insurance premium of each installment.
+    pub fn insurance(&self) -> &[i128] {
+        &self.insurance
+    }
+
+    /// The principal still owed after each installment.
+    pub fn balance(&self) -> &[i128] {
+        &self.balance
+    }
+
+    /// The per-installment fee, the same on every installment.
+    pub fn fee(&self) -> i128 {
+        self.fee
+    }
+
+    /// Compulsory savings deposited with every installment.
+    pub fn savings(&self) -> i128 {
+        self.savings
+    }
+
+    /// The due date of installment `k` (0-based; `k < len()`).
+    pub fn due_date(&self, k: usize) -> Result<NaiveDate> {
         date_of_day(self.day[k])
     }
 
@@ -236,8 +284,8 @@ impl Rows {
         u32::try_from(self.day[k] - prev).unwrap_or(0)
     }
 
-    /// What the family pays with installment `k`.
-    pub(crate) fn total(&self, k: usize) -> i128 {
+    /// What the family pays with installment `k` (`k < len()`).
+    pub fn total(&self, k: usize) -> i128 {
         self.principal[k] + self.interest[k] + self.fee + self.insurance[k] + self.savings
     }
 
@@ -260,14 +308,21 @@ impl Rows {
     }
 }
 
-/// Disbursement figures in minor units.
+/// Disbursement figures in minor units, as [`generate_rows_or_annuity`] returns them.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Upfront {
+#[non_exhaustive]
+pub struct Upfront {
+    /// The balance at disbursement: the principal and any financed fees or insurance.
     pub loan_amount: i128,
+    /// Fees charged at disbursement (financed or withheld).
     pub fees: i128,
+    /// Insurance premiums charged at disbursement (financed or withheld).
     pub insurance: i128,
+    /// Compulsory savings withheld at disbursement.
     pub savings: i128,
+    /// What the family receives.
     pub net_amount: i128,
+    /// Compulsory savings returned with the last installment.
     pub savings_refund: i128,
 }
 
@@ -477,12 +532,27 @@ fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearF
 
 /// Working memory of the engine, reused from loan to loan by a batch so that a schedule needs no
 /// allocation of its own.
+///
+/// ```
+/// use microcredit::engine::{Buffers, generate_rows_or_annuity};
+/// let terms = microcredit::LoanTerms::from_json(r#"{"currency": "USD", "principal": "1000",
+///     "rate": {"percent": "24", "per": "year"}, "installments": 12,
+///     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2026-01-15"}"#)?;
+/// let mut buffers = Buffers::default();
+/// let (upfront, annuity) = generate_rows_or_annuity(&terms, &mut buffers)?;
+/// if let Some(annuity) = annuity {
+///     buffers.write_annuity(annuity);
+/// }
+/// assert_eq!(upfront.loan_amount, 100_000); // cents
+/// assert_eq!(buffers.rows().principal().iter().sum::<i128>(), 100_000);
+/// # Ok::<(), microcredit::Error>(())
+/// ```
 #[derive(Debug, Default)]
-pub(crate) struct Buffers {
+pub struct Buffers {
     /// The installments of the last loan run.
-    pub rows: Rows,
+    pub(crate) rows: Rows,
     /// The interest fraction of each period of the last loan run.
-    pub rates: Vec<YearFraction>,
+    pub(crate) rates: Vec<YearFraction>,
     flat_parts: Vec<i128>,
     /// Regular due dates of the disbursements seen so far, when remembered (by a batch).
     regular: Option<RegularDates>,
@@ -490,8 +560,24 @@ pub(crate) struct Buffers {
 
 impl Buffers {
     /// Buffers for many loans: regular due dates are remembered from loan to loan.
-    pub(crate) fn for_batch() -> Self {
+    pub fn for_batch() -> Self {
         Buffers { regular: Some(RegularDates::default()), ..Buffers::default() }
+    }
+
+    /// The installments of the last loan run.
+    pub fn rows(&self) -> &Rows {
+        &self.rows
+    }
+
+    /// The rows of `annuity` (returned by the last run), beside the rest of that loan's rows.
+    pub fn annuity_rows(&self, annuity: Annuity) -> (&Rows, AnnuityRows<'_>) {
+        (&self.rows, annuity.rows(&self.rates))
+    }
+
+    /// Write the rows of `annuity` (returned by the last run) into [`Buffers::rows`], as the
+    /// general loop would have.
+    pub fn write_annuity(&mut self, annuity: Annuity) {
+        annuity.write(&mut self.rows, &self.rates);
     }
 }
 
@@ -509,8 +595,8 @@ pub(crate) fn generate_rows(terms: &LoanTerms, buffers: &mut Buffers) -> Result<
 /// `buffers.rows` as for any loan, but its amounts are returned as an [`Annuity`] to run over
 /// `buffers.rates` into wherever the caller wants them (a batch writes them straight into its
 /// columns); `buffers.rows` then has no principal, interest or insurance rows. Any other loan is
-/// run whole, as by [`generate_rows`], and gets `None`.
-pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Result<(Upfront, Option<Annuity>)> {
+/// run whole (its rows all in `buffers.rows`) and gets `None`.
+pub fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Result<(Upfront, Option<Annuity>)> {
     let Buffers { rows, rates, flat_parts, regular } = buffers;
     rows.clear();
     let annual = terms.validated_annual_rate()?;
@@ -758,7 +844,7 @@ pub(crate) fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers)
 /// principal (never negative, never past the balance), the whole balance last. A property test
 /// checks they are what the general loop gives.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Annuity {
+pub struct Annuity {
     /// The balance at disbursement, minor units.
     loan_amount: i128,
     /// The equal installment.
@@ -784,15 +870,17 @@ impl Annuity {
 
 /// The amounts of one installment, minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct AmountsRow {
+pub struct AmountsRow {
+    /// The principal part.
     pub principal: i128,
+    /// The interest part.
     pub interest: i128,
     /// Principal still owed after the installment.
     pub balance: i128,
 }
 
 /// The rows of an [`Annuity`], in order.
-pub(crate) struct AnnuityRows<'r> {
+pub struct AnnuityRows<'r> {
     rates: std::slice::Iter<'r, YearFraction>,
     /// The balance before the next row.
     left: i128,
@@ -802,7 +890,7 @@ pub(crate) struct AnnuityRows<'r> {
 
 impl AnnuityRows<'_> {
     /// The balance at disbursement: no principal part or balance exceeds it.
-    pub(crate) fn loan_amount(&self) -> i128 {
+    pub fn loan_amount(&self) -> i128 {
         self.annuity.loan_amount
     }
 }

@@ -15,7 +15,7 @@ pub const JSON_VERSION: u32 = 1;
 /// Largest principal accepted, in currency units (keeps every intermediate product exact).
 const MAX_PRINCIPAL: i64 = 1_000_000_000_000;
 /// The most installments a loan may have.
-pub(crate) const MAX_INSTALLMENTS: u32 = 1200;
+pub const MAX_INSTALLMENTS: u32 = 1200;
 
 /// The period a nominal rate is quoted for ("2 % per month" is common in the field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

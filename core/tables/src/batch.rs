@@ -8,7 +8,7 @@
 //!
 //! The columns are allocated once for the whole batch (every loan's rows have a known place),
 //! after their size is checked against [`BatchOptions::memory_limit`] (a book too large is
-//! [`crate::Error::LimitExceeded`], never an aborted process), and filled in parallel; on Linux, large columns ask for transparent huge pages, because on virtual
+//! [`microcredit::Error::LimitExceeded`], never an aborted process), and filled in parallel; on Linux, large columns ask for transparent huge pages, because on virtual
 //! machines the first touch of fresh memory in 4 KiB pages can cost as much as computing the rows.
 
 use std::ops::Range;
@@ -17,18 +17,19 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::calendar::date_of_day;
-use crate::error::{Error, Result};
+use microcredit::engine::{
+    AnnuityRows, Buffers, MAX_INSTALLMENTS, Rows, UNIX_EPOCH_DAY, Upfront, date_of_day, generate_rows_or_annuity,
+    mft_apr_and_eir, rate_of_flows,
+};
+use microcredit::{Convention, Currency, Error, LoanTerms, Reason, Result};
+
 use crate::memory::{Tail, WriteOnce};
-use crate::money::Currency;
-use crate::pricing::{self, Convention};
-use crate::schedule::{AnnuityRows, Buffers, Rows, Upfront, generate_rows_or_annuity};
-use crate::terms::{LoanTerms, MAX_INSTALLMENTS};
 
 /// An integer type that holds amounts in minor units in the batch columns: `i64` or `i128`.
 ///
 /// ```
-/// use microcredit::{LoanTerms, batch::{schedule_batch_as, BatchOptions}};
+/// use microcredit::LoanTerms;
+/// use microcredit_tables::batch::{schedule_batch_as, BatchOptions};
 /// let t = LoanTerms::from_json(r#"{"principal": "250.50", "currency": "USD",
 ///   "rate": {"percent": "30"}, "installments": 3, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-03-01"}"#)?;
@@ -85,9 +86,6 @@ mod sealed {
     }
 }
 
-/// Days from 0001-01-01 (chrono's day numbers) to 1970-01-01.
-const UNIX_EPOCH_DAY: i32 = 719_163;
-
 /// Installment rows of many loans, column by column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InstallmentColumns<M = i64> {
@@ -129,7 +127,8 @@ impl<M: MinorUnits> InstallmentColumns<M> {
     /// The due date of row `k`, when there is such a row.
     ///
     /// ```
-    /// use microcredit::{LoanTerms, batch::{schedule_batch, BatchOptions}};
+    /// use microcredit::LoanTerms;
+    /// use microcredit_tables::batch::{schedule_batch, BatchOptions};
     /// let t = LoanTerms::from_json(r#"{"principal": "100", "currency": "USD",
     ///   "rate": {"percent": "12"}, "installments": 2, "frequency": {"unit": "weeks", "every": 1},
     ///   "disbursement_date": "2025-01-01"}"#)?;
@@ -188,7 +187,8 @@ impl<M: MinorUnits> InstallmentColumns<M> {
 /// allocates, zeroes or ships a column of zeros.
 ///
 /// ```
-/// use microcredit::{LoanTerms, batch::{schedule_batch, BatchOptions}};
+/// use microcredit::LoanTerms;
+/// use microcredit_tables::batch::{schedule_batch, BatchOptions};
 /// let t = LoanTerms::from_json(r#"{"principal": "100", "currency": "USD",
 ///   "rate": {"percent": "12"}, "installments": 2, "frequency": {"unit": "weeks", "every": 1},
 ///   "disbursement_date": "2025-01-01"}"#)?;
@@ -406,14 +406,14 @@ impl<M: MinorUnits> Staging<M> {
         if k + rows.len() > out.len() || !M::fits(largest) {
             return false;
         }
-        let each = rows.fee + rows.savings;
+        let each = rows.fee() + rows.savings();
         self.push_blocks(out, k, loan, rows, |staging, to, from| {
             let [principal, interest, _, insurance, _, total, balance] = &mut staging.money;
             let (p, r, ins) =
-                (&rows.principal[from.clone()], &rows.interest[from.clone()], &rows.insurance[from.clone()]);
+                (&rows.principal()[from.clone()], &rows.interest()[from.clone()], &rows.insurance()[from.clone()]);
             narrow_into(&mut principal[to.clone()], p);
             narrow_into(&mut interest[to.clone()], r);
-            narrow_into(&mut balance[to.clone()], &rows.balance[from]);
+            narrow_into(&mut balance[to.clone()], &rows.balance()[from]);
             if ins.iter().any(|&v| v != 0) {
                 narrow_into(&mut insurance[to.clone()], ins);
                 staging.charged[1] = true;
@@ -442,7 +442,7 @@ impl<M: MinorUnits> Staging<M> {
         if k + n > out.len() || amounts.len() != n || !M::fits(amounts.loan_amount()) {
             return None;
         }
-        let each = rows.fee + rows.savings;
+        let each = rows.fee() + rows.savings();
         let (mut interest_sum, mut total_sum) = (0i128, 0i128);
         let all_fit = self.push_blocks(out, k, loan, rows, |staging, to, _| {
             let [principal, interest, _, _, _, total, balance] = &mut staging.money;
@@ -465,10 +465,10 @@ impl<M: MinorUnits> Staging<M> {
         all_fit.then(|| Sums {
             rows: n,
             interest: interest_sum,
-            fees: rows.fee * n as i128,
+            fees: rows.fee() * n as i128,
             insurance: 0,
             total: total_sum,
-            last_day: rows.day.last().copied(),
+            last_day: rows.due_days().last().copied(),
         })
     }
 
@@ -485,7 +485,7 @@ impl<M: MinorUnits> Staging<M> {
         mut amounts: impl FnMut(&mut Self, Range<usize>, Range<usize>) -> bool,
     ) -> bool {
         let n = rows.len();
-        let (fee, savings) = (M::narrow(rows.fee), M::narrow(rows.savings));
+        let (fee, savings) = (M::narrow(rows.fee()), M::narrow(rows.savings()));
         let (mut done, mut fit) = (0, true);
         while done < n {
             if self.len >= STAGED || k + done != self.at + self.len {
@@ -498,15 +498,15 @@ impl<M: MinorUnits> Staging<M> {
             for (j, v) in self.number[to.clone()].iter_mut().enumerate() {
                 *v = (done + j + 1) as u32;
             }
-            let days = &rows.day[from.clone()];
-            let mut prev = if done == 0 { rows.start_day } else { rows.day[done - 1] };
+            let days = &rows.due_days()[from.clone()];
+            let mut prev = if done == 0 { rows.start_day() } else { rows.due_days()[done - 1] };
             for ((due, gap), &day) in self.due_day[to.clone()].iter_mut().zip(&mut self.days[to.clone()]).zip(days) {
                 *due = day - UNIX_EPOCH_DAY;
                 *gap = u32::try_from(day - prev).unwrap_or(0);
                 prev = day;
             }
             // (fees are money column 2 and charge 0, savings column 4 and charge 2)
-            for (column, charge, value, narrowed) in [(2, 0, rows.fee, fee), (4, 2, rows.savings, savings)] {
+            for (column, charge, value, narrowed) in [(2, 0, rows.fee(), fee), (4, 2, rows.savings(), savings)] {
                 if value != 0 {
                     self.money[column][to.clone()].fill(narrowed);
                     self.charged[charge] = true;
@@ -587,7 +587,7 @@ impl<M> Batch<M> {
 /// What a batch computes besides the schedules, and how much memory it may take.
 ///
 /// ```
-/// use microcredit::batch::{BatchOptions, DEFAULT_MEMORY_LIMIT};
+/// use microcredit_tables::batch::{BatchOptions, DEFAULT_MEMORY_LIMIT};
 /// let o = BatchOptions::default().with_pricing(true);
 /// assert!(o.pricing);
 /// assert_eq!(o.memory_limit, DEFAULT_MEMORY_LIMIT);
@@ -634,7 +634,7 @@ impl BatchOptions {
 /// every loan had charges) and one summary per loan.
 ///
 /// ```
-/// use microcredit::batch::estimated_bytes;
+/// use microcredit_tables::batch::estimated_bytes;
 /// assert_eq!(estimated_bytes::<i128>(0, 1), 4 * 4 + 7 * 16);
 /// ```
 pub fn estimated_bytes<M: MinorUnits>(loans: usize, rows: usize) -> u64 {
@@ -659,7 +659,8 @@ fn slots(installments: u32) -> usize {
 /// A row whose terms cannot be made gets its error in the batch's `loans`, like invalid terms.
 ///
 /// ```
-/// use microcredit::{Error, LoanTerms, batch::{schedule_batch_from, BatchOptions, LoanSource}};
+/// use microcredit::{Error, LoanTerms};
+/// use microcredit_tables::batch::{schedule_batch_from, BatchOptions, LoanSource};
 /// /// Loans of 100 to 900 over 3 months, made from a row number.
 /// struct Book(Vec<u32>);
 /// impl LoanSource for Book {
@@ -714,7 +715,8 @@ impl LoanSource for [LoanTerms] {
 /// Schedules (and optionally pricing) of many loans, in parallel, amounts as `i64` minor units.
 ///
 /// ```
-/// use microcredit::{LoanTerms, batch::{schedule_batch, BatchOptions}};
+/// use microcredit::LoanTerms;
+/// use microcredit_tables::batch::{schedule_batch, BatchOptions};
 /// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
 ///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-01-15"}"#)?;
@@ -733,7 +735,8 @@ pub fn schedule_batch(terms: &[LoanTerms], options: BatchOptions) -> Result<Batc
 /// 128-bit decimal arrays asks for `i128` and gets them without a conversion.
 ///
 /// ```
-/// use microcredit::{LoanTerms, batch::{schedule_batch_as, BatchOptions}};
+/// use microcredit::LoanTerms;
+/// use microcredit_tables::batch::{schedule_batch_as, BatchOptions};
 /// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
 ///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-01-15"}"#)?;
@@ -749,7 +752,8 @@ pub fn schedule_batch_as<M: MinorUnits>(terms: &[LoanTerms], options: BatchOptio
 /// converted) inside the parallel tasks.
 ///
 /// ```
-/// use microcredit::{LoanTerms, batch::{schedule_batch_from, BatchOptions}};
+/// use microcredit::LoanTerms;
+/// use microcredit_tables::batch::{schedule_batch_from, BatchOptions};
 /// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
 ///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-01-15"}"#)?;
@@ -781,7 +785,8 @@ fn chunk_rows<S: LoanSource + ?Sized>(source: &S) -> Vec<usize> {
 /// it already has instead of asking the kernel for fresh pages each time. `out` is overwritten.
 ///
 /// ```
-/// use microcredit::{LoanTerms, batch::{schedule_batch_into, Batch, BatchOptions}};
+/// use microcredit::LoanTerms;
+/// use microcredit_tables::batch::{schedule_batch_into, Batch, BatchOptions};
 /// let t = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
 ///   "rate": {"percent": "24"}, "installments": 6, "frequency": {"unit": "months", "every": 1},
 ///   "disbursement_date": "2025-01-15"}"#)?;
@@ -968,22 +973,23 @@ impl<M: MinorUnits> Task<'_, M> {
     /// Schedule loan `index` (terms `t`) into `rows` of the columns; its summary.
     fn loan(&mut self, index: u32, t: &LoanTerms, rows: Range<usize>, options: BatchOptions) -> Result<LoanSummary> {
         let (up, annuity) = generate_rows_or_annuity(t, &mut self.buffers)?;
-        let Buffers { rows: schedule, rates, .. } = &mut self.buffers;
-        if schedule.len() != rows.len() {
+        if self.buffers.rows().len() != rows.len() {
             // The source claimed another number of installments than the schedule has.
-            let reason = crate::Reason::RowCountMismatch { rows: schedule.len() as u64 };
+            let reason = Reason::RowCountMismatch { rows: self.buffers.rows().len() as u64 };
             return Err(Error::invalid("installments", rows.len(), reason));
         }
         let sums = match annuity {
             // The amounts of the most common loan go straight into the columns; pricing needs each
             // installment's total as a cash flow, so it takes them through the rows.
             Some(annuity) if !options.pricing => {
-                self.staging.push_annuity(&mut self.out, rows.start, index, schedule, annuity.rows(rates))
+                let (schedule, amounts) = self.buffers.annuity_rows(annuity);
+                self.staging.push_annuity(&mut self.out, rows.start, index, schedule, amounts)
             }
             annuity => {
                 if let Some(annuity) = annuity {
-                    annuity.write(schedule, rates);
+                    self.buffers.write_annuity(annuity);
                 }
+                let schedule = self.buffers.rows();
                 let sums = Sums::of(schedule);
                 // No amount exceeds the loan amount (balances, principal) or the sum of all
                 // installments.
@@ -992,7 +998,7 @@ impl<M: MinorUnits> Task<'_, M> {
             }
         }
         .ok_or_else(|| Error::Overflow { what: "batch columns".into() })?;
-        let schedule = &*schedule;
+        let schedule = self.buffers.rows();
         let scale = if options.pricing { 10f64.powi(t.currency.minor_units() as i32) } else { 1.0 };
         self.flows.clear();
         if options.pricing {
@@ -1020,15 +1026,15 @@ impl Sums {
     fn of(rows: &Rows) -> Sums {
         let n = rows.len();
         let sum = |col: &[i128]| col.iter().sum::<i128>();
-        let (interest, insurance) = (sum(&rows.interest), sum(&rows.insurance));
-        let each = (rows.fee + rows.savings) * n as i128;
+        let (interest, insurance) = (sum(rows.interest()), sum(rows.insurance()));
+        let each = (rows.fee() + rows.savings()) * n as i128;
         Sums {
             rows: n,
             interest,
-            fees: rows.fee * n as i128,
+            fees: rows.fee() * n as i128,
             insurance,
-            total: sum(&rows.principal) + interest + insurance + each,
-            last_day: rows.day.last().copied(),
+            total: sum(rows.principal()) + interest + insurance + each,
+            last_day: rows.due_days().last().copied(),
         }
     }
 }
@@ -1052,8 +1058,8 @@ fn summarize(
         if let Some(last) = flows.last_mut() {
             last.2 += up.savings_refund as f64 / scale;
         }
-        let priced = pricing::mft_apr_and_eir(flows, t.disbursement_date, t.frequency).and_then(|(apr, eir)| {
-            let xirr = pricing::rate_of_flows(flows, t.disbursement_date, t.frequency, &Convention::XIRR)?;
+        let priced = mft_apr_and_eir(flows, t.disbursement_date, t.frequency).and_then(|(apr, eir)| {
+            let xirr = rate_of_flows(flows, t.disbursement_date, t.frequency, &Convention::XIRR)?;
             Ok((apr, eir, xirr.annual_rate))
         });
         match priced {
@@ -1102,7 +1108,7 @@ mod tests {
             }
             fn scratch(&self) {}
             fn terms<'s>(&'s self, _: usize, _: &'s mut ()) -> Result<&'s LoanTerms> {
-                Err(Error::invalid("principal", "0", crate::Reason::NotPositive))
+                Err(Error::invalid("principal", "0", Reason::NotPositive))
             }
         }
         let needed = estimated_bytes::<i128>(200_000, 240_000_000);
