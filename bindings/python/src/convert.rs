@@ -34,8 +34,7 @@ pub const MAX_PATH: usize = 128;
 /// The longest text read as a number: 28 digits, a sign, a point, an exponent and zeros that
 /// change nothing fit with room to spare.
 pub const MAX_NUMBER_TEXT: usize = 1_000;
-/// The longest text read as a name, a currency code, a date or a dict key.
-pub const MAX_NAME_TEXT: usize = 64;
+pub use microcredit::error::MAX_NAME_TEXT;
 /// The longest text inside a dict converted by [`to_json`].
 pub const MAX_JSON_TEXT: usize = 256;
 /// How many characters of a rejected value [`show`] renders, about (the core cuts echoed values
@@ -324,15 +323,7 @@ pub fn enum_text<T: DeserializeOwned>(s: &str, field: &str) -> PyResult<T> {
     })
 }
 
-/// Text shown between single quotes, formatted lazily (the core's bounded echo stops reading it
-/// after a prefix: a huge text is never copied whole).
-pub struct Quoted<'a>(pub &'a str);
-
-impl std::fmt::Display for Quoted<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "'{}'", self.0)
-    }
-}
+pub use microcredit::error::Quoted;
 
 /// `field` extended by `.key` (or `[i]`), the key cut to [`MAX_NAME_TEXT`] characters and the
 /// whole path to [`MAX_PATH`]: a path never grows without bound, however deep or wide the input.

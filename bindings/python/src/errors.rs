@@ -115,17 +115,7 @@ pub fn invalid(field: &str, value: impl std::fmt::Display, reason: Reason) -> Py
 
 /// [`Reason::WrongType`] expecting `expected` (e.g. `"a dict"`), the type found unnamed.
 pub fn wrong_type(expected: &str) -> Reason {
-    Reason::WrongType { expected: expected.to_string(), found: String::new() }
-}
-
-/// [`Reason::Required`], with nothing more to say about what is expected.
-pub fn required() -> Reason {
-    Reason::Required { expected: String::new() }
-}
-
-/// [`Reason::WholeNumber`] of an unsigned 32-bit count.
-pub fn whole_u32() -> Reason {
-    Reason::WholeNumber { min: "0".into(), max: u32::MAX.to_string() }
+    Reason::wrong_type(expected)
 }
 
 /// `microcredit.Error` of kind and code `internal`: a bug in the library, not a problem with the

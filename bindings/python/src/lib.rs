@@ -409,7 +409,7 @@ mod _microcredit {
         m.add("SolverError", py.get_type::<crate::errors::SolverError>())?;
         m.add("JsonError", py.get_type::<crate::errors::JsonError>())?;
         m.add("JSON_VERSION", microcredit::JSON_VERSION)?;
-        m.add("BATCH_COLUMNS", crate::batch::COLUMNS.to_vec())?;
+        m.add("BATCH_COLUMNS", microcredit_tables::loan_table::COLUMNS.to_vec())?;
         Ok(())
     }
 }

@@ -10,15 +10,12 @@ use rust_decimal::Decimal;
 use crate::convert::{Quoted, name_text, show};
 use crate::errors::{IntoPy, guard, invalid, wrong_type};
 use crate::html;
-use crate::table::{InstallmentArrays, PyArrowTable, stream_capsule};
+use crate::table::{PyArrowTable, stream_capsule};
 use crate::terms::{PyLoanTerms, json_value};
 use microcredit::Reason;
+use microcredit_tables::schedule_table::InstallmentArrays;
 
-/// Days since 1970-01-01 (Arrow Date32).
-pub fn date32(d: NaiveDate) -> i32 {
-    use chrono::Datelike;
-    d.num_days_from_ce() - microcredit::calendar::UNIX_EPOCH_DAY
-}
+pub use microcredit_tables::schedule_table::date32;
 
 /// A decimal as an i128 mantissa at `scale` (the amount fits by construction).
 pub fn at_scale(d: Decimal, scale: u32) -> i128 {

@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, Date32Array, Decimal128Array, RecordBatch, StructArray, UInt32Array};
-use arrow_buffer::NullBuffer;
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use arrow_array::{ArrayRef, RecordBatch, StructArray};
+use arrow_schema::{ArrowError, Field, SchemaRef};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use pyo3_arrow::ffi::{ArrayIterator, to_schema_pycapsule, to_stream_pycapsule};
@@ -24,68 +23,6 @@ impl PyArrowTable {
     /// A table of one batch.
     pub fn one(batch: RecordBatch) -> Self {
         PyArrowTable { schema: batch.schema(), batches: vec![batch] }
-    }
-}
-
-/// Money as Decimal128(38, `scale`) from mantissas at that scale. Every mantissa fits 38 digits
-/// (i64 minor units times at most 10^3, or a 28-digit `Decimal`), so none is checked again.
-pub fn decimal_array(mantissas: Vec<i128>, scale: i8) -> ArrayRef {
-    Arc::new(Decimal128Array::from(mantissas).with_data_type(DataType::Decimal128(38, scale)))
-}
-
-/// Nullable Decimal128(38, `scale`) from mantissas and a validity mask (`None`: all valid).
-pub fn masked_decimal_array(mantissas: Vec<i128>, nulls: Option<NullBuffer>, scale: i8) -> ArrayRef {
-    Arc::new(Decimal128Array::new(mantissas.into(), nulls).with_data_type(DataType::Decimal128(38, scale)))
-}
-
-/// The columns of an installments table, as Arrow wants them: dates as days since 1970-01-01 and
-/// the seven money columns (principal, interest, fees, insurance, savings, total, balance) as
-/// mantissas at `scale`.
-pub struct InstallmentArrays {
-    /// Input row of each installment's loan (batch tables only).
-    pub loan: Option<Vec<u32>>,
-    /// Installment numbers (1-based).
-    pub number: Vec<u32>,
-    /// Due dates, days since 1970-01-01.
-    pub due_date: Vec<i32>,
-    /// Days in each period.
-    pub days: Vec<u32>,
-    /// Principal, interest, fees, insurance, savings, total, balance, as mantissas at `scale`
-    /// (`None`: every row is zero).
-    pub money: [Option<Vec<i128>>; 7],
-    /// Decimal places of every money column.
-    pub scale: i8,
-}
-
-const MONEY: [&str; 7] = ["principal", "interest", "fees", "insurance", "savings", "total", "balance"];
-
-impl InstallmentArrays {
-    /// The record batch (no copy: each vector becomes its column's buffer).
-    pub fn into_batch(self) -> Result<RecordBatch, ArrowError> {
-        let dec = DataType::Decimal128(38, self.scale);
-        let mut fields = Vec::with_capacity(11);
-        let mut cols: Vec<ArrayRef> = Vec::with_capacity(11);
-        if let Some(loan) = self.loan {
-            fields.push(Field::new("loan", DataType::UInt32, false));
-            cols.push(Arc::new(UInt32Array::from(loan)));
-        }
-        let rows = self.number.len();
-        fields.push(Field::new("number", DataType::UInt32, false));
-        cols.push(Arc::new(UInt32Array::from(self.number)));
-        fields.push(Field::new("due_date", DataType::Date32, false));
-        cols.push(Arc::new(Date32Array::from(self.due_date)));
-        fields.push(Field::new("days", DataType::UInt32, false));
-        cols.push(Arc::new(UInt32Array::from(self.days)));
-        // Columns of zeros (a book without fees, say) share one array of zeros.
-        let mut zeros: Option<ArrayRef> = None;
-        for (name, v) in MONEY.into_iter().zip(self.money) {
-            fields.push(Field::new(name, dec.clone(), false));
-            cols.push(match v {
-                Some(v) => decimal_array(v, self.scale),
-                None => zeros.get_or_insert_with(|| decimal_array(vec![0; rows], self.scale)).clone(),
-            });
-        }
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
     }
 }
 

@@ -319,6 +319,29 @@ impl Frequency {
         Frequency::Weeks { every: 1 }
     }
 
+    /// The names a frequency may be given by in a table or a keyword argument.
+    pub const NAMES: [&str; 6] = ["daily", "weekly", "fortnightly", "four_weekly", "monthly", "quarterly"];
+
+    /// A frequency from its everyday name (one of [`Frequency::NAMES`]); other frequencies are
+    /// written in the JSON form (`{"unit": "weeks", "every": 2}`).
+    ///
+    /// ```
+    /// use microcredit::Frequency;
+    /// assert_eq!(Frequency::from_name("fortnightly"), Some(Frequency::Weeks { every: 2 }));
+    /// assert_eq!(Frequency::from_name("Quarterly"), None); // names are lower case
+    /// ```
+    pub fn from_name(name: &str) -> Option<Frequency> {
+        Some(match name {
+            "daily" => Frequency::Days { every: 1 },
+            "weekly" => Frequency::Weeks { every: 1 },
+            "fortnightly" => Frequency::Weeks { every: 2 },
+            "four_weekly" => Frequency::Weeks { every: 4 },
+            "monthly" => Frequency::monthly(),
+            "quarterly" => Frequency::Months { every: 3, month_end: MonthEnd::SameDay },
+            _ => return None,
+        })
+    }
+
     /// Check the frequency's own numbers.
     pub fn validate(&self) -> Result<()> {
         match *self {

@@ -9,6 +9,22 @@ use std::fmt;
 /// or a code, never a whole 100 MB string pasted by mistake (longer values end in `...`).
 pub const ECHO_LIMIT: usize = 64;
 
+/// The longest name, code or date text read from a caller (a longer one is refused unread).
+pub const MAX_NAME_TEXT: usize = 64;
+
+/// Text shown in an error between single quotes (`'weekly '`), so spaces and empty text show.
+///
+/// ```
+/// assert_eq!(microcredit::error::Quoted("weekly ").to_string(), "'weekly '");
+/// ```
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "'{}'", self.0)
+    }
+}
+
 /// `value` as text, cut to [`ECHO_LIMIT`] characters. Formatting stops once the limit is passed,
 /// so a huge value is never copied whole.
 ///
@@ -197,6 +213,13 @@ pub enum Reason {
         /// The columns required.
         required: String,
     },
+    /// A column the table does not read: probably a misspelling of `nearest`.
+    UnknownColumn {
+        /// The known column nearest in spelling.
+        nearest: String,
+    },
+    /// A column to carry through has the name of one of the output's own columns.
+    ColumnNameTaken,
     /// A value of the wrong type.
     WrongType {
         /// What is expected.
@@ -243,6 +266,21 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// [`Reason::Required`], with nothing more to say about what is expected.
+    pub fn required() -> Reason {
+        Reason::Required { expected: String::new() }
+    }
+
+    /// [`Reason::WrongType`] saying what was expected (the type found left unsaid).
+    pub fn wrong_type(expected: &str) -> Reason {
+        Reason::WrongType { expected: expected.to_string(), found: String::new() }
+    }
+
+    /// [`Reason::WholeNumber`] of an unsigned 32-bit count.
+    pub fn whole_u32() -> Reason {
+        Reason::WholeNumber { min: "0".into(), max: u32::MAX.to_string() }
+    }
+
     /// The stable snake_case code of the rule.
     ///
     /// ```
@@ -294,6 +332,8 @@ impl Reason {
             Reason::NotAWeekday => "not_a_weekday",
             Reason::Required { .. } => "required",
             Reason::MissingColumn { .. } => "missing_column",
+            Reason::UnknownColumn { .. } => "unknown_column",
+            Reason::ColumnNameTaken => "column_name_taken",
             Reason::WrongType { .. } => "wrong_type",
             Reason::UnknownKey => "unknown_key",
             Reason::UnknownName { .. } => "unknown_name",
@@ -330,6 +370,7 @@ impl Reason {
             Reason::LengthMismatch { other, count } => vec![("other", other.clone()), ("count", count.to_string())],
             Reason::Required { expected } if !expected.is_empty() => vec![("expected", expected.clone())],
             Reason::MissingColumn { required } => vec![("required", required.clone())],
+            Reason::UnknownColumn { nearest } => vec![("nearest", nearest.clone())],
             Reason::WrongType { expected, found } if found.is_empty() => vec![("expected", expected.clone())],
             Reason::WrongType { expected, found } => vec![("expected", expected.clone()), ("found", found.clone())],
             Reason::UnknownName { detail } | Reason::Unreadable { detail } => vec![("detail", detail.clone())],
@@ -462,6 +503,14 @@ impl Reason {
             Reason::MissingColumn { .. } => (
                 "required column is missing (required: {required})",
                 "falta una columna obligatoria (obligatorias: {required})",
+            ),
+            Reason::ColumnNameTaken => (
+                "the output tables have a column of this name; rename it to carry it through",
+                "las tablas de salida ya tienen una columna con este nombre; cámbiele el nombre para conservarla",
+            ),
+            Reason::UnknownColumn { .. } => (
+                "unknown column; did you mean '{nearest}'? (name columns to carry through with keep)",
+                "columna desconocida; ¿quiso decir '{nearest}'? (las columnas que deben pasar se nombran en keep)",
             ),
             Reason::WrongType { found, .. } if found.is_empty() => {
                 ("expected {expected}", "tipo no válido: se esperaba {expected}")

@@ -19,4 +19,6 @@
 //! ```
 
 pub mod batch;
+pub mod loan_table;
 mod memory;
+pub mod schedule_table;
