@@ -484,10 +484,29 @@ def _invalid(field: str, value: str, code: str, **params: object) -> ValidationE
     """Private: the ValidationError the package's pure-Python helpers raise, made by the core."""
 
 def schedules(
-    frame: Any, *, pricing: bool = True, progress: bool = False, memory_limit: int | None = None
+    frame: Any,
+    *,
+    pricing: bool = True,
+    progress: bool = False,
+    memory_limit: int | None = None,
+    keep: Sequence[str] | None = None,
+    unknown_columns: Literal["error", "keep"] = "error",
 ) -> tuple[Table, Table]:
     """Schedules (and APR/EIR/XIRR with ``pricing``) of every loan in a table of terms; returns
     ``(installments, loans)``.
+
+    The columns read are :data:`BATCH_COLUMNS`. Any other column raises :class:`ValidationError`
+    (``code == "unknown_column"``) naming the known column nearest in spelling (``fee_pct``: did
+    you mean ``fee_percent``?), unless ``keep`` names it (carried through untouched to both tables,
+    after their ``loan`` column: a loan id, a branch) or ``unknown_columns="keep"`` carries every
+    unknown column through. Money and rates may be Decimal, int, str or float columns: a float is
+    read as its shortest decimal text (``1200.1`` is ``Decimal("1200.1")``), NaN is a missing value,
+    and a value finer than the currency's minor units is that loan's error.
+
+    Example::
+
+        book = pd.read_csv("loans.csv")                  # float money, a loan_id column
+        installments, loans = mc.schedules(book, keep=["loan_id"])
 
     ``memory_limit`` (bytes; ``None``: the library's default, 4 GiB) bounds the batch's memory,
     estimated from the loans' numbers of installments before anything is allocated. A larger book
