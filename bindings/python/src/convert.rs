@@ -285,7 +285,7 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return short_text(s, MAX_NAME_TEXT)
-            .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+            .and_then(|s| microcredit::calendar::parse_date_exact(&s))
             .ok_or_else(|| invalid(field, show(obj), Reason::NotADate));
     }
     Err(invalid(field, show(obj), Reason::WrongType { expected: "a datetime.date".into(), found: type_name(obj) }))

@@ -889,6 +889,19 @@ impl Error {
         }
     }
 
+    /// The rule an invalid field broke ([`Error::InvalidField`]), where there is one.
+    ///
+    /// ```
+    /// # use microcredit::{Error, Reason};
+    /// assert_eq!(Error::invalid("installments", 0, Reason::NotPositive).reason(), Some(&Reason::NotPositive));
+    /// ```
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            Error::InvalidField { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
     /// The field the error is about, where there is one.
     ///
     /// ```

@@ -127,6 +127,7 @@ pub enum TimeMeasure {
 /// How the rate found per unit of time becomes an annual rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Annualisation {
     /// Periodic rate × periods per year (APR).
     Nominal,
@@ -283,6 +284,7 @@ impl Convention {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum NamedConvention {
     /// [`Convention::MFT_APR`].
     MftApr,
@@ -321,6 +323,22 @@ impl NamedConvention {
     /// Its rules.
     pub fn convention(self) -> Convention {
         Convention::ALL[self as usize]
+    }
+
+    /// The named convention of that stable name (`"mft_apr"`, ...), e.g. of a
+    /// [`CostOfCredit::convention`] read from JSON; an unknown name is an error.
+    ///
+    /// ```
+    /// use microcredit::NamedConvention;
+    /// assert_eq!(NamedConvention::by_name("peru_tcea")?, NamedConvention::PeruTcea);
+    /// assert!(NamedConvention::by_name("apr").is_err());
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn by_name(name: &str) -> Result<NamedConvention> {
+        NamedConvention::ALL
+            .into_iter()
+            .find(|n| n.name() == name)
+            .ok_or_else(|| Error::invalid("convention", name, Reason::UnknownConvention))
     }
 
     /// Its stable name (`mft_apr`, ...), as in [`CostOfCredit::convention`].
@@ -602,6 +620,7 @@ pub fn rate_of_flows(
 
 /// What a loan costs the family, by component, and the MFTransparency APR built up layer by layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CostBreakdown {
     /// Total interest.
     #[serde(with = "crate::money::exact")]
@@ -655,6 +674,7 @@ pub fn cost_breakdown(schedule: &Schedule) -> Result<CostBreakdown> {
 
 /// One dated amount of a plain list of cash flows (client's side: + received, − paid).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DatedAmount {
     /// Date.
     pub date: NaiveDate,
@@ -727,6 +747,7 @@ pub fn annualise(periodic: Decimal, periods_per_year: f64, how: Annualisation) -
 /// A flow placed on Reg Z's unit-period grid: `t` whole unit periods plus a fraction `odd` of one
 /// (Appendix J (b)(5)), from the start of the term. Amount from the client's side.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UnitPeriodFlow {
     /// Amount, positive when received by the client.
     #[serde(with = "crate::money::exact")]
