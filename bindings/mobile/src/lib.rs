@@ -180,9 +180,11 @@ mod tests {
         assert_eq!(terms_from_json(terms_to_json(terms.clone()).unwrap()).unwrap(), terms);
         assert_eq!(quote_from_json(quote_to_json(q.clone()).unwrap()).unwrap(), q);
 
-        let bad = LoanTerms { principal: "-5".parse().unwrap(), ..terms.clone() };
+        let mut bad = terms.clone();
+        bad.principal = "-5".parse().unwrap();
         assert!(matches!(quote(bad), Err(MicrocreditError::Validation { field, .. }) if field == "principal"));
-        let bad = LoanTerms { principal: "10.001".parse().unwrap(), ..terms };
+        let mut bad = terms;
+        bad.principal = "10.001".parse().unwrap();
         assert!(matches!(schedule(bad), Err(MicrocreditError::TooManyDecimals { .. })));
         assert!(matches!(terms_from_json("{".into()), Err(MicrocreditError::Json { .. })));
         let q = quote_to_json(q).unwrap().replace("mft_apr", "apr");

@@ -265,6 +265,7 @@ fn default_version() -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[non_exhaustive] // new terms come with defaults: build with `LoanTerms::builder` or the JSON form
 pub struct LoanTerms {
     /// Version of the JSON form (1).
     #[serde(default = "default_version")]
