@@ -270,11 +270,6 @@ pub fn optional<T>(
     }
 }
 
-/// Optional amount: `None` stays `None`.
-pub fn opt_decimal(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<Decimal>> {
-    optional(obj, field, decimal)
-}
-
 /// A date: `datetime.date` or an ISO `YYYY-MM-DD` string. A `datetime.datetime` is refused
 /// (pass `.date()` explicitly) so a time of day or a time zone is never dropped silently.
 pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
@@ -290,11 +285,6 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
             .ok_or_else(|| invalid(field, show(obj), Reason::NotADate));
     }
     Err(invalid(field, show(obj), Reason::WrongType { expected: "a datetime.date".into(), found: type_name(obj) }))
-}
-
-/// Optional date.
-pub fn opt_date(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<NaiveDate>> {
-    optional(obj, field, date)
 }
 
 /// A whole number that fits a `u32` (bools and floats refused).
@@ -368,10 +358,12 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
         return Ok(Value::Bool(b.is_true()));
     }
     if obj.is_instance_of::<PyInt>() {
-        let v: i64 = obj.extract().map_err(|_| {
-            invalid(field, show(obj), Reason::WholeNumber { min: i64::MIN.to_string(), max: i64::MAX.to_string() })
-        })?;
-        return Ok(Value::from(v));
+        // A whole number; past 64 bits, its exact decimal text (a count that large is refused by
+        // the form, an amount read exactly).
+        return match obj.extract::<i64>() {
+            Ok(v) => Ok(Value::from(v)),
+            Err(_) => Ok(Value::String(int_decimal(obj, field)?.to_string())),
+        };
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return short_text(s, MAX_JSON_TEXT)
