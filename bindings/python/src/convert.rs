@@ -1,5 +1,6 @@
 //! Conversions of Python values to core types, with typed errors: amounts as `Decimal`, `str` or
-//! `int` (a `float` is refused, never converted), dates as `datetime.date` (a `datetime` is
+//! `int` (a `float` is refused, never converted; only the spreadsheet functions' [`number`] reads
+//! one, as numpy-financial does, by its shortest round-trip decimal), dates as `datetime.date` (a `datetime` is
 //! refused, never truncated), enums as their snake_case names.
 //!
 //! Every conversion is bounded, whatever the caller passes:
@@ -256,6 +257,42 @@ pub fn decimal_rounded(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal>
             parsed.ok_or(e)
         }
     }
+}
+
+/// A number for the spreadsheet functions, taken as numpy-financial and pyxirr take it: like
+/// [`decimal_rounded`] (`Decimal`, `str`, `int`, numpy ints), and a `float` (numpy floats too) as
+/// its shortest round-trip decimal, the digits Python's `repr` shows (`0.1` is 0.1, not
+/// 0.1000000000000000055511151231257827). NaN and infinities raise `ValidationError` naming
+/// `field`; a float too large for 28 digits is refused, one too small to show rounds to 0.
+pub fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>() {
+        return decimal_rounded(obj, field);
+    }
+    let x = if let Ok(f) = obj.cast::<PyFloat>() {
+        f.value()
+    } else if is_decimal(obj) {
+        return decimal_rounded(obj, field);
+    } else {
+        // numpy scalars and other numbers: whole ones by `__index__`, the others by `__float__`.
+        let numbers = py.import(intern!(py, "numbers"))?;
+        if obj.is_instance(&numbers.getattr(intern!(py, "Integral"))?)? {
+            let whole = obj.call_method0(intern!(py, "__index__"))?;
+            return decimal_rounded(&whole, field);
+        }
+        if !obj.is_instance(&numbers.getattr(intern!(py, "Real"))?)? {
+            return decimal_rounded(obj, field);
+        }
+        obj.call_method0(intern!(py, "__float__")).and_then(|f| f.extract::<f64>())?
+    };
+    if !x.is_finite() {
+        return Err(invalid(field, show(obj), Reason::NotFinite));
+    }
+    // Rust's `Display` of an f64 is its shortest round-trip digits, as Python's `repr`.
+    let text = format!("{x}");
+    parse_decimal_exact(&text)
+        .or_else(|| text.parse::<Decimal>().ok())
+        .ok_or_else(|| invalid(field, show(obj), Reason::TooManyDigits))
 }
 
 /// An optional argument read with `read`: absent or `None` stays `None`.
