@@ -355,7 +355,7 @@ fn irr(values: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<
 /// `xirr(dates, amounts)`. Dates are `datetime.date` or ISO text; amounts are numbers as in
 /// :func:`pmt` (floats too), in a list, tuple or numpy array. A `Decimal` back.
 ///
-/// The amounts first (Excel's order, and this library's before 0.2) raise `ValidationError`
+/// The amounts first (Excel's order, which this function took before) raise `ValidationError`
 /// with code `argument_order`: nothing is swapped silently. `guess` is accepted for
 /// compatibility with pyxirr and not used: the core's solver brackets the root itself.
 ///
