@@ -378,7 +378,7 @@ pub fn child_path(field: &str, key: &str) -> String {
     path
 }
 
-/// Python value to JSON for the core's serde forms: dict, list/tuple, str, int, bool, None,
+/// Python value to JSON for the core's serde forms: dict, list/tuple/set, str, int, bool, None,
 /// Decimal (as a string) and date (ISO). Floats are refused. Bounded: at most [`MAX_DEPTH`]
 /// levels of dicts and lists (an error naming the field past that), dict keys of at most
 /// [`MAX_NAME_TEXT`] characters and texts of at most [`MAX_JSON_TEXT`].
@@ -414,7 +414,11 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
         return Ok(Value::String(date(obj, field)?.to_string()));
     }
     let is_dict = obj.is_instance_of::<PyDict>();
-    let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    // A set (of holidays, of weekdays) is read as a list: its order is not the form's business.
+    let is_list = obj.is_instance_of::<PyList>()
+        || obj.is_instance_of::<PyTuple>()
+        || obj.is_instance_of::<PySet>()
+        || obj.is_instance_of::<PyFrozenSet>();
     if (is_dict || is_list) && depth >= MAX_DEPTH {
         return Err(invalid(field, show(obj), Reason::TooDeep { max: MAX_DEPTH as u32 }));
     }

@@ -184,6 +184,15 @@ def test_every_keyword_reads_back_as_its_attribute() -> None:
     assert set(EVERY_KEYWORD) <= set(dir(t))
 
 
+def test_sets_are_lists_of_the_form() -> None:
+    holidays = {dt.date(2025, 5, 1), dt.date(2025, 12, 25)}
+    t = mc.LoanTerms(
+        "1000", "USD", "24", 12, disbursement_date=dt.date(2025, 1, 15),
+        business_days={"non_working_weekdays": frozenset({"sun"}), "holidays": holidays},
+    )
+    assert t.business_days == {"non_working_weekdays": ["sun"], "holidays": sorted(holidays), "rule": "same_day"}
+
+
 def test_defaults_read_back_from_the_form() -> None:
     t = mc.LoanTerms("1000", "USD", 24, 12, disbursement_date="2025-01-15")
     assert (t.rate_percent, t.rate_per, t.rounding, t.fees, t.insurance) == (D("24"), "year", "half_even", [], None)
