@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use microcredit::money::parse_decimal_exact;
-use microcredit::{Currency, Error as CoreError, Frequency, LoanTerms, MonthEnd, Quote, Schedule};
+use microcredit::{Currency, Error as CoreError, Frequency, LoanTerms, Quote, Schedule};
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::prelude::*;
@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::convert::{MAX_NAME_TEXT, Quoted, child_path, name_text, short_text, show, to_json};
-use crate::errors::{IntoPy, guard, invalid, required, to_pyerr, wrong_type};
+use crate::errors::{IntoPy, guard, invalid, to_pyerr, wrong_type};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
 use microcredit::Reason;
@@ -53,7 +53,7 @@ pub fn list_items<'py>(
 pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
     if obj.is_instance_of::<PyString>() {
         let s = name_text(obj, "frequency", "a frequency name")?;
-        return frequency_name(&s).ok_or_else(|| {
+        return Frequency::from_name(&s).ok_or_else(|| {
             invalid(
                 "frequency",
                 Quoted(&s),
@@ -72,19 +72,6 @@ pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
             cut.push_str("...");
         }
         invalid("frequency", show(obj), Reason::UnknownName { detail: cut })
-    })
-}
-
-/// The shorthand names of common frequencies.
-pub fn frequency_name(s: &str) -> Option<Frequency> {
-    Some(match s {
-        "daily" => Frequency::Days { every: 1 },
-        "weekly" => Frequency::Weeks { every: 1 },
-        "fortnightly" => Frequency::Weeks { every: 2 },
-        "four_weekly" => Frequency::Weeks { every: 4 },
-        "monthly" => Frequency::Months { every: 1, month_end: MonthEnd::SameDay },
-        "quarterly" => Frequency::Months { every: 3, month_end: MonthEnd::SameDay },
-        _ => return None,
     })
 }
 
@@ -376,7 +363,7 @@ impl PyLoanTerms {
             for (keyword, value) in required_args {
                 let path = form_path(keyword);
                 if value.is_none() {
-                    return Err(invalid(&path.join("."), "None", required()));
+                    return Err(invalid(&path.join("."), "None", Reason::required()));
                 }
                 given.push((keyword.to_string(), value.clone()));
             }
