@@ -6,7 +6,7 @@
 //! paid is negative. Amounts and rates are exact decimals (Kotlin `BigDecimal`); rates are
 //! fractions (0.01 = 1 %).
 
-use microcredit::pricing::{DatedAmount, UnitPeriodFlow};
+use microcredit::pricing::{DatedAmount, FlowsRepayment, UnitPeriodFlow};
 use microcredit::spreadsheet::{self, NpvStyle, When};
 use microcredit::{Annualisation, Decimal, Frequency, NaiveDate, NamedConvention};
 
@@ -68,6 +68,14 @@ pub fn npv(rate: Decimal, values: Vec<Decimal>, style: NpvStyle) -> Result<Decim
 #[uniffi::export]
 pub fn cost_of_flows(flows: Vec<DatedAmount>, frequency: Frequency, convention: NamedConvention) -> Result<Cost> {
     Cost::try_from(microcredit::pricing::cost_of_flows(&flows, frequency, &convention.convention())?)
+}
+
+/// How far dated flows pay back what they lend. The rate of flows that pay back less than was
+/// lent is not the loan's realised cost (the money still owed counts as never paid): check
+/// `repaid >= lent` before showing [`cost_of_flows`] as what a loan cost.
+#[uniffi::export]
+pub fn flows_repayment(flows: Vec<DatedAmount>) -> FlowsRepayment {
+    FlowsRepayment::of(&flows)
 }
 
 /// A periodic rate made annual: nominal `r × m` (APR) or effective `(1 + r)^m − 1` (EIR), as a

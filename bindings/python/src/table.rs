@@ -3,13 +3,17 @@
 
 use std::sync::Arc;
 
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Decimal128Type, Int64Type};
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
-use arrow_schema::{ArrowError, Field, SchemaRef};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use microcredit::Reason;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use pyo3_arrow::ffi::{ArrayIterator, to_schema_pycapsule, to_stream_pycapsule};
 
-use crate::errors::guard;
+use crate::convert::{name_text, show};
+use crate::errors::{guard, invalid};
 use crate::schedule::requested_capsule;
 
 /// An Arrow table (money as Decimal128, dates as Date32).
@@ -24,6 +28,34 @@ impl PyArrowTable {
     pub fn one(batch: RecordBatch) -> Self {
         PyArrowTable { schema: batch.schema(), batches: vec![batch] }
     }
+}
+
+/// The table with its Decimal128 (money) columns as `to`: Float64 (nearest float), or Int64 of
+/// the mantissas (minor units at the column's scale, exact; a mantissa beyond int64 is an error).
+fn money_as(batches: &[RecordBatch], schema: &SchemaRef, to: &DataType) -> Result<PyArrowTable, ArrowError> {
+    let field = |f: &Field| match f.data_type() {
+        DataType::Decimal128(..) => Field::new(f.name(), to.clone(), f.is_nullable()),
+        _ => f.clone(),
+    };
+    let schema: SchemaRef = Arc::new(Schema::new(schema.fields().iter().map(|f| field(f)).collect::<Vec<_>>()));
+    let column = |a: &ArrayRef| -> Result<ArrayRef, ArrowError> {
+        match (a.data_type(), to) {
+            (DataType::Decimal128(..), DataType::Int64) => {
+                let mantissas = a.as_primitive::<Decimal128Type>();
+                let ints = mantissas.try_unary::<_, Int64Type, _>(|m| {
+                    i64::try_from(m).map_err(|_| ArrowError::CastError(format!("{m} minor units exceed int64")))
+                })?;
+                Ok(Arc::new(ints))
+            }
+            (DataType::Decimal128(..), _) => arrow_cast::cast(a, to),
+            _ => Ok(a.clone()),
+        }
+    };
+    let batches = batches
+        .iter()
+        .map(|b| RecordBatch::try_new(schema.clone(), b.columns().iter().map(column).collect::<Result<_, _>>()?))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(PyArrowTable { batches, schema })
 }
 
 /// Export batches as an Arrow C stream capsule.
@@ -81,10 +113,34 @@ impl PyArrowTable {
         guard("Table.to_pyarrow", || slf.py().import("pyarrow")?.call_method1("table", (slf,)))
     }
 
-    /// A `pandas.DataFrame` (needs pandas and pyarrow); money columns hold `decimal.Decimal`.
-    fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+    /// A `pandas.DataFrame` (needs pandas and pyarrow). `money` says what money columns hold:
+    /// `"decimal"` (the default: exact `decimal.Decimal`, object columns that pandas sums but
+    /// cannot `groupby().cumsum()`), `"float"` (float64: every pandas operation, exact to the cent
+    /// below 2**53 cents, for plots and aggregates) or `"minor_units"` (int64 cents or the
+    /// table's smallest unit: exact and fast, every pandas operation).
+    #[pyo3(signature = (money = None))]
+    fn to_pandas<'py>(slf: &Bound<'py, Self>, money: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
         guard("Table.to_pandas", || {
-            slf.py().import("pyarrow")?.call_method1("table", (slf,))?.call_method0("to_pandas")
+            let py = slf.py();
+            let pyarrow = py.import("pyarrow")?;
+            let form = match money.filter(|m| !m.is_none()) {
+                None => "decimal".to_string(),
+                Some(m) => name_text(m, "money", "\"decimal\", \"float\" or \"minor_units\"")?,
+            };
+            let to = match form.as_str() {
+                "decimal" => return pyarrow.call_method1("table", (slf,))?.call_method0("to_pandas"),
+                "float" => DataType::Float64,
+                "minor_units" => DataType::Int64,
+                _ => {
+                    let reason = Reason::UnknownName { detail: "expected decimal, float or minor_units".into() };
+                    return Err(invalid("money", show(money.unwrap_or(slf.as_any())), reason));
+                }
+            };
+            let table = slf.get();
+            let converted = money_as(&table.batches, &table.schema, &to)
+                .map_err(|e| invalid("money", form.as_str(), Reason::Unreadable { detail: e.to_string() }))?;
+            let out = Bound::new(py, converted)?;
+            pyarrow.call_method1("table", (out,))?.call_method0("to_pandas")
         })
     }
 

@@ -126,3 +126,23 @@ def test_a_named_pandas_index_is_a_column_like_any_other() -> None:
     # A default (range) index adds nothing.
     _, plain = mc.schedules(df.reset_index(drop=True))
     assert "__index_level_0__" not in plain.column_names
+
+
+def test_money_columns_for_pandas_groupby_cumsum() -> None:
+    """Decimal objects cannot be ``groupby().cumsum()``-ed by pandas; ``money="minor_units"``
+    (exact int64 cents) and ``money="float"`` can."""
+    df = book().rename(columns={"fee_pct": "fee_percent"})
+    inst, _ = mc.schedules(df, keep=["loan_id"])
+    exact = inst.to_pandas()
+    cents = inst.to_pandas(money="minor_units")
+    assert str(cents["principal"].dtype) == "int64"
+    repaid = cents.groupby("loan_id")["principal"].cumsum()
+    last = repaid.groupby(cents["loan_id"]).last().to_dict()
+    assert last == {"FAM-001": 100000, "FAM-002": 50050, "FAM-003": 120010}
+    assert (cents["interest"] == exact["interest"].map(lambda d: int(d * 100))).all()
+    floats = inst.to_pandas(money="float")
+    assert str(floats["total"].dtype) == "float64"
+    assert floats.groupby("loan_id")["interest"].cumsum().notna().all()
+    with pytest.raises(mc.ValidationError) as info:
+        inst.to_pandas(money="cents")
+    assert (info.value.code, info.value.field) == ("unknown_name", "money")

@@ -744,6 +744,7 @@ pub fn cost_of_flows(flows: &[DatedAmount], frequency: Frequency, convention: &C
 /// assert!(FlowsRepayment::of(&whole).is_complete());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FlowsRepayment {
     /// The money lent: the flows in the direction of the first date's net flow, as a positive sum.
     #[serde(with = "crate::money::exact")]

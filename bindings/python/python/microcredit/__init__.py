@@ -12,9 +12,12 @@ The engine is the Rust crate ``microcredit``; this package is a thin binding:
   it, is read as the digits ``repr`` shows). :func:`xirr` takes pyxirr's ``(dates, amounts)``.
   Results are ``Decimal``.
 - :func:`schedules` prices a whole table of loans (pandas, polars, pyarrow) and returns Arrow
-  tables (money as Decimal128, dates as Date32) that pandas, polars, pyarrow and DuckDB read.
+  tables (money as Decimal128, dates as Date32) that pandas, polars, pyarrow and DuckDB read. The
+  table may come straight from ``pd.read_csv``: float money is read as its shortest decimal text,
+  columns named in ``keep`` (a loan id) pass through, and a misspelled column is an error naming
+  the column meant.
 
-Amounts of terms and flows are ``decimal.Decimal``, ``str`` or ``int``; a ``float`` raises
+Amounts of one loan's terms and of flows are ``decimal.Decimal``, ``str`` or ``int``; a ``float`` raises
 :class:`ValidationError` (it is never converted silently). :func:`cost_of_flows` of a loan not yet
 repaid warns with :class:`UnfinishedLoanWarning`. Dates are ``datetime.date``; a ``datetime`` is refused. Every error
 is a subclass of :class:`Error` with ``kind``, ``field`` and ``value`` (a bounded prefix of the

@@ -296,8 +296,17 @@ class Table:
     def __len__(self) -> int: ...
     def to_pyarrow(self) -> Any:
         """A ``pyarrow.Table``."""
-    def to_pandas(self) -> Any:
-        """A ``pandas.DataFrame``; money columns hold ``decimal.Decimal``."""
+    def to_pandas(self, money: Literal["decimal", "float", "minor_units"] = "decimal") -> Any:
+        """A ``pandas.DataFrame``. ``money`` says what money columns hold: ``"decimal"`` (exact
+        ``decimal.Decimal`` objects; pandas sums them but cannot ``groupby().cumsum()`` them),
+        ``"float"`` (float64, for plots and every pandas operation) or ``"minor_units"`` (int64
+        cents, or the table's smallest unit: exact, every pandas operation).
+
+        Example::
+
+            it = installments.to_pandas(money="minor_units")
+            it.groupby("loan")["principal"].cumsum()     # cents repaid so far, per loan
+        """
     def to_polars(self) -> Any:
         """A ``polars.DataFrame``."""
 

@@ -41,7 +41,7 @@ class HostileInputTest {
     fun everyExportIsCovered() {
         val exported = listOf(
             "quote", "schedule", "termsFromJson", "termsToJson", "quoteFromJson", "quoteToJson",
-            "loanTermsWithDefaults", "pmt", "ipmt", "ppmt", "fv", "rate", "irr", "xirr", "npv", "costOfFlows",
+            "loanTermsWithDefaults", "pmt", "ipmt", "ppmt", "fv", "rate", "irr", "xirr", "npv", "costOfFlows", "flowsRepayment",
             "annualise", "regZApr", "debugPanic",
         )
         // The generated top-level functions (indented four spaces, backquoted names).
@@ -308,6 +308,7 @@ class HostileInputTest {
         for ((label, flows) in flowSets) for (c in conventions) {
             out += case("$label ${show(c)}") { costOfFlows(flows, Frequency.Months(1u, MonthEnd.SAME_DAY), c) }
         }
+        for ((label, flows) in flowSets) out += case("flowsRepayment $label") { flowsRepayment(flows) }
         val normal = flowSets[2].second
         for (f in frequencies) for (c in conventions) out += case("frequency $f $c") { costOfFlows(normal, f, c) }
         return out

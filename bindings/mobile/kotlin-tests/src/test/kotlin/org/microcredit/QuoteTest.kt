@@ -69,4 +69,19 @@ class QuoteTest {
         assertTrue(s.installments.all { it.fees.compareTo(BigDecimal("1.00")) == 0 })
         assertEquals(0, BigDecimal("120.00").compareTo(s.savingsRefund))
     }
+
+    /** A loan half repaid: its flows' rate is not its cost, and the app can tell (issue 15). */
+    @Test
+    fun anUnfinishedLoanSaysSo() {
+        val d0 = LocalDate.of(2025, 1, 1)
+        val half = listOf(DatedAmount(d0, BigDecimal("1000")), DatedAmount(d0.plusMonths(1), BigDecimal("-300")),
+            DatedAmount(d0.plusMonths(2), BigDecimal("-300")))
+        val r = flowsRepayment(half)
+        assertEquals(0, BigDecimal("1000").compareTo(r.lent))
+        assertEquals(0, BigDecimal("600").compareTo(r.repaid))
+        assertTrue(r.repaid < r.lent, "half repaid: not finished")
+        val whole = listOf(DatedAmount(d0, BigDecimal("1000")), DatedAmount(d0.plusMonths(1), BigDecimal("-520")),
+            DatedAmount(d0.plusMonths(2), BigDecimal("-520")))
+        assertTrue(flowsRepayment(whole).let { it.repaid >= it.lent })
+    }
 }
