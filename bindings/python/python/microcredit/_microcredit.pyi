@@ -296,8 +296,8 @@ class Table:
     def __len__(self) -> int: ...
     def to_pyarrow(self) -> Any:
         """A ``pyarrow.Table``."""
-    def to_pandas(self, money: Literal["decimal", "float", "minor_units"] = "decimal") -> Any:
-        """A ``pandas.DataFrame``. ``money`` says what money columns hold: ``"decimal"`` (exact
+    def to_pandas(self, money: Literal["decimal", "float", "minor_units"] | None = None) -> Any:
+        """A ``pandas.DataFrame``. ``money`` says what money columns hold: ``"decimal"`` (``None``, exact
         ``decimal.Decimal`` objects; pandas sums them but cannot ``groupby().cumsum()`` them),
         ``"float"`` (float64, for plots and every pandas operation) or ``"minor_units"`` (int64
         cents, or the table's smallest unit: exact, every pandas operation).
