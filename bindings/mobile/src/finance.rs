@@ -73,9 +73,13 @@ pub fn cost_of_flows(flows: Vec<DatedAmount>, frequency: Frequency, convention: 
 /// How far dated flows pay back what they lend. The rate of flows that pay back less than was
 /// lent is not the loan's realised cost (the money still owed counts as never paid): check
 /// `repaid >= lent` before showing [`cost_of_flows`] as what a loan cost.
+///
+/// Returns a `Result` although the sums cannot fail: a value Kotlin passes that the core cannot
+/// hold (a `BigDecimal` past 28 digits, a date past chrono's range) is reported through the
+/// function's error type, never as a panic.
 #[uniffi::export]
-pub fn flows_repayment(flows: Vec<DatedAmount>) -> FlowsRepayment {
-    FlowsRepayment::of(&flows)
+pub fn flows_repayment(flows: Vec<DatedAmount>) -> Result<FlowsRepayment> {
+    Ok(FlowsRepayment::of(&flows))
 }
 
 /// A periodic rate made annual: nominal `r × m` (APR) or effective `(1 + r)^m − 1` (EIR), as a
