@@ -59,7 +59,7 @@ pub use chrono::NaiveDate;
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
 
-pub use calendar::{BusinessDayRule, BusinessDays, DayCount, Frequency, MonthEnd, YearFraction};
+pub use calendar::{BusinessDayRule, BusinessDays, DayCount, Frequency, MonthEnd, Ratio, YearFraction};
 pub use error::{Error, ErrorKind, Lang, Reason, Result};
 pub use money::{Currency, Money, RoundingMode};
 pub use pricing::{

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{BusinessDayRule, DayCount, Frequency, RegularDates, YearFraction, date_of_day};
+use crate::calendar::{BusinessDayRule, DayCount, Frequency, Ratio, RegularDates, YearFraction, date_of_day};
 use crate::error::{Error, Reason, Result};
 use crate::money::{Currency, Divisor, RoundingMode, pow10};
 use crate::terms::{
@@ -341,7 +341,7 @@ fn percent_of(amount: i128, percent: Decimal, mode: RoundingMode) -> Result<i128
 #[inline]
 fn times(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
     // The usual case (a balance times a rate, both non-negative and small) in unsigned 64 bits.
-    if let (Ok(a), Ok(n), Ok(d)) = (u64::try_from(amount), u64::try_from(f.num), u64::try_from(f.den))
+    if let (Ok(a), Ok(n), Ok(d)) = (u64::try_from(amount), u64::try_from(f.num()), u64::try_from(f.den()))
         && d > 0
         && let Some(product) = a.checked_mul(n)
     {
@@ -352,13 +352,13 @@ fn times(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
 
 #[cold]
 fn times_wide(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
-    let num = amount.checked_mul(f.num).ok_or_else(|| overflow("interest"))?;
-    Ok(mode.div_round(num, f.den))
+    let num = amount.checked_mul(f.num()).ok_or_else(|| overflow("interest"))?;
+    Ok(mode.div_round(num, f.den()))
 }
 
 /// The equal installment (annuity) of `balance` at periodic rate `r` over `m` periods, rounded.
 pub(crate) fn annuity(balance: i128, r: YearFraction, m: u32, mode: RoundingMode) -> Result<i128> {
-    if m == 0 || r.num == 0 {
+    if m == 0 || r.num() == 0 {
         return Ok(if m == 0 { balance } else { mode.div_round(balance, i128::from(m)) });
     }
     // Closed form in f64, checked against the rounding boundary; the exact path otherwise.
@@ -404,7 +404,7 @@ pub(crate) fn annuity_of_rates(balance: i128, rates: &[YearFraction], mode: Roun
     if m == 0 {
         return Ok(balance);
     }
-    if rates.iter().all(|r| r.num == 0) {
+    if rates.iter().all(|r| r.num() == 0) {
         return Ok(mode.div_round(balance, m as i128));
     }
     // balance / Σ_k Π_{j≤k} 1/(1+r_j)
@@ -423,8 +423,8 @@ pub(crate) fn annuity_of_rates(balance: i128, rates: &[YearFraction], mode: Roun
 fn annuity_decimal(balance: i128, rates: &[YearFraction], mode: RoundingMode) -> Result<i128> {
     let (mut discount, mut sum) = (Decimal::ONE, Decimal::ZERO);
     for r in rates {
-        let num = Decimal::try_from_i128_with_scale(r.num, 0).map_err(|_| overflow("rate"))?;
-        let den = Decimal::try_from_i128_with_scale(r.den, 0).map_err(|_| overflow("rate"))?;
+        let num = Decimal::try_from_i128_with_scale(r.num(), 0).map_err(|_| overflow("rate"))?;
+        let den = Decimal::try_from_i128_with_scale(r.den(), 0).map_err(|_| overflow("rate"))?;
         let one_plus = Decimal::ONE + num.checked_div(den).ok_or_else(|| overflow("rate"))?;
         discount = discount.checked_div(one_plus).ok_or_else(|| overflow("annuity"))?;
         sum += discount;
@@ -524,7 +524,7 @@ fn due_days(terms: &LoanTerms, regular: &mut Option<RegularDates>, days: &mut Ve
 fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearFraction {
     match (terms.day_count, terms.frequency) {
         (DayCount::Thirty360, Frequency::Days { .. } | Frequency::Weeks { .. }) => {
-            YearFraction::new((end - start).num_days() as i128, 360)
+            Ratio::per((end - start).num_days() as i128, 360)
         }
         (dc, _) => dc.year_fraction(start, end),
     }
@@ -756,10 +756,10 @@ pub fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Res
     // Interest in unsigned 64 bits when no product can overflow them: the balance never exceeds
     // the loan amount (interest is never capitalised), so the loan amount times the largest
     // numerator bounds every product. The division goes through a reciprocal (`Divisor`).
-    let max_num = rates.iter().map(|r| r.num).max().unwrap_or(0);
+    let max_num = rates.iter().map(|r| r.num()).max().unwrap_or(0);
     let narrow =
         u64::try_from(b0).ok().zip(u64::try_from(max_num).ok()).is_some_and(|(b, m)| b.checked_mul(m).is_some())
-            && rates.iter().all(|r| r.num >= 0 && r.den > 0 && u64::try_from(r.den).is_ok());
+            && rates.iter().all(|r| r.num() >= 0 && r.den() > 0 && u64::try_from(r.den()).is_ok());
     rows.fee = fee_per_installment;
     rows.savings = savings_per_installment;
     let plain_annuity = narrow
@@ -786,7 +786,7 @@ pub fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Res
         let own_interest = if flat {
             flat_parts[idx]
         } else if narrow {
-            i128::from(divisor.div_round(balance as u64 * rate.num as u64, rate.den as u64, mode))
+            i128::from(divisor.div_round(balance as u64 * rate.num() as u64, rate.den() as u64, mode))
         } else {
             times(balance, *rate, mode)?
         };
@@ -903,7 +903,7 @@ impl Iterator for AnnuityRows<'_> {
         let rate = self.rates.next()?;
         let Annuity { emi, mode, .. } = self.annuity;
         // 64 bits: checked by the engine for the loan amount times the largest numerator.
-        let own = i128::from(self.divisor.div_round(self.left as u64 * rate.num as u64, rate.den as u64, mode));
+        let own = i128::from(self.divisor.div_round(self.left as u64 * rate.num() as u64, rate.den() as u64, mode));
         let last = self.rates.len() == 0;
         let part = if last { self.left } else { (emi - own).max(0).min(self.left) };
         self.left -= part;
