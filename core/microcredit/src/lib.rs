@@ -40,7 +40,9 @@ pub mod error;
 pub mod engine {
     pub use crate::calendar::{UNIX_EPOCH_DAY, date_of_day};
     pub use crate::pricing::{mft_apr_and_eir, rate_of_flows};
-    pub use crate::schedule::{AmountsRow, Annuity, AnnuityRows, Buffers, Rows, Upfront, generate_rows_or_annuity};
+    pub use crate::schedule::{
+        AmountsRow, Annuity, AnnuityRows, Buffers, RowSums, Rows, Upfront, generate_rows_or_annuity,
+    };
     pub use crate::terms::MAX_INSTALLMENTS;
 }
 pub mod money;

@@ -151,26 +151,15 @@ impl Schedule {
                 balance: cur.amount_of_minor(rows.balance[k]),
             });
         }
-        let sum = |f: fn(&Installment) -> Decimal| installments.iter().map(f).sum::<Decimal>();
+        let sums = rows.sums();
         let totals = Totals {
-            principal: sum(|i| i.principal),
-            interest: sum(|i| i.interest),
-            fees: sum(|i| i.fees),
-            insurance: sum(|i| i.insurance),
-            savings: sum(|i| i.savings),
-            total: sum(|i| i.total),
+            principal: cur.amount_of_minor(sums.principal),
+            interest: cur.amount_of_minor(sums.interest),
+            fees: cur.amount_of_minor(sums.fees),
+            insurance: cur.amount_of_minor(sums.insurance),
+            savings: cur.amount_of_minor(sums.savings),
+            total: cur.amount_of_minor(sums.total),
         };
-        let mut totals = totals;
-        for v in [
-            &mut totals.principal,
-            &mut totals.interest,
-            &mut totals.fees,
-            &mut totals.insurance,
-            &mut totals.savings,
-            &mut totals.total,
-        ] {
-            v.rescale(cur.minor_units());
-        }
         Ok(Schedule {
             version: JSON_VERSION,
             currency: cur,
@@ -289,6 +278,40 @@ impl Rows {
         self.principal[k] + self.interest[k] + self.fee + self.insurance[k] + self.savings
     }
 
+    /// The column sums of the rows, once the engine has written them all (for a plain annuity,
+    /// after [`Buffers::write_annuity`]): the one place a schedule's totals are added up (the
+    /// [`Schedule`]'s [`Totals`] and a batch's loan summaries are made from them; a batch that
+    /// streams an annuity's rows adds them up as they go).
+    ///
+    /// ```
+    /// use microcredit::engine::{Buffers, generate_rows_or_annuity};
+    /// let terms = microcredit::LoanTerms::from_json(r#"{"currency": "USD", "principal": "1000",
+    ///     "rate": {"percent": "24", "per": "year"}, "installments": 12,
+    ///     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2026-01-15"}"#)?;
+    /// let mut buffers = Buffers::default();
+    /// if let (_, Some(annuity)) = generate_rows_or_annuity(&terms, &mut buffers)? {
+    ///     buffers.write_annuity(annuity);
+    /// }
+    /// let sums = buffers.rows().sums();
+    /// assert_eq!(sums.principal, 100_000);
+    /// assert_eq!(sums.total, sums.principal + sums.interest);
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn sums(&self) -> RowSums {
+        let n = self.len() as i128;
+        let sum = |col: &[i128]| col.iter().take(self.len()).sum::<i128>();
+        let (principal, interest, insurance) = (sum(&self.principal), sum(&self.interest), sum(&self.insurance));
+        let (fees, savings) = (self.fee * n, self.savings * n);
+        RowSums {
+            principal,
+            interest,
+            fees,
+            insurance,
+            savings,
+            total: principal + interest + fees + insurance + savings,
+        }
+    }
+
     /// Room for `n` installments (the due dates are kept): insurance zeroed (it is written only
     /// for loans that have it), principal, interest and balance left as they are (the engine
     /// writes every one of their rows).
@@ -306,6 +329,24 @@ impl Rows {
         self.day.clear();
         self.insurance.clear();
     }
+}
+
+/// The column sums of one loan's rows, minor units ([`Rows::sums`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RowSums {
+    /// Principal parts (the loan amount).
+    pub principal: i128,
+    /// Interest.
+    pub interest: i128,
+    /// Per-installment fees.
+    pub fees: i128,
+    /// Insurance premiums paid with installments.
+    pub insurance: i128,
+    /// Savings deposited with installments.
+    pub savings: i128,
+    /// Installment totals: the sum of the others.
+    pub total: i128,
 }
 
 /// Disbursement figures in minor units, as [`generate_rows_or_annuity`] returns them.

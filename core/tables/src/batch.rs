@@ -509,6 +509,8 @@ impl<M: MinorUnits> Staging<M> {
             return None;
         }
         let each = rows.fee() + rows.savings();
+        // The amounts never go through `rows`, so the totals are added up here as they stream
+        // past (what `Rows::sums` gives a loan whose rows the engine wrote).
         let (mut interest_sum, mut total_sum) = (0i128, 0i128);
         let all_fit = self.push_blocks(out, k, loan, rows, |staging, to, _| {
             let MoneyColumns { principal, interest, total, balance, .. } = &mut staging.money;
@@ -1093,17 +1095,15 @@ struct Sums {
 }
 
 impl Sums {
+    /// The totals of rows the engine wrote (the engine's [`Rows::sums`]).
     fn of(rows: &Rows) -> Sums {
-        let n = rows.len();
-        let sum = |col: &[i128]| col.iter().sum::<i128>();
-        let (interest, insurance) = (sum(rows.interest()), sum(rows.insurance()));
-        let each = (rows.fee() + rows.savings()) * n as i128;
+        let sums = rows.sums();
         Sums {
-            rows: n,
-            interest,
-            fees: rows.fee() * n as i128,
-            insurance,
-            total: sum(rows.principal()) + interest + insurance + each,
+            rows: rows.len(),
+            interest: sums.interest,
+            fees: sums.fees,
+            insurance: sums.insurance,
+            total: sums.total,
             last_day: rows.due_days().last().copied(),
         }
     }
