@@ -11,18 +11,18 @@
 // rot. No person's data appears here: the library never needs a name to price a loan.
 package org.microcredit.examples
 
-import org.microcredit.Collection
-import org.microcredit.Fee
-import org.microcredit.FeeKind
-import org.microcredit.Frequency
-import org.microcredit.Insurance
-import org.microcredit.InsuranceBasis
-import org.microcredit.InterestMethod
-import org.microcredit.InterestRate
-import org.microcredit.MonthEnd
-import org.microcredit.NamedConvention
 import org.microcredit.Quote
-import org.microcredit.RatePeriod
+import org.microcredit.core.Collection
+import org.microcredit.core.Fee
+import org.microcredit.core.FeeKind
+import org.microcredit.core.Frequency
+import org.microcredit.core.Insurance
+import org.microcredit.core.InsuranceBasis
+import org.microcredit.core.InterestMethod
+import org.microcredit.core.InterestRate
+import org.microcredit.core.MonthEnd
+import org.microcredit.core.NamedConvention
+import org.microcredit.core.RatePeriod
 import org.microcredit.loanTermsWithDefaults
 import org.microcredit.quote
 import java.math.BigDecimal

@@ -80,11 +80,9 @@ fn huge_amounts_are_refused_or_overflow_with_a_kind() {
 #[test]
 fn one_bad_loan_is_its_own_error_row() {
     let good = terms(loan(serde_json::json!({}))).unwrap();
-    let bad = LoanTerms {
-        frequency: Frequency::SemiMonthly { days: [15, 31] },
-        disbursement_date: NaiveDate::from_ymd_opt(262_142, 12, 20).unwrap(),
-        ..good.clone()
-    };
+    let mut bad = good.clone();
+    bad.frequency = Frequency::SemiMonthly { days: [15, 31] };
+    bad.disbursement_date = NaiveDate::from_ymd_opt(262_142, 12, 20).unwrap();
     let b = schedule_batch(&[good.clone(), bad, good], BatchOptions::default()).unwrap();
     assert!(b.loans[0].is_ok() && b.loans[2].is_ok());
     assert_eq!(b.loans[1].as_ref().unwrap_err().kind(), "invalid_field");

@@ -8,60 +8,9 @@
 
 use microcredit::pricing::{DatedAmount, UnitPeriodFlow};
 use microcredit::spreadsheet::{self, NpvStyle, When};
-use microcredit::{Annualisation, NamedConvention};
-use rust_decimal::Decimal;
+use microcredit::{Annualisation, Decimal, Frequency, NaiveDate, NamedConvention};
 
-use crate::Result;
-use crate::records::{Cost, Frequency};
-use crate::types::LocalDate;
-
-/// When payments fall in each period.
-#[uniffi::remote(Enum)]
-pub enum When {
-    /// At the end (Excel type 0, numpy-financial `'end'`).
-    End,
-    /// At the beginning (Excel type 1, numpy-financial `'begin'`).
-    Begin,
-}
-
-/// Where `npv` puts the first value.
-#[uniffi::remote(Enum)]
-pub enum NpvStyle {
-    /// First value at t = 0 (numpy-financial `npv`).
-    Numpy,
-    /// First value at t = 1 (Excel `NPV`).
-    Excel,
-}
-
-/// How a periodic rate becomes an annual rate.
-#[uniffi::remote(Enum)]
-pub enum Annualisation {
-    /// Periodic rate × periods per year (APR).
-    Nominal,
-    /// (1 + periodic rate)^periods per year − 1 (EIR, TEA, TCEA, CAT, APRC).
-    Effective,
-}
-
-/// One dated amount of a plain list of cash flows (client's side: + received, − paid).
-#[uniffi::remote(Record)]
-pub struct DatedAmount {
-    /// Date.
-    pub date: LocalDate,
-    /// Amount.
-    pub amount: Decimal,
-}
-
-/// A flow on US Reg Z's unit-period grid: `t` whole unit periods plus a fraction `odd` of one,
-/// from the start of the term (Appendix J (b)(5)). Amount from the client's side.
-#[uniffi::remote(Record)]
-pub struct UnitPeriodFlow {
-    /// Amount, positive when received by the client.
-    pub amount: Decimal,
-    /// Whole unit periods.
-    pub t: u32,
-    /// Odd fraction of a unit period, in [0, 1) (simple interest).
-    pub odd: f64,
-}
+use crate::{Cost, Result};
 
 /// The payment per period (Excel `PMT`, numpy-financial `pmt`), unrounded.
 #[uniffi::export]
@@ -103,7 +52,7 @@ pub fn irr(values: Vec<Decimal>) -> Result<Decimal> {
 /// The effective annual rate of dated values over actual days / 365 (Excel `XIRR`); `dates` has
 /// one entry per value.
 #[uniffi::export]
-pub fn xirr(values: Vec<Decimal>, dates: Vec<LocalDate>) -> Result<Decimal> {
+pub fn xirr(values: Vec<Decimal>, dates: Vec<NaiveDate>) -> Result<Decimal> {
     Ok(spreadsheet::xirr(&values, &dates)?)
 }
 
@@ -118,7 +67,7 @@ pub fn npv(rate: Decimal, values: Vec<Decimal>, style: NpvStyle) -> Result<Decim
 /// unit periods).
 #[uniffi::export]
 pub fn cost_of_flows(flows: Vec<DatedAmount>, frequency: Frequency, convention: NamedConvention) -> Result<Cost> {
-    Cost::try_from(microcredit::pricing::cost_of_flows(&flows, frequency.into(), &convention.convention())?)
+    Cost::try_from(microcredit::pricing::cost_of_flows(&flows, frequency, &convention.convention())?)
 }
 
 /// A periodic rate made annual: nominal `r × m` (APR) or effective `(1 + r)^m − 1` (EIR), as a
@@ -161,7 +110,7 @@ mod tests {
     #[test]
     fn errors_are_typed() {
         use crate::MicrocreditError;
-        let date = |s: &str| LocalDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let date = |s: &str| microcredit::calendar::parse_date("date", s).unwrap();
         let flows = vec![
             DatedAmount { date: date("2024-01-01"), amount: d("1000") },
             DatedAmount { date: date("2025-01-01"), amount: d("-1200") },

@@ -1,5 +1,6 @@
 //! Conversions of Python values to core types, with typed errors: amounts as `Decimal`, `str` or
-//! `int` (a `float` is refused, never converted), dates as `datetime.date` (a `datetime` is
+//! `int` (a `float` is refused, never converted; only the spreadsheet functions' [`number`] reads
+//! one, as numpy-financial does, by its shortest round-trip decimal), dates as `datetime.date` (a `datetime` is
 //! refused, never truncated), enums as their snake_case names.
 //!
 //! Every conversion is bounded, whatever the caller passes:
@@ -257,6 +258,42 @@ pub fn decimal_rounded(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal>
     }
 }
 
+/// A number for the spreadsheet functions, taken as numpy-financial and pyxirr take it: like
+/// [`decimal_rounded`] (`Decimal`, `str`, `int`, numpy ints), and a `float` (numpy floats too) as
+/// its shortest round-trip decimal, the digits Python's `repr` shows (`0.1` is 0.1, not
+/// 0.1000000000000000055511151231257827). NaN and infinities raise `ValidationError` naming
+/// `field`; a float too large for 28 digits is refused, one too small to show rounds to 0.
+pub fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>() {
+        return decimal_rounded(obj, field);
+    }
+    let x = if let Ok(f) = obj.cast::<PyFloat>() {
+        f.value()
+    } else if is_decimal(obj) {
+        return decimal_rounded(obj, field);
+    } else {
+        // numpy scalars and other numbers: whole ones by `__index__`, the others by `__float__`.
+        let numbers = py.import(intern!(py, "numbers"))?;
+        if obj.is_instance(&numbers.getattr(intern!(py, "Integral"))?)? {
+            let whole = obj.call_method0(intern!(py, "__index__"))?;
+            return decimal_rounded(&whole, field);
+        }
+        if !obj.is_instance(&numbers.getattr(intern!(py, "Real"))?)? {
+            return decimal_rounded(obj, field);
+        }
+        obj.call_method0(intern!(py, "__float__")).and_then(|f| f.extract::<f64>())?
+    };
+    if !x.is_finite() {
+        return Err(invalid(field, show(obj), Reason::NotFinite));
+    }
+    // Rust's `Display` of an f64 is its shortest round-trip digits, as Python's `repr`.
+    let text = format!("{x}");
+    parse_decimal_exact(&text)
+        .or_else(|| text.parse::<Decimal>().ok())
+        .ok_or_else(|| invalid(field, show(obj), Reason::TooManyDigits))
+}
+
 /// An optional argument read with `read`: absent or `None` stays `None`.
 pub fn optional<T>(
     obj: Option<&Bound<'_, PyAny>>,
@@ -267,11 +304,6 @@ pub fn optional<T>(
         Some(o) if !o.is_none() => read(o, field).map(Some),
         _ => Ok(None),
     }
-}
-
-/// Optional amount: `None` stays `None`.
-pub fn opt_decimal(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<Decimal>> {
-    optional(obj, field, decimal)
 }
 
 /// A date: `datetime.date` or an ISO `YYYY-MM-DD` string. A `datetime.datetime` is refused
@@ -285,15 +317,10 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return short_text(s, MAX_NAME_TEXT)
-            .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+            .and_then(|s| microcredit::calendar::parse_date_exact(&s))
             .ok_or_else(|| invalid(field, show(obj), Reason::NotADate));
     }
     Err(invalid(field, show(obj), Reason::WrongType { expected: "a datetime.date".into(), found: type_name(obj) }))
-}
-
-/// Optional date.
-pub fn opt_date(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<NaiveDate>> {
-    optional(obj, field, date)
 }
 
 /// A whole number that fits a `u32` (bools and floats refused).
@@ -342,7 +369,7 @@ pub fn child_path(field: &str, key: &str) -> String {
     path
 }
 
-/// Python value to JSON for the core's serde forms: dict, list/tuple, str, int, bool, None,
+/// Python value to JSON for the core's serde forms: dict, list/tuple/set, str, int, bool, None,
 /// Decimal (as a string) and date (ISO). Floats are refused. Bounded: at most [`MAX_DEPTH`]
 /// levels of dicts and lists (an error naming the field past that), dict keys of at most
 /// [`MAX_NAME_TEXT`] characters and texts of at most [`MAX_JSON_TEXT`].
@@ -359,10 +386,12 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
         return Ok(Value::Bool(b.is_true()));
     }
     if obj.is_instance_of::<PyInt>() {
-        let v: i64 = obj.extract().map_err(|_| {
-            invalid(field, show(obj), Reason::WholeNumber { min: i64::MIN.to_string(), max: i64::MAX.to_string() })
-        })?;
-        return Ok(Value::from(v));
+        // A whole number; past 64 bits, its exact decimal text (a count that large is refused by
+        // the form, an amount read exactly).
+        return match obj.extract::<i64>() {
+            Ok(v) => Ok(Value::from(v)),
+            Err(_) => Ok(Value::String(int_decimal(obj, field)?.to_string())),
+        };
     }
     if let Ok(s) = obj.cast::<PyString>() {
         return short_text(s, MAX_JSON_TEXT)
@@ -376,7 +405,11 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
         return Ok(Value::String(date(obj, field)?.to_string()));
     }
     let is_dict = obj.is_instance_of::<PyDict>();
-    let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    // A set (of holidays, of weekdays) is read as a list: its order is not the form's business.
+    let is_list = obj.is_instance_of::<PyList>()
+        || obj.is_instance_of::<PyTuple>()
+        || obj.is_instance_of::<PySet>()
+        || obj.is_instance_of::<PyFrozenSet>();
     if (is_dict || is_list) && depth >= MAX_DEPTH {
         return Err(invalid(field, show(obj), Reason::TooDeep { max: MAX_DEPTH as u32 }));
     }

@@ -44,6 +44,31 @@ create_exception!(
     "JSON that does not parse or does not match the shared loan-terms form."
 );
 
+create_exception!(
+    microcredit,
+    UnfinishedLoanWarning,
+    pyo3::exceptions::PyUserWarning,
+    "Dated flows that pay back less than was lent: a loan not yet finished, whose rate is not its \
+     cost. `lent` and `repaid` are the two sums, as `Decimal`."
+);
+
+/// Warn (`UnfinishedLoanWarning`) that dated flows pay back less than they lend, with the two sums
+/// as the warning's `lent` and `repaid`. Under a filter that turns warnings into errors, this
+/// returns that error.
+pub fn warn_unfinished(py: Python<'_>, r: &microcredit::pricing::FlowsRepayment) -> PyResult<()> {
+    let message = format!(
+        "the flows pay back {} of the {} lent: the loan is not finished, so this rate is not its \
+         cost (the money still owed counts as never paid); price the whole schedule, or the flows \
+         once the loan is repaid",
+        r.repaid, r.lent
+    );
+    let warning = py.get_type::<UnfinishedLoanWarning>().call1((message,))?;
+    warning.setattr("lent", r.lent)?;
+    warning.setattr("repaid", r.repaid)?;
+    py.import("warnings")?.call_method1("warn", (warning,))?;
+    Ok(())
+}
+
 /// The rejected value, as text, where the core error carries one (already bounded by the core).
 fn value_of(e: &CoreError) -> Option<String> {
     match e {

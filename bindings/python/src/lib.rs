@@ -16,7 +16,6 @@ mod schedule;
 mod table;
 mod terms;
 
-use chrono::NaiveDate;
 use microcredit::pricing::{self, DatedAmount};
 use microcredit::spreadsheet::{self, NpvStyle, When};
 use microcredit::{Annualisation, Convention};
@@ -24,7 +23,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use rust_decimal::Decimal;
 
-use crate::convert::{date, decimal, decimal_rounded, enum_str, name_text, optional, show};
+use crate::convert::{date, decimal, decimal_rounded, enum_str, name_text, number, optional, show};
 use crate::errors::{IntoPy, guard, invalid, wrong_type};
 use crate::schedule::{PyCostOfCredit, PySchedule};
 use crate::terms::list_items;
@@ -39,14 +38,11 @@ fn when(w: &Bound<'_, PyAny>) -> PyResult<When> {
     enum_str(w, "when")
 }
 
+/// Values of a spreadsheet function: a list, tuple, numpy array or other iterable of numbers
+/// (floats included, see [`number`]).
 fn decimals(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Decimal>> {
     let iter = list_items(values, field, "a sequence of amounts")?;
-    iter.enumerate().map(|(i, v)| decimal_rounded(&v?, &format!("{field}[{i}]"))).collect()
-}
-
-fn dates(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<NaiveDate>> {
-    let iter = list_items(values, field, "a sequence of dates")?;
-    iter.enumerate().map(|(i, v)| date(&v?, &format!("{field}[{i}]"))).collect()
+    iter.enumerate().map(|(i, v)| number(&v?, &format!("{field}[{i}]"))).collect()
 }
 
 /// The true cost of a schedule under one convention.
@@ -68,7 +64,17 @@ fn cost_of_credit(
     })
 }
 
-/// The true cost of dated cash flows (client side: + received, - paid).
+/// The true cost of dated cash flows (client side: + received, - paid), under a convention
+/// (default ``mft_apr``); ``frequency`` is the period of the APR conventions (default monthly).
+///
+/// Flows that pay back less than was lent are a loan not yet finished: their rate is not its
+/// cost (the money still owed counts as never paid), so the result comes with an
+/// ``UnfinishedLoanWarning`` (a ``UserWarning``; its ``lent`` and ``repaid`` are ``Decimal``).
+///
+/// >>> import datetime as dt, microcredit as mc
+/// >>> flows = [(dt.date(2024, 1, 1), "1000"), (dt.date(2025, 1, 1), "-1200")]
+/// >>> mc.cost_of_flows(flows, {"unit": "months", "every": 12}, "eu_aprc").percent
+/// Decimal('20.0')
 #[pyfunction]
 #[pyo3(signature = (flows, frequency = None, convention = None))]
 fn cost_of_flows(
@@ -83,6 +89,10 @@ fn cost_of_flows(
             .unwrap_or_else(microcredit::Frequency::monthly);
         let c = optional(convention, "convention", |c, _| self::convention(c))?.unwrap_or(Convention::MFT_APR);
         let r = py.detach(|| pricing::cost_of_flows(&flows, freq, &c)).py_err()?;
+        let repaid = pricing::FlowsRepayment::of(&flows);
+        if !repaid.is_complete() {
+            errors::warn_unfinished(py, &repaid)?;
+        }
         Ok(PyCostOfCredit::from(&r))
     })
 }
@@ -117,7 +127,11 @@ fn dated_amounts(flows: &Bound<'_, PyAny>) -> PyResult<Vec<DatedAmount>> {
     Ok(out)
 }
 
-/// A periodic rate as an annual rate: `nominal` (r × m) or `effective` ((1 + r)^m − 1).
+/// A periodic rate as an annual rate: `nominal` (r × m) or `effective` ((1 + r)^m − 1, the
+/// default). Numbers may be floats, as in numpy-financial; the result is a `Decimal`.
+///
+/// >>> mc.annualise("0.01", 52, "nominal")
+/// Decimal('0.5200000000')
 #[pyfunction]
 #[pyo3(signature = (periodic_rate, periods_per_year, how = None))]
 fn annualise(
@@ -126,16 +140,16 @@ fn annualise(
     how: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Decimal> {
     guard("annualise", || {
-        let r = decimal_rounded(periodic_rate, "periodic_rate")?;
+        let r = number(periodic_rate, "periodic_rate")?;
         // A count of periods, not an amount: int, Decimal, str or float (e.g. 365/255) are accepted.
-        let m = number(periods_per_year, "periods_per_year")?;
+        let m = real(periods_per_year, "periods_per_year")?;
         let how = optional(how, "how", enum_str)?.unwrap_or(Annualisation::Effective);
         pricing::annualise(r, m, how).py_err()
     })
 }
 
 /// A count or fraction of time (not an amount): int, float, Decimal or str.
-fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
+fn real(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
     if obj.is_instance_of::<pyo3::types::PyBool>() {
         return Err(invalid(field, show(obj), wrong_type("a number")));
     }
@@ -187,7 +201,7 @@ fn unit_period_apr(
             }
         };
         let odd = match o {
-            Some(o) if !o.is_none() => number(&o, &format!("{field}.odd"))?,
+            Some(o) if !o.is_none() => real(&o, &format!("{field}.odd"))?,
             _ => 0.0,
         };
         out.push(pricing::UnitPeriodFlow {
@@ -196,11 +210,18 @@ fn unit_period_apr(
             odd,
         });
     }
-    let m = number(unit_periods_per_year, "unit_periods_per_year")?;
+    let m = real(unit_periods_per_year, "unit_periods_per_year")?;
     py.detach(|| pricing::reg_z_apr(&out, m)).py_err()
 }
 
-/// Payment per period (Excel PMT, numpy-financial `pmt`).
+/// Payment per period (Excel PMT, numpy-financial `pmt`): money paid is negative.
+///
+/// Every number may be a `Decimal`, `str`, `int` or `float` (a float is read as the digits
+/// `repr` shows: `0.02` is exactly 0.02); NaN and infinities raise `ValidationError`. The result
+/// is a `Decimal` of 28 digits.
+///
+/// >>> mc.pmt(0.02, 12, 1000)
+/// Decimal('-94.55959662...')
 #[pyfunction]
 #[pyo3(signature = (rate, nper, pv, fv = None, when = None))]
 fn pmt(
@@ -217,7 +238,10 @@ fn pmt(
     })
 }
 
-/// Future value (Excel FV, numpy-financial `fv`).
+/// Future value (Excel FV, numpy-financial `fv`). Numbers as in :func:`pmt`; a `Decimal` back.
+///
+/// >>> mc.fv(0.1, 1, 0, -100)
+/// Decimal('110.0')
 #[pyfunction]
 #[pyo3(signature = (rate, nper, pmt, pv, when = None))]
 fn fv(
@@ -251,7 +275,11 @@ fn payment_part(
     })
 }
 
-/// Interest part of payment `per` (Excel IPMT, numpy-financial `ipmt`).
+/// Interest part of payment `per` (Excel IPMT, numpy-financial `ipmt`). Numbers as in
+/// :func:`pmt`; a `Decimal` back.
+///
+/// >>> round(mc.ipmt(0.1 / 12, 1, 36, 8000), 2)
+/// Decimal('-66.67')
 #[pyfunction]
 #[pyo3(signature = (rate, per, nper, pv, fv = None, when = None))]
 fn ipmt(
@@ -265,7 +293,11 @@ fn ipmt(
     payment_part("ipmt", spreadsheet::ipmt, [rate, per, nper, pv], fv, when)
 }
 
-/// Principal part of payment `per` (Excel PPMT, numpy-financial `ppmt`).
+/// Principal part of payment `per` (Excel PPMT, numpy-financial `ppmt`). Numbers as in
+/// :func:`pmt`; a `Decimal` back.
+///
+/// >>> round(mc.ppmt(0.1 / 12, 1, 24, 2000), 2)
+/// Decimal('-75.62')
 #[pyfunction]
 #[pyo3(signature = (rate, per, nper, pv, fv = None, when = None))]
 fn ppmt(
@@ -279,8 +311,12 @@ fn ppmt(
     payment_part("ppmt", spreadsheet::ppmt, [rate, per, nper, pv], fv, when)
 }
 
-/// Rate per period (Excel RATE, numpy-financial `rate`). `guess` is accepted for compatibility; the
-/// core's solver brackets the root itself.
+/// Rate per period (Excel RATE, numpy-financial `rate`). Numbers as in :func:`pmt`; a `Decimal`
+/// back. `guess` is accepted for compatibility and not used: the core's solver brackets the
+/// root itself.
+///
+/// >>> round(mc.rate(48, -200, 8000), 6)
+/// Decimal('0.007701')
 #[pyfunction]
 #[pyo3(signature = (nper, pmt, pv, fv = None, when = None, guess = None))]
 fn rate(
@@ -299,7 +335,12 @@ fn rate(
     })
 }
 
-/// Internal rate of return of equally spaced flows (Excel IRR, numpy-financial `irr`).
+/// Internal rate of return of equally spaced flows (Excel IRR, numpy-financial `irr`): a list,
+/// tuple or numpy array of numbers (floats too, as in :func:`pmt`); a `Decimal` back. Several
+/// rates: the one nearest zero. `guess` is accepted for compatibility and not used.
+///
+/// >>> round(mc.irr([-100, 39, 59, 55, 20]), 5)
+/// Decimal('0.28095')
 #[pyfunction]
 #[pyo3(signature = (values, guess = None))]
 fn irr(values: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
@@ -310,41 +351,92 @@ fn irr(values: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<
     })
 }
 
-/// Annual rate of dated flows over actual days / 365 (Excel XIRR).
+/// Annual rate of dated flows over actual days / 365 (Excel XIRR), in pyxirr's order:
+/// `xirr(dates, amounts)`. Dates are `datetime.date` or ISO text; amounts are numbers as in
+/// :func:`pmt` (floats too), in a list, tuple or numpy array. A `Decimal` back.
+///
+/// The amounts first (Excel's order, which this function took before) raise `ValidationError`
+/// with code `argument_order`: nothing is swapped silently. `guess` is accepted for
+/// compatibility with pyxirr and not used: the core's solver brackets the root itself.
+///
+/// >>> import datetime as dt
+/// >>> round(mc.xirr([dt.date(2021, 1, 1), dt.date(2022, 1, 1)], [-1000, 1100]), 6)
+/// Decimal('0.100000')
 #[pyfunction]
-#[pyo3(signature = (values, dates, guess = None))]
-fn xirr(values: &Bound<'_, PyAny>, dates: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+#[pyo3(signature = (dates, amounts, *, guess = None))]
+fn xirr(dates: &Bound<'_, PyAny>, amounts: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
     guard("xirr", || {
         let _ = opt(guess, "guess")?;
-        let v = decimals(values, "values")?;
-        let d = self::dates(dates, "dates")?;
-        spreadsheet::xirr(&v, &d).py_err()
+        let dates: Vec<Bound<'_, PyAny>> =
+            list_items(dates, "dates", "a sequence of dates")?.collect::<PyResult<_>>()?;
+        let amounts: Vec<Bound<'_, PyAny>> =
+            list_items(amounts, "amounts", "a sequence of amounts")?.collect::<PyResult<_>>()?;
+        if dates.first().is_some_and(|d| is_number(d)) && amounts.first().is_some_and(|a| date(a, "amounts").is_ok()) {
+            let order = Reason::ArgumentOrder { order: "xirr(dates, amounts), as in pyxirr".into() };
+            return Err(invalid("dates", show(&dates[0]), order));
+        }
+        let d = dates.iter().enumerate().map(|(i, x)| date(x, &format!("dates[{i}]"))).collect::<PyResult<Vec<_>>>()?;
+        let v = amounts
+            .iter()
+            .enumerate()
+            .map(|(i, x)| number(x, &format!("amounts[{i}]")))
+            .collect::<PyResult<Vec<_>>>()?;
+        spreadsheet::xirr(&v, &d).map_err(rename_values).py_err()
     })
 }
 
-/// Net present value: `style="numpy"` puts the first value at t=0, `style="excel"` at t=1.
+/// Whether a value reads as a number rather than a date (an amount where a date belongs).
+fn is_number(v: &Bound<'_, PyAny>) -> bool {
+    date(v, "").is_err() && number(v, "").is_ok()
+}
+
+/// The core names xirr's amounts `values`; this function calls them `amounts`, as pyxirr.
+fn rename_values(e: microcredit::Error) -> microcredit::Error {
+    match e {
+        microcredit::Error::InvalidField { field, value, reason } if field == "values" => {
+            microcredit::Error::InvalidField { field: "amounts".into(), value, reason }
+        }
+        microcredit::Error::InvalidField { field, value, reason: Reason::LengthMismatch { count, .. } }
+            if field == "dates" =>
+        {
+            microcredit::Error::InvalidField {
+                field,
+                value,
+                reason: Reason::LengthMismatch { other: "amounts".into(), count },
+            }
+        }
+        other => other,
+    }
+}
+
+/// Net present value: `style="numpy"` (the default) puts the first value at t=0,
+/// `style="excel"` at t=1. Numbers as in :func:`pmt`; a `Decimal` back.
+///
+/// >>> mc.npv(0.1, [-100, 110])
+/// Decimal('0')
 #[pyfunction]
 #[pyo3(signature = (rate, values, style = None))]
 fn npv(rate: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, style: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
     guard("npv", || {
-        let r = decimal_rounded(rate, "rate")?;
+        let r = number(rate, "rate")?;
         let v = decimals(values, "values")?;
         let s = optional(style, "style", enum_str)?.unwrap_or(NpvStyle::Numpy);
         spreadsheet::npv(r, &v, s).py_err()
     })
 }
 
-/// The named arguments of a spreadsheet function as amounts (28 digits), in order.
+/// The named arguments of a spreadsheet function as numbers (28 digits, floats read as
+/// numpy-financial takes them: see [`number`]), in order.
 fn amounts<const N: usize>(args: [(&Bound<'_, PyAny>, &str); N]) -> PyResult<[Decimal; N]> {
     let mut out = [Decimal::ZERO; N];
     for (o, (v, field)) in out.iter_mut().zip(args) {
-        *o = decimal_rounded(v, field)?;
+        *o = number(v, field)?;
     }
     Ok(out)
 }
 
 fn opt(v: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Decimal> {
-    Ok(optional(v, field, decimal_rounded)?.unwrap_or(Decimal::ZERO))
+    Ok(optional(v, field, number)?.unwrap_or(Decimal::ZERO))
 }
 
 fn opt_when(w: Option<&Bound<'_, PyAny>>) -> PyResult<When> {
@@ -408,6 +500,7 @@ mod _microcredit {
         m.add("CurrencyError", py.get_type::<crate::errors::CurrencyError>())?;
         m.add("SolverError", py.get_type::<crate::errors::SolverError>())?;
         m.add("JsonError", py.get_type::<crate::errors::JsonError>())?;
+        m.add("UnfinishedLoanWarning", py.get_type::<crate::errors::UnfinishedLoanWarning>())?;
         m.add("JSON_VERSION", microcredit::JSON_VERSION)?;
         m.add("BATCH_COLUMNS", microcredit_tables::loan_table::COLUMNS.to_vec())?;
         Ok(())

@@ -1,23 +1,25 @@
-//! `LoanTerms`: the Python face of the core's terms. Converts keyword arguments to the core struct;
-//! every rule is checked by the core (`LoanTerms::validate`).
+//! `LoanTerms`: the Python face of the core's terms, built generically. The keyword arguments
+//! become the core's JSON form (`core/microcredit/src/json_form.md`) key by key, Python values
+//! converted as everywhere else (`Decimal`, `str` and `int` amounts as decimal text, dates as ISO
+//! text, option names as they are), and serde reads the form into `microcredit::LoanTerms`;
+//! attributes read the serialized form back. So a new optional term of the core is a keyword and
+//! an attribute here with no code: only the stub and the docs name it. Every rule is the core's
+//! (`LoanTerms::validate`); errors name the field by its path in the form (`fees[0].amount`).
 
-use std::collections::BTreeSet;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
-use chrono::{NaiveDate, Weekday};
-use microcredit::{
-    BusinessDays, CompulsorySavings, Currency, Error as CoreError, Fee, Frequency, Insurance, InterestRate, LoanTerms,
-    MonthEnd, Quote, RatePeriod, Schedule,
-};
+use chrono::NaiveDate;
+use microcredit::money::parse_decimal_exact;
+use microcredit::{Currency, Error as CoreError, Frequency, LoanTerms, Quote, Schedule};
 
+use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
-use rust_decimal::Decimal;
+use pyo3::types::{PyDict, PyString};
 use serde::Serialize;
+use serde_json::Value;
 
-use crate::convert::{
-    MAX_NAME_TEXT, Quoted, count, date, decimal, enum_str, name_text, opt_date, opt_decimal, short_text, show, to_json,
-};
+use crate::convert::{MAX_NAME_TEXT, Quoted, child_path, name_text, short_text, show, to_json};
 use crate::errors::{IntoPy, guard, invalid, to_pyerr, wrong_type};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
@@ -47,40 +49,11 @@ pub fn list_items<'py>(
     obj.try_iter().map_err(|_| invalid(field, show(obj), wrong_type(what)))
 }
 
-/// A dict whose keys are taken one by one; keys left over are an error.
-struct DictArgs<'py> {
-    dict: Bound<'py, PyDict>,
-    field: String,
-}
-
-impl<'py> DictArgs<'py> {
-    fn new(obj: &Bound<'py, PyAny>, field: &str) -> PyResult<Self> {
-        let dict = obj.cast::<PyDict>().map_err(|_| invalid(field, show(obj), wrong_type("a dict")))?.copy()?;
-        Ok(DictArgs { dict, field: field.to_string() })
-    }
-    fn take(&self, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let v = self.dict.get_item(key)?;
-        if v.is_some() {
-            self.dict.del_item(key)?;
-        }
-        Ok(v.filter(|v| !v.is_none()))
-    }
-    fn path(&self, key: &str) -> String {
-        format!("{}.{key}", self.field)
-    }
-    fn finish(self) -> PyResult<()> {
-        if let Some((k, _)) = self.dict.iter().next() {
-            return Err(invalid(&self.field, show(&k), Reason::UnknownKey));
-        }
-        Ok(())
-    }
-}
-
 /// Frequency from a shorthand name or the JSON form as a dict.
 pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
     if obj.is_instance_of::<PyString>() {
         let s = name_text(obj, "frequency", "a frequency name")?;
-        return frequency_name(&s).ok_or_else(|| {
+        return Frequency::from_name(&s).ok_or_else(|| {
             invalid(
                 "frequency",
                 Quoted(&s),
@@ -102,106 +75,6 @@ pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
     })
 }
 
-/// The shorthand names of common frequencies.
-pub fn frequency_name(s: &str) -> Option<Frequency> {
-    Some(match s {
-        "daily" => Frequency::Days { every: 1 },
-        "weekly" => Frequency::Weeks { every: 1 },
-        "fortnightly" => Frequency::Weeks { every: 2 },
-        "four_weekly" => Frequency::Weeks { every: 4 },
-        "monthly" => Frequency::Months { every: 1, month_end: MonthEnd::SameDay },
-        "quarterly" => Frequency::Months { every: 3, month_end: MonthEnd::SameDay },
-        _ => return None,
-    })
-}
-
-fn fee(obj: &Bound<'_, PyAny>, i: usize) -> PyResult<Fee> {
-    let field = format!("fees[{i}]");
-    let d = DictArgs::new(obj, &field)?;
-    let kind = match d.take("kind")? {
-        Some(k) => enum_str(&k, &d.path("kind"))?,
-        None => {
-            return Err(invalid(
-                &d.path("kind"),
-                "None",
-                Reason::Required { expected: "'upfront' or 'per_installment'".into() },
-            ));
-        }
-    };
-    let name = match d.take("name")? {
-        Some(n) => {
-            Some(n.cast::<PyString>().map_err(|_| invalid(&d.path("name"), show(&n), wrong_type("a str")))?.to_string())
-        }
-        None => None,
-    };
-    let amount = opt_decimal(d.take("amount")?.as_ref(), &d.path("amount"))?;
-    let percent = opt_decimal(d.take("percent")?.as_ref(), &d.path("percent"))?;
-    let collect = match d.take("collect")? {
-        Some(c) => enum_str(&c, &d.path("collect"))?,
-        None => Default::default(),
-    };
-    d.finish()?;
-    Ok(Fee { name, kind, amount, percent, collect })
-}
-
-fn insurance(obj: &Bound<'_, PyAny>) -> PyResult<Insurance> {
-    let d = DictArgs::new(obj, "insurance")?;
-    let percent = match d.take("percent")? {
-        Some(p) => decimal(&p, "insurance.percent")?,
-        None => return Err(invalid("insurance.percent", "None", Reason::Required { expected: String::new() })),
-    };
-    let basis = match d.take("basis")? {
-        Some(b) => enum_str(&b, "insurance.basis")?,
-        None => {
-            return Err(invalid(
-                "insurance.basis",
-                "None",
-                Reason::Required { expected: "'outstanding_balance' or 'principal_upfront'".into() },
-            ));
-        }
-    };
-    let collect = match d.take("collect")? {
-        Some(c) => enum_str(&c, "insurance.collect")?,
-        None => Default::default(),
-    };
-    d.finish()?;
-    Ok(Insurance { percent, basis, collect })
-}
-
-fn savings(obj: &Bound<'_, PyAny>) -> PyResult<CompulsorySavings> {
-    let d = DictArgs::new(obj, "savings")?;
-    let at = opt_decimal(d.take("at_disbursement_percent")?.as_ref(), "savings.at_disbursement_percent")?;
-    let per = opt_decimal(d.take("per_installment")?.as_ref(), "savings.per_installment")?;
-    d.finish()?;
-    Ok(CompulsorySavings { at_disbursement_percent: at.unwrap_or_default(), per_installment: per.unwrap_or_default() })
-}
-
-fn business_days(obj: &Bound<'_, PyAny>) -> PyResult<BusinessDays> {
-    let d = DictArgs::new(obj, "business_days")?;
-    let mut weekdays = Vec::new();
-    if let Some(w) = d.take("non_working_weekdays")? {
-        let items = list_items(&w, "business_days.non_working_weekdays", "a list of weekday names")?;
-        for (i, x) in items.enumerate() {
-            let x = x?;
-            let f = format!("business_days.non_working_weekdays[{i}]");
-            let s = name_text(&x, &f, "a weekday name like 'sat'")?;
-            weekdays.push(Weekday::from_str(&s).map_err(|_| invalid(&f, show(&x), Reason::NotAWeekday))?);
-        }
-    }
-    let mut holidays = BTreeSet::new();
-    if let Some(h) = d.take("holidays")? {
-        for (i, x) in list_items(&h, "business_days.holidays", "a list of dates")?.enumerate() {
-            holidays.insert(date(&x?, &format!("business_days.holidays[{i}]"))?);
-        }
-    }
-    let rule = match d.take("rule")? {
-        Some(r) => enum_str(&r, "business_days.rule")?,
-        None => Default::default(),
-    };
-    d.finish()?;
-    Ok(BusinessDays { non_working_weekdays: weekdays, holidays, rule })
-}
-
 fn currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
     let s =
         obj.cast::<PyString>().map_err(|_| invalid("currency", show(obj), wrong_type("an ISO 4217 code as a str")))?;
@@ -212,129 +85,322 @@ fn currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
     }
 }
 
+/// Python keywords that are not top-level keys of the JSON form, and where each goes in it.
+const NESTED: [(&str, [&str; 2]); 2] = [("rate_percent", ["rate", "percent"]), ("rate_per", ["rate", "per"])];
+/// Keys of the JSON form that are not keywords: `rate` is given as `rate_percent` and `rate_per`.
+const NOT_KEYWORDS: [&str; 2] = ["version", "rate"];
+/// Keys whose text is free text (a label, a code), never read back as a number or a date.
+const TEXT_KEYS: [&str; 2] = ["name", "currency"];
+/// Keys whose names read back lowercase, as the keyword takes them (`["sat", "sun"]`).
+const LOWERCASE_KEYS: [&str; 1] = ["non_working_weekdays"];
+/// The smallest terms: serialized once, they list every top-level key of the form.
+const MINIMAL_FORM: &str = r#"{"principal": "1", "currency": "USD", "rate": {"percent": "0"}, "installments": 1,
+    "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-01"}"#;
+
+/// Every keyword of `LoanTerms(...)`, in the form's order: the form's top-level keys, with
+/// `rate` given as `rate_percent` and `rate_per`.
+fn keywords() -> &'static [String] {
+    static KEYWORDS: OnceLock<Vec<String>> = OnceLock::new();
+    KEYWORDS.get_or_init(|| {
+        let form = serde_json::from_str::<LoanTerms>(MINIMAL_FORM).and_then(|t| serde_json::to_value(&t));
+        let keys: Vec<String> = match form {
+            Ok(Value::Object(m)) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::with_capacity(keys.len() + 1);
+        for k in keys {
+            if k == "rate" {
+                out.extend(NESTED.iter().map(|(name, _)| name.to_string()));
+            } else if !NOT_KEYWORDS.contains(&k.as_str()) {
+                out.push(k);
+            }
+        }
+        out
+    })
+}
+
+/// Where a keyword goes in the form.
+fn form_path(keyword: &str) -> Vec<&str> {
+    match NESTED.iter().find(|(name, _)| *name == keyword) {
+        Some((_, path)) => path.to_vec(),
+        None => vec![keyword],
+    }
+}
+
+/// Put `value` at `path` in the form, creating the objects on the way.
+fn put(form: &mut serde_json::Map<String, Value>, path: &[&str], value: Value) {
+    let mut map = form;
+    for (i, key) in path.iter().enumerate() {
+        if i + 1 == path.len() {
+            map.insert(key.to_string(), value);
+            return;
+        }
+        let slot = map.entry(key.to_string()).or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if !slot.is_object() {
+            *slot = Value::Object(serde_json::Map::new());
+        }
+        let Value::Object(next) = slot else { return };
+        map = next;
+    }
+}
+
+/// One keyword argument in the JSON form: a frequency given by its name (`"weekly"`) becomes its
+/// form; every other value is converted by [`to_json`], which names the field in its errors.
+fn form_value(keyword: &str, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if keyword == "frequency" && value.is_instance_of::<PyString>() {
+        return serde_json::to_value(frequency(value)?).map_err(|e| to_pyerr(e.into()));
+    }
+    to_json(value, field)
+}
+
+/// Read the form into terms and validate them. A whole number where the form wants decimal text
+/// (`principal=1000`) is retried as that text; a value serde cannot read is an error naming its
+/// path; a key that the terms do not keep (a misspelled option) is an unknown key.
+fn terms_from_form(mut form: Value) -> PyResult<LoanTerms> {
+    loop {
+        match serde_path_to_error::deserialize::<_, LoanTerms>(&form) {
+            Ok(terms) => {
+                let read = serde_json::to_value(&terms).map_err(|e| to_pyerr(e.into()))?;
+                unknown_keys(&form, &read, "")?;
+                terms.validate().py_err()?;
+                return Ok(terms);
+            }
+            Err(e) => {
+                let message = e.inner().to_string();
+                if message.starts_with("invalid type: integer")
+                    && let Some(slot) = value_at(&mut form, e.path())
+                    && slot.is_number()
+                {
+                    *slot = Value::String(slot.to_string());
+                    continue;
+                }
+                let field = e.path().to_string();
+                let shown = value_at(&mut form, e.path()).map(|v| shown(v)).unwrap_or_default();
+                return Err(invalid(if field == "." { "terms" } else { &field }, shown, serde_reason(&message)));
+            }
+        }
+    }
+}
+
+/// The value at a serde path in the form, if the path leads to one.
+fn value_at<'a>(form: &'a mut Value, path: &serde_path_to_error::Path) -> Option<&'a mut Value> {
+    use serde_path_to_error::Segment;
+    let mut v = form;
+    for segment in path.iter() {
+        v = match segment {
+            Segment::Map { key } => v.get_mut(key.as_str())?,
+            Segment::Seq { index } => v.get_mut(*index)?,
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// A short rendering of a form value for an error: a scalar as text, a list or dict summarized.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("'{}'", s.chars().take(MAX_NAME_TEXT).collect::<String>()),
+        Value::Array(_) => "[...]".into(),
+        Value::Object(_) => "{...}".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The core's rule for a serde message: an unknown option, a wrong type, or unreadable text.
+fn serde_reason(message: &str) -> microcredit::Reason {
+    use microcredit::Reason;
+    let message = message.replace('`', "'");
+    let detail: String = message.chars().take(160).collect();
+    if let Some(rest) = detail.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return Reason::WrongType { expected: expected.to_string(), found: found.to_string() };
+    }
+    if detail.starts_with("unknown variant") || detail.starts_with("unknown field") {
+        return Reason::UnknownName { detail };
+    }
+    Reason::Unreadable { detail }
+}
+
+/// Every key given must be one the terms keep: a key of `given` missing from `read` (the terms
+/// serialized back) was not part of the form. A key given as `None` changes nothing and is skipped.
+fn unknown_keys(given: &Value, read: &Value, field: &str) -> PyResult<()> {
+    match (given, read) {
+        (Value::Object(g), Value::Object(r)) => {
+            for (k, v) in g {
+                if v.is_null() {
+                    continue;
+                }
+                match r.get(k) {
+                    Some(back) if field.is_empty() => unknown_keys(v, back, k)?,
+                    Some(back) => unknown_keys(v, back, &child_path(field, k))?,
+                    None => {
+                        return Err(invalid(
+                            if field.is_empty() { "terms" } else { field },
+                            Quoted(k),
+                            microcredit::Reason::UnknownKey,
+                        ));
+                    }
+                }
+            }
+        }
+        (Value::Array(g), Value::Array(r)) if g.len() == r.len() => {
+            for (i, (v, back)) in g.iter().zip(r).enumerate() {
+                unknown_keys(v, back, &child_path(field, &format!("[{i}]")))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A form value as Python: decimal text as `Decimal`, ISO text as `datetime.date`, whole numbers
+/// as `int`, lists and dicts converted item by item; free text (a fee's `name`) stays text.
+fn to_python<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(_) => json_value(py, v)?,
+        Value::String(s) if TEXT_KEYS.contains(&key) => PyString::new(py, s).into_any(),
+        Value::String(s) => {
+            if let Some(d) = looks_like_date(s) {
+                d.into_pyobject(py)?.into_any()
+            } else if let Some(d) = looks_like_decimal(s) {
+                d.into_pyobject(py)?.into_any()
+            } else if LOWERCASE_KEYS.contains(&key) {
+                PyString::new(py, &s.to_lowercase()).into_any()
+            } else {
+                PyString::new(py, s).into_any()
+            }
+        }
+        Value::Array(items) => {
+            let out = pyo3::types::PyList::empty(py);
+            for item in items {
+                out.append(to_python(py, item, key)?)?;
+            }
+            out.into_any()
+        }
+        Value::Object(m) => {
+            let out = PyDict::new(py);
+            for (k, item) in m {
+                out.set_item(k, to_python(py, item, k)?)?;
+            }
+            out.into_any()
+        }
+    })
+}
+
+/// ISO date text as the form writes it (`2025-01-15`, `+262142-12-31`).
+fn looks_like_date(s: &str) -> Option<NaiveDate> {
+    if !s.contains('-') || !s.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+        return None;
+    }
+    NaiveDate::from_str(s).ok()
+}
+
+/// Decimal text as the form writes it: digits, at most one point, a leading minus.
+fn looks_like_decimal(s: &str) -> Option<rust_decimal::Decimal> {
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+        return None;
+    }
+    parse_decimal_exact(s)
+}
+
 /// The terms of one loan, validated by the core when built.
+///
+/// ``principal``, ``currency``, ``rate_percent`` (nominal, per ``rate_per``: ``year`` by
+/// default), ``installments`` and ``disbursement_date`` are required; every other key of the JSON
+/// form (``core/microcredit/src/json_form.md``) is an optional keyword with the form's default:
+/// ``frequency`` (``"monthly"``, ``"weekly"``, ``"fortnightly"``, ... or a dict such as
+/// ``{"unit": "weeks", "every": 2}``), ``interest_method``, ``amortization``,
+/// ``interest_basis``, ``day_count``, ``annuity_rates``, ``first_repayment_date``,
+/// ``grace_on_principal``, ``grace_on_interest_payment``, ``deferred_interest``,
+/// ``interest_free_periods``, ``installment_multiple``, ``rounding``, ``fees`` (a list of dicts),
+/// ``insurance``, ``savings`` and ``business_days`` (dicts). ``None`` means the default.
+///
+/// Amounts are ``Decimal``, ``str`` or ``int`` (a ``float`` is refused); dates are
+/// ``datetime.date`` or ISO text. Every keyword reads back as an attribute: amounts as ``Decimal``,
+/// dates as ``datetime.date``, options as their names, dicts and lists as in the form.
+///
+/// >>> import datetime as dt, microcredit as mc
+/// >>> t = mc.LoanTerms("1000", "USD", "24", 12, disbursement_date=dt.date(2025, 1, 15),
+/// ...                  fees=[{"kind": "upfront", "percent": "2"}])
+/// >>> t.principal, t.fees[0]["percent"], t.frequency
+/// (Decimal('1000'), Decimal('2'), {'every': 1, 'month_end': 'same_day', 'unit': 'months'})
+/// >>> t.schedule().installments[0].total
+/// Decimal('94.56')
 #[pyclass(name = "LoanTerms", module = "microcredit", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct PyLoanTerms {
+    /// The core's terms.
     pub inner: LoanTerms,
 }
 
 #[pymethods]
 impl PyLoanTerms {
     #[new]
-    #[pyo3(signature = (
-        principal, currency, rate_percent, installments, *, disbursement_date, frequency = None,
-        rate_per = None, interest_method = None, amortization = None, interest_basis = None,
-        day_count = None, annuity_rates = None, first_repayment_date = None, grace_on_principal = None,
-        grace_on_interest_payment = None, deferred_interest = None, interest_free_periods = None,
-        installment_multiple = None, rounding = None, fees = None, insurance = None, savings = None,
-        business_days = None
-    ))]
-    #[pyo3(
-        text_signature = "(principal, currency, rate_percent, installments, *, disbursement_date, frequency='monthly', rate_per='year', interest_method='declining_balance', amortization='equal_installments', interest_basis='period', day_count='act_365f', annuity_rates='nominal', first_repayment_date=None, grace_on_principal=0, grace_on_interest_payment=0, deferred_interest='first_installment_after_grace', interest_free_periods=0, installment_multiple=None, rounding='half_even', fees=(), insurance=None, savings=None, business_days=None)"
-    )]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (principal, currency, rate_percent, installments, *, disbursement_date, **options))]
     fn new(
         principal: &Bound<'_, PyAny>,
         currency: &Bound<'_, PyAny>,
         rate_percent: &Bound<'_, PyAny>,
         installments: &Bound<'_, PyAny>,
         disbursement_date: &Bound<'_, PyAny>,
-        frequency: Option<&Bound<'_, PyAny>>,
-        rate_per: Option<&Bound<'_, PyAny>>,
-        interest_method: Option<&Bound<'_, PyAny>>,
-        amortization: Option<&Bound<'_, PyAny>>,
-        interest_basis: Option<&Bound<'_, PyAny>>,
-        day_count: Option<&Bound<'_, PyAny>>,
-        annuity_rates: Option<&Bound<'_, PyAny>>,
-        first_repayment_date: Option<&Bound<'_, PyAny>>,
-        grace_on_principal: Option<&Bound<'_, PyAny>>,
-        grace_on_interest_payment: Option<&Bound<'_, PyAny>>,
-        deferred_interest: Option<&Bound<'_, PyAny>>,
-        interest_free_periods: Option<&Bound<'_, PyAny>>,
-        installment_multiple: Option<&Bound<'_, PyAny>>,
-        rounding: Option<&Bound<'_, PyAny>>,
-        fees: Option<&Bound<'_, PyAny>>,
-        insurance: Option<&Bound<'_, PyAny>>,
-        savings: Option<&Bound<'_, PyAny>>,
-        business_days: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         guard("LoanTerms", || {
-            fn some<'a, 'py>(o: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
-                o.filter(|x| !x.is_none())
+            let mut form = serde_json::Map::new();
+            // The currency by the core's reader: an unknown code is a CurrencyError.
+            put(&mut form, &["currency"], Value::String(self::currency(currency)?.code().into()));
+            let required_args = [
+                ("principal", principal),
+                ("rate_percent", rate_percent),
+                ("installments", installments),
+                ("disbursement_date", disbursement_date),
+            ];
+            let optional_args = options.into_iter().flat_map(|o| o.iter());
+            let mut given = Vec::new();
+            for (keyword, value) in required_args {
+                let path = form_path(keyword);
+                if value.is_none() {
+                    return Err(invalid(&path.join("."), "None", Reason::required()));
+                }
+                given.push((keyword.to_string(), value.clone()));
             }
-            fn named<T: serde::de::DeserializeOwned + Default>(
-                o: Option<&Bound<'_, PyAny>>,
-                field: &str,
-            ) -> PyResult<T> {
-                match some(o) {
-                    Some(x) => enum_str(x, field),
-                    None => Ok(T::default()),
+            for (k, value) in optional_args {
+                let keyword = k.str()?.to_string();
+                if !keywords().contains(&keyword) {
+                    return Err(PyTypeError::new_err(format!(
+                        "LoanTerms() got an unexpected keyword argument '{}'",
+                        keyword.chars().take(MAX_NAME_TEXT).collect::<String>()
+                    )));
+                }
+                if !value.is_none() {
+                    given.push((keyword, value));
                 }
             }
-            fn whole(o: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<u32> {
-                match some(o) {
-                    Some(x) => count(x, field),
-                    None => Ok(0),
-                }
+            for (keyword, value) in &given {
+                let path = form_path(keyword);
+                let v = form_value(keyword, &path.join("."), value)?;
+                put(&mut form, &path, v);
             }
-            let cur = self::currency(currency)?;
-            let frequency = match some(frequency) {
-                Some(f) => self::frequency(f)?,
-                None => Frequency::monthly(),
-            };
-            let mut fee_list = Vec::new();
-            if let Some(fs) = some(fees) {
-                if fs.is_instance_of::<PyDict>() || fs.is_instance_of::<PyString>() {
-                    return Err(invalid("fees", show(fs), wrong_type("a list of fee dicts")));
-                }
-                let it = fs.try_iter().map_err(|_| invalid("fees", show(fs), wrong_type("a list of fee dicts")))?;
-                for (i, f) in it.enumerate() {
-                    fee_list.push(fee(&f?, i)?);
-                }
+            if !form.contains_key("frequency") {
+                put(
+                    &mut form,
+                    &["frequency"],
+                    serde_json::to_value(Frequency::monthly()).map_err(|e| to_pyerr(e.into()))?,
+                );
             }
-            let rate = InterestRate {
-                percent: decimal(rate_percent, "rate.percent")?,
-                per: named::<RatePeriod>(rate_per, "rate.per")?,
-            };
-            let builder = LoanTerms::builder(
-                decimal(principal, "principal")?,
-                cur,
-                rate,
-                count(installments, "installments")?,
-                frequency,
-                date(disbursement_date, "disbursement_date")?,
-            )
-            .interest_method(named(interest_method, "interest_method")?)
-            .amortization(named(amortization, "amortization")?)
-            .interest_basis(named(interest_basis, "interest_basis")?)
-            .day_count(named(day_count, "day_count")?)
-            .annuity_rates(named(annuity_rates, "annuity_rates")?)
-            .first_repayment_date(opt_date(first_repayment_date, "first_repayment_date")?)
-            .grace_on_principal(whole(grace_on_principal, "grace_on_principal")?)
-            .grace_on_interest_payment(whole(grace_on_interest_payment, "grace_on_interest_payment")?)
-            .deferred_interest(named(deferred_interest, "deferred_interest")?)
-            .interest_free_periods(whole(interest_free_periods, "interest_free_periods")?)
-            .installment_multiple(opt_decimal(installment_multiple, "installment_multiple")?)
-            .rounding(named(rounding, "rounding")?)
-            .fees(fee_list)
-            .insurance(match some(insurance) {
-                Some(x) => Some(self::insurance(x)?),
-                None => None,
-            })
-            .savings(match some(savings) {
-                Some(x) => Some(self::savings(x)?),
-                None => None,
-            })
-            .business_days(match some(business_days) {
-                Some(x) => Some(self::business_days(x)?),
-                None => None,
-            });
-            Ok(PyLoanTerms { inner: builder.build().py_err()? })
+            Ok(PyLoanTerms { inner: terms_from_form(Value::Object(form))? })
         })
     }
 
     /// Parse terms from the shared JSON form (`core/microcredit/src/json_form.md`) and validate them.
+    ///
+    /// >>> mc.LoanTerms.from_json('{"principal": "500", "currency": "USD", "rate": {"percent": "30"},'
+    /// ...     ' "installments": 6, "frequency": {"unit": "months", "every": 1},'
+    /// ...     ' "disbursement_date": "2025-01-15"}').installments
+    /// 6
     #[staticmethod]
     fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard("LoanTerms.from_json", || {
@@ -364,120 +430,29 @@ impl PyLoanTerms {
         })
     }
 
-    /// The amount lent.
-    #[getter]
-    fn principal(&self) -> Decimal {
-        self.inner.principal
+    /// A keyword of the terms, read from their JSON form (see the class docstring).
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        guard("LoanTerms.__getattr__", || {
+            let missing = || PyAttributeError::new_err(format!("'LoanTerms' object has no attribute '{name}'"));
+            if !keywords().iter().any(|k| k == name) {
+                return Err(missing());
+            }
+            let form = serde_json::to_value(&self.inner).map_err(|e| to_pyerr(e.into()))?;
+            let mut v = &form;
+            for key in form_path(name) {
+                v = v.get(key).ok_or_else(missing)?;
+            }
+            to_python(py, v, name)
+        })
     }
-    /// ISO 4217 code of the loan's currency.
-    #[getter]
-    fn currency(&self) -> &'static str {
-        self.inner.currency.code()
-    }
-    /// The nominal rate in percent.
-    #[getter]
-    fn rate_percent(&self) -> Decimal {
-        self.inner.rate.percent
-    }
-    /// The period the rate is quoted for.
-    #[getter]
-    fn rate_per(&self) -> String {
-        name_of(&self.inner.rate.per)
-    }
-    /// Number of installments.
-    #[getter]
-    fn installments(&self) -> u32 {
-        self.inner.installments
-    }
-    /// The frequency in its JSON form, as a dict.
-    #[getter]
-    fn frequency<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard("LoanTerms.frequency", || json_value(py, &serde_json::to_value(self.inner.frequency).unwrap_or_default()))
-    }
-    /// When the money is disbursed.
-    #[getter]
-    fn disbursement_date(&self) -> NaiveDate {
-        self.inner.disbursement_date
-    }
-    /// Declining balance or flat.
-    #[getter]
-    fn interest_method(&self) -> String {
-        name_of(&self.inner.interest_method)
-    }
-    /// How principal is repaid.
-    #[getter]
-    fn amortization(&self) -> String {
-        name_of(&self.inner.amortization)
-    }
-    /// Interest by period or by actual days.
-    #[getter]
-    fn interest_basis(&self) -> String {
-        name_of(&self.inner.interest_basis)
-    }
-    /// Day count convention.
-    #[getter]
-    fn day_count(&self) -> String {
-        name_of(&self.inner.day_count)
-    }
-    /// Which periodic rates the equal installment is computed from (`nominal` or `actual`).
-    #[getter]
-    fn annuity_rates(&self) -> String {
-        name_of(&self.inner.annuity_rates)
-    }
-    /// A broken first period's due date, if any.
-    #[getter]
-    fn first_repayment_date(&self) -> Option<NaiveDate> {
-        self.inner.first_repayment_date
-    }
-    /// Installments with no principal.
-    #[getter]
-    fn grace_on_principal(&self) -> u32 {
-        self.inner.grace_on_principal
-    }
-    /// Periods whose interest is deferred.
-    #[getter]
-    fn grace_on_interest_payment(&self) -> u32 {
-        self.inner.grace_on_interest_payment
-    }
-    /// When deferred interest is paid.
-    #[getter]
-    fn deferred_interest(&self) -> String {
-        name_of(&self.inner.deferred_interest)
-    }
-    /// Periods with no interest.
-    #[getter]
-    fn interest_free_periods(&self) -> u32 {
-        self.inner.interest_free_periods
-    }
-    /// Installments rounded to this multiple, if set.
-    #[getter]
-    fn installment_multiple(&self) -> Option<Decimal> {
-        self.inner.installment_multiple
-    }
-    /// Rounding mode.
-    #[getter]
-    fn rounding(&self) -> String {
-        name_of(&self.inner.rounding)
-    }
-    /// Fees, as dicts.
-    #[getter]
-    fn fees<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        guard("LoanTerms.fees", || self.fee_dicts(py))
-    }
-    /// Credit-life insurance, as a dict, or None.
-    #[getter]
-    fn insurance<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        guard("LoanTerms.insurance", || self.insurance_dict(py))
-    }
-    /// Compulsory savings, as a dict, or None.
-    #[getter]
-    fn savings<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        guard("LoanTerms.savings", || self.savings_dict(py))
-    }
-    /// Working days and holidays, as a dict, or None.
-    #[getter]
-    fn business_days<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        guard("LoanTerms.business_days", || self.business_days_dict(py))
+
+    /// The attributes, the keywords included (for tab completion).
+    fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
+        let py = slf.py();
+        let base = py.import("builtins")?.getattr("object")?.getattr("__dir__")?.call1((slf,))?;
+        let mut names: Vec<String> = base.extract()?;
+        names.extend(keywords().iter().cloned());
+        Ok(names)
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -491,50 +466,6 @@ impl PyLoanTerms {
 }
 
 impl PyLoanTerms {
-    fn fee_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let out = PyList::empty(py);
-        for f in &self.inner.fees {
-            let d = PyDict::new(py);
-            if let Some(n) = &f.name {
-                d.set_item("name", n)?;
-            }
-            d.set_item("kind", name_of(&f.kind))?;
-            if let Some(a) = f.amount {
-                d.set_item("amount", a)?;
-            }
-            if let Some(p) = f.percent {
-                d.set_item("percent", p)?;
-            }
-            d.set_item("collect", name_of(&f.collect))?;
-            out.append(d)?;
-        }
-        Ok(out)
-    }
-    fn insurance_dict<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(i) = &self.inner.insurance else { return Ok(None) };
-        let d = PyDict::new(py);
-        d.set_item("percent", i.percent)?;
-        d.set_item("basis", name_of(&i.basis))?;
-        d.set_item("collect", name_of(&i.collect))?;
-        Ok(Some(d))
-    }
-    fn savings_dict<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(s) = &self.inner.savings else { return Ok(None) };
-        let d = PyDict::new(py);
-        d.set_item("at_disbursement_percent", s.at_disbursement_percent)?;
-        d.set_item("per_installment", s.per_installment)?;
-        Ok(Some(d))
-    }
-    fn business_days_dict<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(b) = &self.inner.business_days else { return Ok(None) };
-        let d = PyDict::new(py);
-        let days: Vec<String> = b.non_working_weekdays.iter().map(|w| w.to_string().to_lowercase()).collect();
-        d.set_item("non_working_weekdays", days)?;
-        d.set_item("holidays", b.holidays.iter().copied().collect::<Vec<NaiveDate>>())?;
-        d.set_item("rule", name_of(&b.rule))?;
-        Ok(Some(d))
-    }
-
     fn repr(&self) -> String {
         format!(
             "LoanTerms(principal={} {}, rate={} % per {}, installments={}, frequency={}, disbursed={})",

@@ -90,7 +90,7 @@ def excel_value(case: dict[str, Any]) -> Decimal:
         return mc.npv(_arg(a, "rate"), values, style)
     if f == "xirr":
         dates = [datetime.date.fromisoformat(d) for d in a["dates"]]
-        return mc.xirr(values, dates)
+        return mc.xirr(dates, values)
     raise AssertionError(f"unknown function {f}")
 
 

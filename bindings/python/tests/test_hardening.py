@@ -21,6 +21,7 @@ import sys
 import textwrap
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -556,7 +557,7 @@ def _baseline() -> dict[str, Any]:
         "flows": [(D, "1000"), (dt.date(2025, 2, 15), "-520"), (dt.date(2025, 3, 15), "-520")],
         "periodic_rate": "0.02", "periods_per_year": 12, "how": "effective", "unit_periods_per_year": 12,
         "rate": "0.01", "nper": 12, "pv": 1000, "fv": 0, "when": "end", "pmt": "-88.85", "per": 1,
-        "guess": None, "values": ["-1000", "300", "400", "500"],
+        "guess": None, "values": ["-1000", "300", "400", "500"], "amounts": ["-1000", "300", "400", "500"],
         "dates": [D, dt.date(2025, 6, 1), dt.date(2025, 12, 1), dt.date(2026, 6, 1)], "style": "numpy",
         # batch and Arrow
         "frame": frame, "pricing": True, "progress": False, "memory_limit": None,
@@ -703,6 +704,13 @@ def test_hostile_walker_every_public_callable() -> None:
 
 def test_hostile_values_inside_containers() -> None:
     """Hostile values one level down: in fees, savings, insurance, business days, flows, values."""
+    # Flows a hostile date reorders may be an unfinished loan: its warning is not the point here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mc.UnfinishedLoanWarning)
+        _hostile_values_inside_containers()
+
+
+def _hostile_values_inside_containers() -> None:
     for label, value in HOSTILE:
         for kw in (
             {"fees": [{"kind": "upfront", "amount": value}]},
@@ -724,7 +732,7 @@ def test_hostile_values_inside_containers() -> None:
         typed(lambda: mc.reg_z_apr([("1000", 0), ("-1100", value)], 12), f"reg_z_apr(t={label})")
         typed(lambda: mc.reg_z_apr([("1000", 0), ("-1100", 1, value)], 12), f"reg_z_apr(odd={label})")
         typed(lambda: mc.irr(["-1000", value, "600"]), f"irr([{label}])")
-        typed(lambda: mc.xirr(["-1000", "1100"], [D, value]), f"xirr(dates=[{label}])")
+        typed(lambda: mc.xirr([D, value], ["-1000", "1100"]), f"xirr(dates=[{label}])")
         typed(lambda: mc.npv("0.1", [value]), f"npv([{label}])")
 
 

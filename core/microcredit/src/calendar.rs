@@ -9,6 +9,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Reason, Result};
 
+/// Parse an ISO `YYYY-MM-DD` date as every binding reads a date given as text, spaces around it
+/// ignored; text that is not such a date (or is beyond chrono's years -262143 to 262142) is an
+/// error naming `field`.
+///
+/// ```
+/// use microcredit::calendar::parse_date;
+/// assert_eq!(parse_date("disbursement_date", " 2025-03-03 ")?.to_string(), "2025-03-03");
+/// assert_eq!(parse_date("disbursement_date", "2025-02-30").unwrap_err().field(), Some("disbursement_date"));
+/// # Ok::<(), microcredit::Error>(())
+/// ```
+pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
+    parse_date_exact(text).ok_or_else(|| Error::invalid(field, text, Reason::NotADate))
+}
+
+/// [`parse_date`] without the error: `None` when the text is not an ISO date.
+pub fn parse_date_exact(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
 /// An exact ratio of integers, `num / den` with `den > 0`: the engine's rates and fractions of
 /// a year (see [`YearFraction`]).
 ///
@@ -203,6 +222,7 @@ const MAX_DAY: i32 = 95_745_399;
 /// assert_eq!(DayCount::Act365Fixed.days(d("2024-01-31"), d("2024-03-01")), 30);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DayCount {
     /// Actual/Actual (ISDA): days in a leap year count 1/366, other days 1/365.
     #[serde(rename = "act_act_isda")]
@@ -308,6 +328,7 @@ fn is_leap(year: i32) -> bool {
 /// What happens to a monthly due date when the first one falls on the last day of a month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MonthEnd {
     /// Same day of the month, or the month's last day when it is shorter (31 Jan → 29 Feb → 31 Mar).
     #[default]
@@ -332,6 +353,7 @@ pub enum MonthEnd {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "unit", rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Frequency {
     /// Every `every` days (e.g. every 15 days).
     Days {
@@ -739,6 +761,7 @@ fn clamp_day(month_start: NaiveDate, day: u32) -> NaiveDate {
 /// Where a due date that falls on a non-working day goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum BusinessDayRule {
     /// It stays on the non-working day.
     #[default]
@@ -764,12 +787,15 @@ pub enum BusinessDayRule {
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BusinessDays {
     /// Weekdays with no collection (e.g. Saturday and Sunday).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub non_working_weekdays: Vec<Weekday>,
     /// Public holidays and office closures.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub holidays: BTreeSet<NaiveDate>,
     /// Where a due date on a non-working day goes.
     #[serde(default)]

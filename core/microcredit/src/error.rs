@@ -167,6 +167,11 @@ pub enum Reason {
     UnknownConvention,
     /// Fewer than two cash flows.
     TooFewFlows,
+    /// Arguments given in another order than the function's (a number where a date goes first).
+    ArgumentOrder {
+        /// The function's order, e.g. `xirr(dates, amounts)`.
+        order: String,
+    },
     /// Two lists that must be as long as each other are not.
     LengthMismatch {
         /// The other list's name.
@@ -316,6 +321,7 @@ impl Reason {
             Reason::MultipleAboveInstallment { .. } => "multiple_above_installment",
             Reason::UnknownConvention => "unknown_convention",
             Reason::TooFewFlows => "too_few_flows",
+            Reason::ArgumentOrder { .. } => "argument_order",
             Reason::LengthMismatch { .. } => "length_mismatch",
             Reason::NoRealPower => "no_real_power",
             Reason::NoPowerOfZero => "no_power_of_zero",
@@ -367,6 +373,7 @@ impl Reason {
             Reason::UnknownVersion { known } => vec![("known", known.to_string())],
             Reason::GraceTooLong { installments } => vec![("installments", installments.to_string())],
             Reason::MultipleAboveInstallment { installment } => vec![("installment", installment.clone())],
+            Reason::ArgumentOrder { order } => vec![("order", order.clone())],
             Reason::LengthMismatch { other, count } => vec![("other", other.clone()), ("count", count.to_string())],
             Reason::Required { expected } if !expected.is_empty() => vec![("expected", expected.clone())],
             Reason::MissingColumn { required } => vec![("required", required.clone())],
@@ -459,6 +466,9 @@ impl Reason {
             ),
             Reason::UnknownConvention => ("unknown convention", "convención de costo desconocida"),
             Reason::TooFewFlows => ("need at least two cash flows", "se necesitan al menos dos flujos de caja"),
+            Reason::ArgumentOrder { .. } => {
+                ("arguments in the wrong order: the order is {order}", "argumentos en otro orden: el orden es {order}")
+            }
             Reason::LengthMismatch { .. } => {
                 ("must have as many entries as {other} ({count})", "debe tener tantos elementos como {other} ({count})")
             }
@@ -889,6 +899,19 @@ impl Error {
         }
     }
 
+    /// The rule an invalid field broke ([`Error::InvalidField`]), where there is one.
+    ///
+    /// ```
+    /// # use microcredit::{Error, Reason};
+    /// assert_eq!(Error::invalid("installments", 0, Reason::NotPositive).reason(), Some(&Reason::NotPositive));
+    /// ```
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            Error::InvalidField { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
     /// The field the error is about, where there is one.
     ///
     /// ```
@@ -993,5 +1016,9 @@ mod tests {
         assert_eq!(r.message(Lang::Es), "tipo no válido: se esperaba a dict, no int");
         let r = Reason::Required { expected: String::new() };
         assert_eq!((r.to_string().as_str(), r.message(Lang::Es).as_str()), ("required", "es obligatorio"));
+        let r = Reason::ArgumentOrder { order: "xirr(dates, amounts)".into() };
+        assert_eq!(r.code(), "argument_order");
+        assert_eq!(r.to_string(), "arguments in the wrong order: the order is xirr(dates, amounts)");
+        assert_eq!(r.message(Lang::Es), "argumentos en otro orden: el orden es xirr(dates, amounts)");
     }
 }

@@ -52,6 +52,12 @@ pub mod schedule;
 mod solver;
 pub mod spreadsheet;
 pub mod terms;
+#[cfg(feature = "uniffi")]
+pub mod uniffi_support;
+
+// The uniffi scaffolding of the core's types (the `uniffi` feature; see [`uniffi_support`]).
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 /// The date crate of every date (re-exported for the same reason).
 pub use chrono;

@@ -302,6 +302,7 @@ impl<'de> Deserialize<'de> for Currency {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RoundingMode {
     /// Ties to the even neighbour (banker's rounding); Fineract's default.
     #[default]

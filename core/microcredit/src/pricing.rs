@@ -127,6 +127,7 @@ pub enum TimeMeasure {
 /// How the rate found per unit of time becomes an annual rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Annualisation {
     /// Periodic rate × periods per year (APR).
     Nominal,
@@ -283,6 +284,7 @@ impl Convention {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum NamedConvention {
     /// [`Convention::MFT_APR`].
     MftApr,
@@ -321,6 +323,22 @@ impl NamedConvention {
     /// Its rules.
     pub fn convention(self) -> Convention {
         Convention::ALL[self as usize]
+    }
+
+    /// The named convention of that stable name (`"mft_apr"`, ...), e.g. of a
+    /// [`CostOfCredit::convention`] read from JSON; an unknown name is an error.
+    ///
+    /// ```
+    /// use microcredit::NamedConvention;
+    /// assert_eq!(NamedConvention::by_name("peru_tcea")?, NamedConvention::PeruTcea);
+    /// assert!(NamedConvention::by_name("apr").is_err());
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn by_name(name: &str) -> Result<NamedConvention> {
+        NamedConvention::ALL
+            .into_iter()
+            .find(|n| n.name() == name)
+            .ok_or_else(|| Error::invalid("convention", name, Reason::UnknownConvention))
     }
 
     /// Its stable name (`mft_apr`, ...), as in [`CostOfCredit::convention`].
@@ -602,6 +620,7 @@ pub fn rate_of_flows(
 
 /// What a loan costs the family, by component, and the MFTransparency APR built up layer by layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CostBreakdown {
     /// Total interest.
     #[serde(with = "crate::money::exact")]
@@ -655,6 +674,7 @@ pub fn cost_breakdown(schedule: &Schedule) -> Result<CostBreakdown> {
 
 /// One dated amount of a plain list of cash flows (client's side: + received, − paid).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DatedAmount {
     /// Date.
     pub date: NaiveDate,
@@ -666,6 +686,9 @@ pub struct DatedAmount {
 /// The cost of credit of plain dated cash flows (no schedule), under a convention. The first date
 /// is the start; the k-th later date is period k. `frequency` gives the period (for APR
 /// conventions and Reg Z unit periods).
+///
+/// The flows of a loan not yet repaid give a rate that is not the loan's cost: see
+/// [`FlowsRepayment`], which says whether the flows are a finished loan.
 ///
 /// ```
 /// use microcredit::{Convention, Frequency, pricing::{cost_of_flows, DatedAmount}};
@@ -699,6 +722,76 @@ pub fn cost_of_flows(flows: &[DatedAmount], frequency: Frequency, convention: &C
     rate_of_flows(&merged, start, frequency, convention)
 }
 
+/// How far dated flows go in paying back what they lend: `lent` is the money that moves in the
+/// direction of the first date's net flow (the disbursement), `repaid` the money that moves back;
+/// both are positive. Either side's signs work (client side, + received, or lender side).
+///
+/// A loan whose flows pay back less than was lent is **not finished**: the rate of its flows is
+/// not its cost, since the money still owed counts as never paid (a loan half repaid "costs"
+/// about −94 % a year). Check [`FlowsRepayment::is_complete`] before reading
+/// [`cost_of_flows`] as the realised cost of a loan.
+///
+/// ```
+/// use microcredit::pricing::{DatedAmount, FlowsRepayment};
+/// use chrono::NaiveDate;
+/// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+/// let flow = |date: &str, amount: &str| DatedAmount { date: d(date), amount: amount.parse().unwrap() };
+/// let half = [flow("2025-01-01", "1000"), flow("2025-02-01", "-300"), flow("2025-03-01", "-300")];
+/// let r = FlowsRepayment::of(&half);
+/// assert_eq!((r.lent.to_string(), r.repaid.to_string()), ("1000".into(), "600".into()));
+/// assert!(!r.is_complete());
+/// let whole = [flow("2025-01-01", "1000"), flow("2025-02-01", "-520"), flow("2025-03-01", "-520")];
+/// assert!(FlowsRepayment::of(&whole).is_complete());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowsRepayment {
+    /// The money lent: the flows in the direction of the first date's net flow, as a positive sum.
+    #[serde(with = "crate::money::exact")]
+    pub lent: Decimal,
+    /// The money paid back: the flows in the other direction, as a positive sum.
+    #[serde(with = "crate::money::exact")]
+    pub repaid: Decimal,
+}
+
+impl FlowsRepayment {
+    /// Sum the flows of each direction. The first date (its flows netted, so a fee withheld at
+    /// disbursement counts against the money lent) sets which direction is the loan; flows on
+    /// later dates in that direction add to `lent` (a second disbursement), the others to
+    /// `repaid`. Sums past the largest decimal saturate.
+    pub fn of(flows: &[DatedAmount]) -> FlowsRepayment {
+        let mut sorted: Vec<DatedAmount> = flows.to_vec();
+        sorted.sort_by_key(|f| f.date);
+        let mut by_date: Vec<Decimal> = Vec::with_capacity(sorted.len());
+        let mut last = None;
+        for f in &sorted {
+            match by_date.last_mut() {
+                Some(sum) if last == Some(f.date) => *sum = sum.saturating_add(f.amount),
+                _ => by_date.push(f.amount),
+            }
+            last = Some(f.date);
+        }
+        let positive_lends = by_date.iter().find(|a| !a.is_zero()).is_none_or(|a| a.is_sign_positive());
+        let (mut lent, mut repaid) = (Decimal::ZERO, Decimal::ZERO);
+        for a in by_date {
+            if a.is_zero() {
+                continue;
+            }
+            if a.is_sign_positive() == positive_lends {
+                lent = lent.saturating_add(a.abs());
+            } else {
+                repaid = repaid.saturating_add(a.abs());
+            }
+        }
+        FlowsRepayment { lent, repaid }
+    }
+
+    /// Whether the flows pay back at least the money lent: a finished loan, whose rate is its
+    /// realised cost.
+    pub fn is_complete(&self) -> bool {
+        self.repaid >= self.lent
+    }
+}
+
 /// Annualise a periodic rate: nominal `r × m` (APR) or effective `(1 + r)^m − 1` (EIR).
 ///
 /// ```
@@ -727,6 +820,7 @@ pub fn annualise(periodic: Decimal, periods_per_year: f64, how: Annualisation) -
 /// A flow placed on Reg Z's unit-period grid: `t` whole unit periods plus a fraction `odd` of one
 /// (Appendix J (b)(5)), from the start of the term. Amount from the client's side.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UnitPeriodFlow {
     /// Amount, positive when received by the client.
     #[serde(with = "crate::money::exact")]
@@ -771,6 +865,37 @@ pub fn reg_z_apr(flows: &[UnitPeriodFlow], unit_periods_per_year: f64) -> Result
 mod tests {
     use super::*;
     use crate::terms::LoanTerms;
+
+    /// A loan repaid in part is not complete (its rate is not its cost); repaid in full, or more,
+    /// it is; the first date's net flow says which direction is the loan, whatever the signs.
+    #[test]
+    fn flows_repaid_in_part_are_an_unfinished_loan() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let flow = |date: &str, amount: &str| DatedAmount { date: d(date), amount: amount.parse().unwrap() };
+        let lent_and = |later: &[(&str, &str)]| {
+            let mut v = vec![flow("2025-01-01", "1000"), flow("2025-01-01", "-20")];
+            v.extend(later.iter().map(|(a, b)| flow(a, b)));
+            v
+        };
+        let part = lent_and(&[("2025-02-01", "-100"), ("2025-03-01", "-100")]);
+        let r = FlowsRepayment::of(&part);
+        assert_eq!((r.lent, r.repaid), (Decimal::from(980), Decimal::from(200)));
+        assert!(!r.is_complete());
+        // The realised rate of such flows is absurd: that is why the flag exists.
+        let c = cost_of_flows(&part, Frequency::monthly(), &Convention::MFT_APR).unwrap();
+        assert!(c.annual_rate < Decimal::from(-5) / Decimal::from(10), "{}", c.annual_rate);
+        let whole = lent_and(&[("2025-02-01", "-500"), ("2025-03-01", "-500")]);
+        assert!(FlowsRepayment::of(&whole).is_complete());
+        // The lender's side: the same loan with every sign turned.
+        let lender: Vec<DatedAmount> = part.iter().map(|f| DatedAmount { date: f.date, amount: -f.amount }).collect();
+        assert_eq!(FlowsRepayment::of(&lender), r);
+        // Listed out of order: the earliest date is the loan.
+        let mut shuffled = whole.clone();
+        shuffled.reverse();
+        assert!(FlowsRepayment::of(&shuffled).is_complete());
+        // Nothing lent: nothing to finish.
+        assert!(FlowsRepayment::of(&[]).is_complete());
+    }
 
     /// The fast per-date sums equal the component list merged by date, for every inclusion.
     #[test]

@@ -64,6 +64,14 @@ impl Quote {
         self.costs.iter().find(|c| c.convention == name)
     }
 
+    /// A quote from its shared JSON form (as [`Quote::to_json`] writes it, e.g. synced from
+    /// another device); its terms are validated.
+    pub fn from_json(json: &str) -> Result<Quote> {
+        let quote: Quote = serde_json::from_str(json)?;
+        quote.terms.validate()?;
+        Ok(quote)
+    }
+
     /// The shared JSON form.
     pub fn to_json(&self) -> Result<String> {
         Ok(serde_json::to_string(self)?)

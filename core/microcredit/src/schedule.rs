@@ -22,6 +22,7 @@ use crate::terms::{
 
 /// One installment of a schedule. Amounts are in the schedule's currency at its minor unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Installment {
     /// 1-based number.
     pub number: u32,
@@ -54,6 +55,7 @@ pub struct Installment {
 
 /// Column sums of a schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Totals {
     /// Sum of principal parts (= the loan principal, financed charges included).
     #[serde(with = "crate::money::exact")]
@@ -77,6 +79,7 @@ pub struct Totals {
 
 /// What happens at disbursement: the loan amount and what is withheld or financed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Disbursement {
     /// Date.
     pub date: NaiveDate,
@@ -111,6 +114,7 @@ pub struct Disbursement {
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Schedule {
     /// Version of the JSON form.
     pub version: u32,

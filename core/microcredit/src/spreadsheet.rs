@@ -18,6 +18,7 @@ use crate::solver::{self, Discount, Flow};
 /// When payments fall in each period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum When {
     /// At the end (Excel type 0, numpy-financial `'end'`).
     #[default]
@@ -170,6 +171,7 @@ pub fn ppmt(rate: Decimal, per: Decimal, nper: Decimal, pv: Decimal, fv_: Decima
 /// `NpvStyle::Excel` at t = 1 (Excel NPV).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum NpvStyle {
     /// First value at t = 0.
     #[default]

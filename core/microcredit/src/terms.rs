@@ -20,6 +20,7 @@ pub const MAX_INSTALLMENTS: u32 = 1200;
 /// The period a nominal rate is quoted for ("2 % per month" is common in the field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RatePeriod {
     /// Per year (annual nominal rate).
     #[default]
@@ -42,6 +43,7 @@ pub enum RatePeriod {
 /// assert_eq!(r.per, RatePeriod::Month);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InterestRate {
     /// The rate in percent (12 means 12 %).
     #[serde(with = "crate::money::exact")]
@@ -65,6 +67,7 @@ impl InterestRate {
 /// On what balance interest is charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum InterestMethod {
     /// On the balance still owed (declining balance).
     #[default]
@@ -76,6 +79,7 @@ pub enum InterestMethod {
 /// How principal is repaid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Amortization {
     /// Equal installments (annuity, EMI; "French").
     #[default]
@@ -91,6 +95,7 @@ pub enum Amortization {
 /// How interest of one period is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum InterestBasis {
     /// One repayment period at the periodic rate, whatever its days (Fineract "same as repayment
     /// period"). A broken first period is charged by its days under the day count.
@@ -103,6 +108,7 @@ pub enum InterestBasis {
 /// Which periodic rates the equal installment (annuity) is computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AnnuityRates {
     /// Every period at the nominal periodic rate; with interest by actual days the last
     /// installment absorbs the difference (Fineract's cumulative engine).
@@ -116,6 +122,7 @@ pub enum AnnuityRates {
 /// When interest charged during a grace on interest payment is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DeferredInterest {
     /// All of it with the first installment after the grace (Fineract).
     #[default]
@@ -127,6 +134,7 @@ pub enum DeferredInterest {
 /// When a fee is charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum FeeKind {
     /// Once, at disbursement.
     Upfront,
@@ -137,6 +145,7 @@ pub enum FeeKind {
 /// How an upfront charge is collected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Collection {
     /// Withheld from the disbursement: the family receives less.
     #[default]
@@ -153,17 +162,21 @@ pub enum Collection {
 /// assert!(f.percent.is_some() && f.amount.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Fee {
     /// A label for the fee ("comisión de desembolso"); never personal data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub name: Option<String>,
     /// Upfront or per installment.
     pub kind: FeeKind,
     /// A flat amount in the loan's currency.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::money::exact_option")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub amount: Option<Decimal>,
     /// A percent of the principal.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::money::exact_option")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub percent: Option<Decimal>,
     /// For upfront fees: deducted from the disbursement or financed.
     #[serde(default)]
@@ -194,6 +207,7 @@ impl Fee {
 /// What a credit-life insurance premium is charged on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum InsuranceBasis {
     /// Each period, `percent` of the balance at the start of the period, paid with the installment
     /// (seguro de desgravamen).
@@ -204,6 +218,7 @@ pub enum InsuranceBasis {
 
 /// Credit-life insurance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Insurance {
     /// Premium in percent.
     #[serde(with = "crate::money::exact")]
@@ -218,6 +233,7 @@ pub struct Insurance {
 /// Compulsory savings: a deposit at disbursement and/or with every installment, refunded with the
 /// last installment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CompulsorySavings {
     /// Percent of the principal withheld at disbursement.
     #[serde(default, with = "crate::money::exact")]
@@ -248,9 +264,12 @@ fn default_version() -> u32 {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[non_exhaustive] // new terms come with defaults: build with `LoanTerms::builder` or the JSON form
 pub struct LoanTerms {
     /// Version of the JSON form (1).
     #[serde(default = "default_version")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = 1))]
     pub version: u32,
     /// The amount lent, in `currency`.
     #[serde(with = "crate::money::exact")]
@@ -282,36 +301,45 @@ pub struct LoanTerms {
     pub disbursement_date: NaiveDate,
     /// A first due date other than one period after disbursement (a broken first period).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub first_repayment_date: Option<NaiveDate>,
     /// First installments that pay no principal.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = 0))]
     pub grace_on_principal: u32,
     /// First periods whose interest is charged but paid later.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = 0))]
     pub grace_on_interest_payment: u32,
     /// When deferred interest is paid.
     #[serde(default)]
     pub deferred_interest: DeferredInterest,
     /// First periods in which no interest accrues at all.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = 0))]
     pub interest_free_periods: u32,
     /// Installments rounded to a multiple (e.g. 1 or 0.05); the last takes the remainder.
     #[serde(default, with = "crate::money::exact_option")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub installment_multiple: Option<Decimal>,
     /// How amounts are rounded to the currency's minor unit.
     #[serde(default)]
     pub rounding: RoundingMode,
     /// Fees.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = []))]
     pub fees: Vec<Fee>,
     /// Credit-life insurance.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub insurance: Option<Insurance>,
     /// Compulsory savings.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub savings: Option<CompulsorySavings>,
     /// Working days and holidays.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub business_days: Option<BusinessDays>,
 }
 

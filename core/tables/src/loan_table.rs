@@ -323,8 +323,7 @@ impl Col {
             }
             Col::Str(a) => {
                 let t = a.value(i);
-                let parsed =
-                    if t.len() > MAX_NAME_TEXT { None } else { NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok() };
+                let parsed = if t.len() > MAX_NAME_TEXT { None } else { microcredit::calendar::parse_date_exact(t) };
                 parsed.map(Some).ok_or_else(|| CoreError::invalid(name, Quoted(t), Reason::NotADate))
             }
             _ => Ok(None),

@@ -8,12 +8,15 @@ The engine is the Rust crate ``microcredit``; this package is a thin binding:
   schedules and cash flows.
 - :func:`pmt`, :func:`ipmt`, :func:`ppmt`, :func:`fv`, :func:`rate`, :func:`irr`, :func:`xirr`,
   :func:`npv` are the Excel / numpy-financial functions, in 28-digit decimals (inputs with more
-  digits, such as ``Decimal(1) / 3``, are rounded to 28 digits; floats are refused).
+  digits, such as ``Decimal(1) / 3``, are rounded to 28 digits; a float, as numpy-financial takes
+  it, is read as the digits ``repr`` shows). :func:`xirr` takes pyxirr's ``(dates, amounts)``.
+  Results are ``Decimal``.
 - :func:`schedules` prices a whole table of loans (pandas, polars, pyarrow) and returns Arrow
   tables (money as Decimal128, dates as Date32) that pandas, polars, pyarrow and DuckDB read.
 
-Amounts are ``decimal.Decimal``, ``str`` or ``int``; a ``float`` raises :class:`ValidationError`
-(it is never converted silently). Dates are ``datetime.date``; a ``datetime`` is refused. Every error
+Amounts of terms and flows are ``decimal.Decimal``, ``str`` or ``int``; a ``float`` raises
+:class:`ValidationError` (it is never converted silently). :func:`cost_of_flows` of a loan not yet
+repaid warns with :class:`UnfinishedLoanWarning`. Dates are ``datetime.date``; a ``datetime`` is refused. Every error
 is a subclass of :class:`Error` with ``kind``, ``field`` and ``value`` (a bounded prefix of the
 rejected value); no input crashes the interpreter or escapes as another exception: nested input is
 refused past 32 levels, huge text and ints are measured before they are read, and a batch larger

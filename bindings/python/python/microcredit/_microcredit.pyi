@@ -8,6 +8,11 @@ from typing import Any, Final, Literal, final
 
 _Amount = Decimal | str | int
 """An exact amount or rate: ``Decimal``, ``str`` or ``int`` (never ``float``)."""
+_Number = Decimal | str | int | float
+"""A number of the spreadsheet functions: as ``_Amount``, or a ``float`` (read as the digits
+``repr`` shows), as numpy-financial and pyxirr take them. NaN and infinities are refused."""
+_Numbers = Iterable[_Number] | Any
+"""Numbers of a spreadsheet function: a list, a tuple, a numpy array or any other iterable."""
 _DateLike = datetime.date | str
 """A ``datetime.date`` (or ISO ``YYYY-MM-DD`` text); ``datetime.datetime`` is refused."""
 _When = Literal["end", "begin"]
@@ -29,6 +34,7 @@ __all__ = [
     "SolverError",
     "Table",
     "Totals",
+    "UnfinishedLoanWarning",
     "ValidationError",
     "annualise",
     "conventions",
@@ -90,9 +96,21 @@ class SolverError(Error):
 class JsonError(Error):
     """JSON that does not parse or does not match the shared loan-terms form."""
 
+class UnfinishedLoanWarning(UserWarning):
+    """Dated flows that pay back less than was lent: a loan not yet finished, whose rate is not its
+    cost. ``lent`` and ``repaid`` are the two sums, as ``Decimal``."""
+
+    lent: Decimal
+    repaid: Decimal
+
 @final
 class LoanTerms:
-    """The terms of one loan, validated by the core when built."""
+    """The terms of one loan, validated by the core when built.
+
+    The keywords are the keys of the shared JSON form (``rate`` given as ``rate_percent`` and
+    ``rate_per``) and read back as attributes: amounts as ``Decimal``, dates as
+    ``datetime.date``, options as their names, dicts and lists as in the form. A new term of the
+    core is a new keyword with no other change than this stub."""
 
     def __new__(
         cls,
@@ -130,75 +148,52 @@ class LoanTerms:
         """Generate the repayment schedule."""
     def quote(self) -> Quote:
         """The schedule and the true cost under every named convention."""
-    @property
-    def principal(self) -> Decimal:
-        """The amount lent."""
-    @property
-    def currency(self) -> str:
-        """ISO 4217 code of the loan's currency."""
-    @property
-    def rate_percent(self) -> Decimal:
-        """The nominal rate in percent."""
-    @property
-    def rate_per(self) -> str:
-        """The period the rate is quoted for."""
-    @property
-    def installments(self) -> int:
-        """Number of installments."""
-    @property
-    def frequency(self) -> dict[str, Any]:
-        """The frequency in its JSON form."""
-    @property
-    def disbursement_date(self) -> datetime.date:
-        """_When the money is disbursed."""
-    @property
-    def interest_method(self) -> str:
-        """Declining balance or flat."""
-    @property
-    def amortization(self) -> str:
-        """How principal is repaid."""
-    @property
-    def interest_basis(self) -> str:
-        """Interest by period or by actual days."""
-    @property
-    def annuity_rates(self) -> str:
-        """Which periodic rates the equal installment is computed from (``nominal`` or ``actual``)."""
-    @property
-    def day_count(self) -> str:
-        """Day count convention."""
-    @property
-    def first_repayment_date(self) -> datetime.date | None:
-        """A broken first period's due date, if any."""
-    @property
-    def grace_on_principal(self) -> int:
-        """Installments with no principal."""
-    @property
-    def grace_on_interest_payment(self) -> int:
-        """Periods whose interest is deferred."""
-    @property
-    def deferred_interest(self) -> str:
-        """_When deferred interest is paid."""
-    @property
-    def interest_free_periods(self) -> int:
-        """Periods with no interest."""
-    @property
-    def installment_multiple(self) -> Decimal | None:
-        """Installments rounded to this multiple, if set."""
-    @property
-    def rounding(self) -> str:
-        """Rounding mode."""
-    @property
-    def fees(self) -> list[dict[str, Any]]:
-        """Fees, as dicts."""
-    @property
-    def insurance(self) -> dict[str, Any] | None:
-        """Credit-life insurance, as a dict, or None."""
-    @property
-    def savings(self) -> dict[str, Any] | None:
-        """Compulsory savings, as a dict, or None."""
-    @property
-    def business_days(self) -> dict[str, Any] | None:
-        """Working days and holidays, as a dict, or None."""
+    principal: Decimal
+    """The amount lent."""
+    currency: str
+    """ISO 4217 code of the loan's currency."""
+    rate_percent: Decimal
+    """The nominal rate in percent."""
+    rate_per: str
+    """The period the rate is quoted for."""
+    installments: int
+    """Number of installments."""
+    frequency: dict[str, Any]
+    """The frequency in its JSON form."""
+    disbursement_date: datetime.date
+    """When the money is disbursed."""
+    interest_method: str
+    """Declining balance or flat."""
+    amortization: str
+    """How principal is repaid."""
+    interest_basis: str
+    """Interest by period or by actual days."""
+    annuity_rates: str
+    """Which periodic rates the equal installment is computed from (``nominal`` or ``actual``)."""
+    day_count: str
+    """Day count convention."""
+    first_repayment_date: datetime.date | None
+    """A broken first period's due date, if any."""
+    grace_on_principal: int
+    """Installments with no principal."""
+    grace_on_interest_payment: int
+    """Periods whose interest is deferred."""
+    deferred_interest: str
+    """When deferred interest is paid."""
+    interest_free_periods: int
+    """Periods with no interest."""
+    installment_multiple: Decimal | None
+    """Installments rounded to this multiple, if set."""
+    rounding: str
+    """Rounding mode."""
+    fees: list[dict[str, Any]]
+    """Fees, as dicts."""
+    insurance: dict[str, Any] | None
+    """Credit-life insurance, as a dict, or None."""
+    savings: dict[str, Any] | None
+    """Compulsory savings, as a dict, or None."""
+    business_days: dict[str, Any] | None
+    """Working days and holidays, as a dict, or None."""
     def _repr_html_(self) -> str:
         """HTML view for Jupyter."""
 
@@ -428,7 +423,7 @@ def cost_of_flows(
     """The true cost of dated cash flows (client side: + received, - paid)."""
 
 def annualise(
-    periodic_rate: _Amount, periods_per_year: _Amount | float, how: Literal["nominal", "effective"] | None = None
+    periodic_rate: _Number, periods_per_year: _Amount | float, how: Literal["nominal", "effective"] | None = None
 ) -> Decimal:
     """A periodic rate as an annual rate: nominal (r x m) or effective ((1 + r)^m - 1, the default)."""
 
@@ -439,39 +434,40 @@ def reg_z_apr(
     """US Regulation Z (Appendix J) APR, as a fraction, of flows ``(amount, t, odd)`` on the
     unit-period grid."""
 
-def pmt(rate: _Amount, nper: _Amount, pv: _Amount, fv: _Amount | None = None, when: _When | None = None) -> Decimal:
-    """Payment per period (Excel PMT)."""
+def pmt(rate: _Number, nper: _Number, pv: _Number, fv: _Number | None = None, when: _When | None = None) -> Decimal:
+    """Payment per period (Excel PMT); floats accepted, a ``Decimal`` back: ``pmt(0.02, 12, 1000)``."""
 
-def fv(rate: _Amount, nper: _Amount, pmt: _Amount, pv: _Amount, when: _When | None = None) -> Decimal:
+def fv(rate: _Number, nper: _Number, pmt: _Number, pv: _Number, when: _When | None = None) -> Decimal:
     """Future value (Excel FV)."""
 
 def ipmt(
-    rate: _Amount, per: _Amount, nper: _Amount, pv: _Amount, fv: _Amount | None = None, when: _When | None = None
+    rate: _Number, per: _Number, nper: _Number, pv: _Number, fv: _Number | None = None, when: _When | None = None
 ) -> Decimal:
     """Interest part of payment ``per`` (Excel IPMT)."""
 
 def ppmt(
-    rate: _Amount, per: _Amount, nper: _Amount, pv: _Amount, fv: _Amount | None = None, when: _When | None = None
+    rate: _Number, per: _Number, nper: _Number, pv: _Number, fv: _Number | None = None, when: _When | None = None
 ) -> Decimal:
     """Principal part of payment ``per`` (Excel PPMT)."""
 
 def rate(
-    nper: _Amount,
-    pmt: _Amount,
-    pv: _Amount,
-    fv: _Amount | None = None,
+    nper: _Number,
+    pmt: _Number,
+    pv: _Number,
+    fv: _Number | None = None,
     when: _When | None = None,
-    guess: _Amount | None = None,
+    guess: _Number | None = None,
 ) -> Decimal:
-    """Rate per period (Excel RATE)."""
+    """Rate per period (Excel RATE); ``guess`` is accepted and not used."""
 
-def irr(values: Iterable[_Amount], guess: _Amount | None = None) -> Decimal:
-    """Internal rate of return of equally spaced flows (Excel IRR)."""
+def irr(values: _Numbers, guess: _Number | None = None) -> Decimal:
+    """Internal rate of return of equally spaced flows (Excel IRR); ``guess`` is accepted and not used."""
 
-def xirr(values: Iterable[_Amount], dates: Iterable[_DateLike], guess: _Amount | None = None) -> Decimal:
-    """Annual rate of dated flows over actual days / 365 (Excel XIRR)."""
+def xirr(dates: Iterable[_DateLike] | Any, amounts: _Numbers, *, guess: _Number | None = None) -> Decimal:
+    """Annual rate of dated flows over actual days / 365 (Excel XIRR), in pyxirr's order
+    ``(dates, amounts)``; the amounts first raise :class:`ValidationError` (``argument_order``)."""
 
-def npv(rate: _Amount, values: Iterable[_Amount], style: Literal["numpy", "excel"] | None = None) -> Decimal:
+def npv(rate: _Number, values: _Numbers, style: Literal["numpy", "excel"] | None = None) -> Decimal:
     """Net present value; ``numpy`` puts the first value at t=0, ``excel`` at t=1."""
 
 def conventions() -> list[str]:
@@ -484,10 +480,29 @@ def _invalid(field: str, value: str, code: str, **params: object) -> ValidationE
     """Private: the ValidationError the package's pure-Python helpers raise, made by the core."""
 
 def schedules(
-    frame: Any, *, pricing: bool = True, progress: bool = False, memory_limit: int | None = None
+    frame: Any,
+    *,
+    pricing: bool = True,
+    progress: bool = False,
+    memory_limit: int | None = None,
+    keep: Sequence[str] | None = None,
+    unknown_columns: Literal["error", "keep"] = "error",
 ) -> tuple[Table, Table]:
     """Schedules (and APR/EIR/XIRR with ``pricing``) of every loan in a table of terms; returns
     ``(installments, loans)``.
+
+    The columns read are :data:`BATCH_COLUMNS`. Any other column raises :class:`ValidationError`
+    (``code == "unknown_column"``) naming the known column nearest in spelling (``fee_pct``: did
+    you mean ``fee_percent``?), unless ``keep`` names it (carried through untouched to both tables,
+    after their ``loan`` column: a loan id, a branch) or ``unknown_columns="keep"`` carries every
+    unknown column through. Money and rates may be Decimal, int, str or float columns: a float is
+    read as its shortest decimal text (``1200.1`` is ``Decimal("1200.1")``), NaN is a missing value,
+    and a value finer than the currency's minor units is that loan's error.
+
+    Example::
+
+        book = pd.read_csv("loans.csv")                  # float money, a loan_id column
+        installments, loans = mc.schedules(book, keep=["loan_id"])
 
     ``memory_limit`` (bytes; ``None``: the library's default, 4 GiB) bounds the batch's memory,
     estimated from the loans' numbers of installments before anything is allocated. A larger book

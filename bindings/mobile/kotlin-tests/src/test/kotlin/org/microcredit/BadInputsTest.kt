@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestFactory
 import java.io.File
 import java.math.BigDecimal
+import org.microcredit.core.*
 
 /**
  * The shared table of bad inputs (`tests/golden/bad_inputs.json`), also run by the Rust and Python

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Tag
 import org.junit.jupiter.api.Test
 import java.io.File
+import org.microcredit.core.*
 
 /**
  * Cost of one `quote` call from Kotlin on the JVM (JNA): a 52-installment weekly schedule with its

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.math.BigDecimal
 import java.time.LocalDate
+import org.microcredit.core.*
 
 /** Bad input is a typed `MicrocreditException`, never an `InternalException`; a panic does not kill the JVM. */
 class ErrorsTest {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.io.ByteArrayOutputStream
 import java.io.PrintStream
+import org.microcredit.core.*
 
 /** Runs `examples/kotlin/QuoteTwoOffers.kt` (compiled as a test source root) so it cannot rot. */
 class ExampleTest {

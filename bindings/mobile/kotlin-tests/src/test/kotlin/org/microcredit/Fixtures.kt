@@ -3,6 +3,8 @@ package org.microcredit
 import java.io.File
 import java.math.BigDecimal
 import java.time.LocalDate
+import org.microcredit.core.*
+import org.microcredit.core.Collection
 
 /** Shared inputs of the JVM tests. */
 object Fixtures {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import java.io.File
 import java.math.BigDecimal
 import java.math.BigInteger
+import org.microcredit.core.*
 
 /**
  * Reading the shared golden cases (`tests/golden/`, format in `tests/golden/FORMAT.md`) the way the

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
 import java.math.BigDecimal
 import java.time.LocalDate
+import org.microcredit.core.*
 
 /**
  * The spreadsheet-function cases shared with the Rust and Python tests (`tests/golden/excel.json`),

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
 import java.math.BigDecimal
 import java.time.LocalDate
+import org.microcredit.core.*
 
 /**
  * The true-cost-of-credit cases shared with the Rust and Python tests (`tests/golden/pricing.json`),
@@ -27,7 +28,7 @@ class GoldenPricingTest {
         val every = unit.trim().split(Regex("\\s+")).firstOrNull()?.toUIntOrNull() ?: 1u
         val ppy = Golden.asF64(case.opt("periods_per_year"))
         return when {
-            unit.contains("semimonth") || ppy == 24.0 -> Frequency.SemiMonthly(firstDay = 1u, secondDay = 16u)
+            unit.contains("semimonth") || ppy == 24.0 -> Frequency.SemiMonthly(listOf(1u, 16u))
             unit.contains("week") || ppy == 52.0 -> Frequency.Weeks(every = every)
             unit.contains("quarter") -> Frequency.Months(every = 3u, monthEnd = MonthEnd.SAME_DAY)
             unit.contains("year") -> Frequency.Months(every = 12u, monthEnd = MonthEnd.SAME_DAY)

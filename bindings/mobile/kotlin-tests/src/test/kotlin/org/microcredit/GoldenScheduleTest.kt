@@ -8,6 +8,7 @@ import org.junit.jupiter.api.DynamicTest
 import org.junit.jupiter.api.TestFactory
 import java.math.BigDecimal
 import java.time.LocalDate
+import org.microcredit.core.*
 
 /**
  * The golden schedule cases shared with the Rust and Python tests (`tests/golden/schedules.json`):

@@ -11,6 +11,8 @@ import org.microcredit.Hostile.MAX
 import java.math.BigDecimal
 import java.time.DayOfWeek
 import java.time.LocalDate
+import org.microcredit.core.*
+import org.microcredit.core.Collection
 
 /**
  * The findings of issue 14 ("Hardening") whose code path Kotlin reaches, one test each (finding 1
@@ -65,7 +67,7 @@ class HardeningRegressionTest {
     /** Finding 2: semi-monthly loans starting within 14 days of the limit. */
     @Test
     fun finding2SemiMonthlyWithin14DaysOfTheLimit() {
-        for (back in 0L..14L) for (days in listOf(Frequency.SemiMonthly(1u, 15u), Frequency.SemiMonthly(15u, 31u))) {
+        for (back in 0L..14L) for (days in listOf(Frequency.SemiMonthly(listOf(1u, 15u)), Frequency.SemiMonthly(listOf(15u, 31u)))) {
             val terms = loan().copy(disbursementDate = CHRONO_MAX.minusDays(back), frequency = days, installments = 2u)
             typedError("semi-monthly $days from ${terms.disbursementDate}") { quote(terms) }
         }

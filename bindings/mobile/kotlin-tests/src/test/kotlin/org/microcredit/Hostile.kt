@@ -8,6 +8,7 @@ import java.util.function.Supplier
 import java.math.BigDecimal
 import java.time.Duration
 import java.time.LocalDate
+import org.microcredit.core.*
 
 /**
  * Hostile values (issue 14) and the one rule every exported call must keep with them: it returns a
@@ -65,8 +66,9 @@ object Hostile {
     val frequencies: List<Frequency> = listOf(
         Frequency.Days(0u), Frequency.Days((-1).toUInt()), Frequency.Weeks(0u), Frequency.Weeks(Int.MAX_VALUE.toUInt()),
         Frequency.Months(0u, MonthEnd.LAST_DAY), Frequency.Months((-1).toUInt(), MonthEnd.SAME_DAY),
-        Frequency.SemiMonthly(0u, 32u), Frequency.SemiMonthly(15u, 1u), Frequency.SemiMonthly(15u, 15u),
-        Frequency.SemiMonthly((-1).toUInt(), (-1).toUInt()), Frequency.SemiMonthly(1u, 15u), Frequency.Days(1u),
+        Frequency.SemiMonthly(listOf(0u, 32u)), Frequency.SemiMonthly(listOf(15u, 1u)), Frequency.SemiMonthly(listOf(15u, 15u)),
+        Frequency.SemiMonthly(listOf((-1).toUInt(), (-1).toUInt())), Frequency.SemiMonthly(listOf(1u, 15u)), Frequency.Days(1u),
+        Frequency.SemiMonthly(listOf(1u)), Frequency.SemiMonthly(listOf(1u, 15u, 28u)),
         Frequency.Weeks(1u), Frequency.Months(1u, MonthEnd.SAME_DAY),
     )
 

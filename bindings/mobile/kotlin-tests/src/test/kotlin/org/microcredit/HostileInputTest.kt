@@ -19,6 +19,8 @@ import org.microcredit.Hostile.uints
 import java.math.BigDecimal
 import java.time.DayOfWeek
 import java.time.LocalDate
+import org.microcredit.core.*
+import org.microcredit.core.Collection
 
 /**
  * Every exported function of the Kotlin API called with hostile values (issue 14, "Show"): 40-digit
@@ -95,7 +97,7 @@ class HostileInputTest {
         val nearEnd = listOf(CHRONO_MAX, CHRONO_MAX.minusDays(1), CHRONO_MAX.minusDays(3), CHRONO_MAX.minusDays(14), CHRONO_MAX.minusDays(40))
         val shortFrequencies = listOf(
             Frequency.Days(1u), Frequency.Weeks(1u), Frequency.Weeks(2u), Frequency.Months(1u, MonthEnd.LAST_DAY),
-            Frequency.Months(1u, MonthEnd.SAME_DAY), Frequency.SemiMonthly(1u, 15u), Frequency.SemiMonthly(15u, 31u),
+            Frequency.Months(1u, MonthEnd.SAME_DAY), Frequency.SemiMonthly(listOf(1u, 15u)), Frequency.SemiMonthly(listOf(15u, 31u)),
         )
         for (start in nearEnd) for (f in shortFrequencies) {
             val t = base.copy(disbursementDate = start, frequency = f, installments = 3u, fees = emptyList())

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.math.BigDecimal
 import java.time.LocalDate
+import org.microcredit.core.*
+import org.microcredit.core.Collection
 
 class QuoteTest {
     @Test
