@@ -28,51 +28,93 @@ pub fn parse_date_exact(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
-/// An exact fraction of a year (or any exact ratio), `num / den` with `den > 0`.
+/// An exact ratio of integers, `num / den` with `den > 0`: the engine's rates and fractions of
+/// a year (see [`YearFraction`]).
+///
+/// The fields are private so that the denominator is always positive: [`Ratio::new`] checks it,
+/// and sums and products keep it so. Equality compares values (`1/2 == 2/4`) and never overflows.
+///
+/// ```
+/// use microcredit::Ratio;
+/// let half = Ratio::new(1, 2).unwrap();
+/// assert_eq!((half.num(), half.den()), (1, 2));
+/// assert_eq!(Ratio::new(2, 4), Some(half));
+/// assert_eq!(Ratio::new(1, 0), None); // no zero denominator
+/// assert_eq!(Ratio::new(1, -2), None); // nor a negative one
+/// assert_eq!(half.checked_mul(half), Ratio::new(1, 4));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Ratio {
+    num: i128,
+    /// Positive.
+    den: i128,
+}
+
+/// An exact fraction of a year: the [`Ratio`] a day count or a frequency gives.
 ///
 /// ```
 /// use microcredit::{DayCount, YearFraction};
 /// use chrono::NaiveDate;
 /// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
 /// let f = DayCount::Act360.year_fraction(d("2024-01-01"), d("2024-01-31"));
-/// assert_eq!(f, YearFraction::new(30, 360));
+/// assert_eq!(Some(f), YearFraction::new(30, 360));
 /// assert_eq!(f.to_f64(), 30.0 / 360.0);
 /// ```
-#[derive(Debug, Clone, Copy)]
-pub struct YearFraction {
-    /// Numerator.
-    pub num: i128,
-    /// Denominator (positive).
-    pub den: i128,
-}
+pub type YearFraction = Ratio;
 
-impl YearFraction {
-    /// `num / den`, reduced once its terms pass 2^31 (smaller fractions are kept as they are:
-    /// they multiply in 64 bits, and equality compares cross products).
+impl Ratio {
+    /// `num / den`, or `None` unless `den > 0`. Reduced once its terms pass 2^31 (smaller
+    /// fractions are kept as they are: they multiply in 64 bits).
     #[inline]
-    pub fn new(num: i128, den: i128) -> YearFraction {
-        const SMALL: u128 = 1 << 31;
-        if num.unsigned_abs() < SMALL && den > 0 && (den as u128) < SMALL {
-            return YearFraction { num, den };
-        }
-        YearFraction::reduced(num, den)
+    pub fn new(num: i128, den: i128) -> Option<Ratio> {
+        (den > 0).then(|| Ratio::positive(num, den))
     }
 
-    fn reduced(num: i128, den: i128) -> YearFraction {
-        let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+    /// `num / den` for a denominator known to be positive (a constant: days in a year, months,
+    /// weeks); a zero would be taken as 1.
+    #[inline]
+    pub(crate) fn per(num: i128, den: u32) -> Ratio {
+        Ratio::positive(num, i128::from(den.max(1)))
+    }
+
+    /// `num / den` with `den > 0`, which the caller has made sure of.
+    #[inline]
+    fn positive(num: i128, den: i128) -> Ratio {
+        debug_assert!(den > 0);
+        const SMALL: u128 = 1 << 31;
+        if num.unsigned_abs() < SMALL && (den as u128) < SMALL {
+            return Ratio { num, den };
+        }
+        Ratio::reduced(num, den)
+    }
+
+    /// In lowest terms (`den > 0`).
+    fn reduced(num: i128, den: i128) -> Ratio {
         if let (Ok(n), Ok(d)) = (i64::try_from(num), i64::try_from(den))
             && n != i64::MIN
         {
             // 64-bit division is several times cheaper than 128-bit.
             let g = gcd64(n.unsigned_abs(), d.unsigned_abs()).max(1) as i64;
-            return YearFraction { num: i128::from(n / g), den: i128::from(d / g) };
+            return Ratio { num: i128::from(n / g), den: i128::from(d / g) };
         }
         let g = gcd(num.unsigned_abs(), den.unsigned_abs()).max(1) as i128;
-        YearFraction { num: num / g, den: den / g }
+        Ratio { num: num / g, den: den / g }
     }
 
     /// Zero.
-    pub const ZERO: YearFraction = YearFraction { num: 0, den: 1 };
+    pub const ZERO: Ratio = Ratio { num: 0, den: 1 };
+
+    /// The numerator (its sign is the ratio's).
+    #[inline]
+    pub const fn num(self) -> i128 {
+        self.num
+    }
+
+    /// The denominator, always positive.
+    #[inline]
+    pub const fn den(self) -> i128 {
+        self.den
+    }
 
     /// As a float (for rate solvers only).
     pub fn to_f64(self) -> f64 {
@@ -84,36 +126,44 @@ impl YearFraction {
         }
     }
 
-    /// Product of two fractions, reduced; `None` on overflow.
+    /// Product of two ratios, reduced; `None` on overflow.
     #[inline]
-    pub fn checked_mul(self, other: YearFraction) -> Option<YearFraction> {
+    pub fn checked_mul(self, other: Ratio) -> Option<Ratio> {
         // Small operands (the usual case): multiply, then reduce once.
         if let (Some(n), Some(d)) = (small_product(self.num, other.num), small_product(self.den, other.den)) {
-            return Some(YearFraction::new(n, d));
+            return Some(Ratio::positive(n, d));
         }
         let g1 = gcd(self.num.unsigned_abs(), other.den.unsigned_abs()).max(1) as i128;
         let g2 = gcd(other.num.unsigned_abs(), self.den.unsigned_abs()).max(1) as i128;
-        Some(YearFraction::new(
+        Some(Ratio::positive(
             (self.num / g1).checked_mul(other.num / g2)?,
             (self.den / g2).checked_mul(other.den / g1)?,
         ))
     }
 
-    /// Sum of two fractions, reduced; `None` on overflow.
-    pub fn checked_add(self, other: YearFraction) -> Option<YearFraction> {
+    /// Sum of two ratios, reduced; `None` on overflow.
+    pub fn checked_add(self, other: Ratio) -> Option<Ratio> {
         let g = gcd(self.den.unsigned_abs(), other.den.unsigned_abs()).max(1) as i128;
         let den = (self.den / g).checked_mul(other.den)?;
         let num = self.num.checked_mul(other.den / g)?.checked_add(other.num.checked_mul(self.den / g)?)?;
-        Some(YearFraction::new(num, den))
+        Some(Ratio::positive(num, den))
     }
 }
 
-impl PartialEq for YearFraction {
+impl PartialEq for Ratio {
+    /// Equal values: the cross products when they fit 128 bits, else the lowest terms (which are
+    /// unique, the denominators being positive).
     fn eq(&self, other: &Self) -> bool {
-        self.num * other.den == other.num * self.den
+        match (self.num.checked_mul(other.den), other.num.checked_mul(self.den)) {
+            (Some(a), Some(b)) => a == b,
+            _ => {
+                let (a, b) = (Ratio::reduced(self.num, self.den), Ratio::reduced(other.num, other.den));
+                a.num == b.num && a.den == b.den
+            }
+        }
     }
 }
-impl Eq for YearFraction {}
+impl Eq for Ratio {}
 
 /// `a × b` when both factors are below 2^31 in magnitude, so the product fits 64 bits.
 fn small_product(a: i128, b: i128) -> Option<i128> {
@@ -233,10 +283,10 @@ impl DayCount {
     /// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     /// // 2023-12-01 .. 2024-01-31: 31 days of 2023 (/365) and 30 days of 2024 (/366)
     /// let f = DayCount::ActActIsda.year_fraction(d("2023-12-01"), d("2024-01-31"));
-    /// assert_eq!(f, YearFraction::new(31 * 366 + 30 * 365, 365 * 366));
+    /// assert_eq!(Some(f), YearFraction::new(31 * 366 + 30 * 365, 365 * 366));
     /// // Fineract's progressive engine splits at 31 December: 19 days of 2023, 12 of 2024.
     /// let g = DayCount::ActActFineract.year_fraction(d("2023-12-12"), d("2024-01-12"));
-    /// assert_eq!(g, YearFraction::new(19 * 366 + 12 * 365, 365 * 366));
+    /// assert_eq!(Some(g), YearFraction::new(19 * 366 + 12 * 365, 365 * 366));
     /// ```
     pub fn year_fraction(self, start: NaiveDate, end: NaiveDate) -> YearFraction {
         match self {
@@ -264,9 +314,9 @@ impl DayCount {
                     }
                     cursor = stop;
                 }
-                YearFraction::new(other_days * 366 + leap_days * 365, 365 * 366)
+                Ratio::per(other_days * 366 + leap_days * 365, 365 * 366)
             }
-            _ => YearFraction::new(self.days(start, end) as i128, self.year_days()),
+            _ => Ratio::per(self.days(start, end) as i128, self.year_days() as u32),
         }
     }
 }
@@ -390,10 +440,10 @@ impl Frequency {
     /// `1 / 24`, and days `every / year` with the year length of `day_count` (365, 360 or 364).
     pub fn year_fraction(&self, day_count: DayCount) -> YearFraction {
         match *self {
-            Frequency::Days { every } => YearFraction::new(every as i128, day_count.year_days()),
-            Frequency::Weeks { every } => YearFraction::new(every as i128, 52),
-            Frequency::Months { every, .. } => YearFraction::new(every as i128, 12),
-            Frequency::SemiMonthly { .. } => YearFraction::new(1, 24),
+            Frequency::Days { every } => Ratio::per(every as i128, day_count.year_days() as u32),
+            Frequency::Weeks { every } => Ratio::per(every as i128, 52),
+            Frequency::Months { every, .. } => Ratio::per(every as i128, 12),
+            Frequency::SemiMonthly { .. } => Ratio::per(1, 24),
         }
     }
 
@@ -820,6 +870,23 @@ impl BusinessDays {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Equality of ratios whose cross products pass 128 bits compares their lowest terms instead
+    /// of overflowing (issue 15: `num * den` could overflow in `PartialEq`).
+    #[test]
+    fn ratio_equality_never_overflows() {
+        let big = i128::MAX / 3;
+        // Cross products of 2^125: the lowest terms are compared.
+        assert_eq!(Ratio::new(big, big - 1), Ratio::new(big, big - 1));
+        assert_ne!(Ratio::new(big, big - 1), Ratio::new(big - 1, big - 2));
+        assert_eq!(Ratio::new(big, big), Ratio::new(1, 1));
+        assert_ne!(Ratio::new(big, 7), Ratio::new(big - 1, 7));
+        assert_eq!(Ratio::new(3 * (big / 3), big / 3), Ratio::new(3, 1));
+        assert_eq!(Ratio::new(i128::MIN, 1), Ratio::new(i128::MIN, 1));
+        assert_eq!(Ratio::new(0, 5), Some(Ratio::ZERO));
+        assert_eq!(Ratio::new(7, 0), None);
+        assert_eq!(Ratio::new(7, -1), None);
+    }
 
     #[test]
     fn calendar_range_in_day_numbers() {

@@ -40,7 +40,9 @@ pub mod error;
 pub mod engine {
     pub use crate::calendar::{UNIX_EPOCH_DAY, date_of_day};
     pub use crate::pricing::{mft_apr_and_eir, rate_of_flows};
-    pub use crate::schedule::{AmountsRow, Annuity, AnnuityRows, Buffers, Rows, Upfront, generate_rows_or_annuity};
+    pub use crate::schedule::{
+        AmountsRow, Annuity, AnnuityRows, Buffers, RowSums, Rows, Upfront, generate_rows_or_annuity,
+    };
     pub use crate::terms::MAX_INSTALLMENTS;
 }
 pub mod money;
@@ -65,7 +67,7 @@ pub use chrono::NaiveDate;
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
 
-pub use calendar::{BusinessDayRule, BusinessDays, DayCount, Frequency, MonthEnd, YearFraction};
+pub use calendar::{BusinessDayRule, BusinessDays, DayCount, Frequency, MonthEnd, Ratio, YearFraction};
 pub use error::{Error, ErrorKind, Lang, Reason, Result};
 pub use money::{Currency, Money, RoundingMode};
 pub use pricing::{

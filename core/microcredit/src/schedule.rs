@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{BusinessDayRule, DayCount, Frequency, RegularDates, YearFraction, date_of_day};
+use crate::calendar::{BusinessDayRule, DayCount, Frequency, Ratio, RegularDates, YearFraction, date_of_day};
 use crate::error::{Error, Reason, Result};
 use crate::money::{Currency, Divisor, RoundingMode, pow10};
 use crate::terms::{
@@ -155,26 +155,15 @@ impl Schedule {
                 balance: cur.amount_of_minor(rows.balance[k]),
             });
         }
-        let sum = |f: fn(&Installment) -> Decimal| installments.iter().map(f).sum::<Decimal>();
+        let sums = rows.sums();
         let totals = Totals {
-            principal: sum(|i| i.principal),
-            interest: sum(|i| i.interest),
-            fees: sum(|i| i.fees),
-            insurance: sum(|i| i.insurance),
-            savings: sum(|i| i.savings),
-            total: sum(|i| i.total),
+            principal: cur.amount_of_minor(sums.principal),
+            interest: cur.amount_of_minor(sums.interest),
+            fees: cur.amount_of_minor(sums.fees),
+            insurance: cur.amount_of_minor(sums.insurance),
+            savings: cur.amount_of_minor(sums.savings),
+            total: cur.amount_of_minor(sums.total),
         };
-        let mut totals = totals;
-        for v in [
-            &mut totals.principal,
-            &mut totals.interest,
-            &mut totals.fees,
-            &mut totals.insurance,
-            &mut totals.savings,
-            &mut totals.total,
-        ] {
-            v.rescale(cur.minor_units());
-        }
         Ok(Schedule {
             version: JSON_VERSION,
             currency: cur,
@@ -293,6 +282,40 @@ impl Rows {
         self.principal[k] + self.interest[k] + self.fee + self.insurance[k] + self.savings
     }
 
+    /// The column sums of the rows, once the engine has written them all (for a plain annuity,
+    /// after [`Buffers::write_annuity`]): the one place a schedule's totals are added up (the
+    /// [`Schedule`]'s [`Totals`] and a batch's loan summaries are made from them; a batch that
+    /// streams an annuity's rows adds them up as they go).
+    ///
+    /// ```
+    /// use microcredit::engine::{Buffers, generate_rows_or_annuity};
+    /// let terms = microcredit::LoanTerms::from_json(r#"{"currency": "USD", "principal": "1000",
+    ///     "rate": {"percent": "24", "per": "year"}, "installments": 12,
+    ///     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2026-01-15"}"#)?;
+    /// let mut buffers = Buffers::default();
+    /// if let (_, Some(annuity)) = generate_rows_or_annuity(&terms, &mut buffers)? {
+    ///     buffers.write_annuity(annuity);
+    /// }
+    /// let sums = buffers.rows().sums();
+    /// assert_eq!(sums.principal, 100_000);
+    /// assert_eq!(sums.total, sums.principal + sums.interest);
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn sums(&self) -> RowSums {
+        let n = self.len() as i128;
+        let sum = |col: &[i128]| col.iter().take(self.len()).sum::<i128>();
+        let (principal, interest, insurance) = (sum(&self.principal), sum(&self.interest), sum(&self.insurance));
+        let (fees, savings) = (self.fee * n, self.savings * n);
+        RowSums {
+            principal,
+            interest,
+            fees,
+            insurance,
+            savings,
+            total: principal + interest + fees + insurance + savings,
+        }
+    }
+
     /// Room for `n` installments (the due dates are kept): insurance zeroed (it is written only
     /// for loans that have it), principal, interest and balance left as they are (the engine
     /// writes every one of their rows).
@@ -310,6 +333,24 @@ impl Rows {
         self.day.clear();
         self.insurance.clear();
     }
+}
+
+/// The column sums of one loan's rows, minor units ([`Rows::sums`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RowSums {
+    /// Principal parts (the loan amount).
+    pub principal: i128,
+    /// Interest.
+    pub interest: i128,
+    /// Per-installment fees.
+    pub fees: i128,
+    /// Insurance premiums paid with installments.
+    pub insurance: i128,
+    /// Savings deposited with installments.
+    pub savings: i128,
+    /// Installment totals: the sum of the others.
+    pub total: i128,
 }
 
 /// Disbursement figures in minor units, as [`generate_rows_or_annuity`] returns them.
@@ -345,7 +386,7 @@ fn percent_of(amount: i128, percent: Decimal, mode: RoundingMode) -> Result<i128
 #[inline]
 fn times(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
     // The usual case (a balance times a rate, both non-negative and small) in unsigned 64 bits.
-    if let (Ok(a), Ok(n), Ok(d)) = (u64::try_from(amount), u64::try_from(f.num), u64::try_from(f.den))
+    if let (Ok(a), Ok(n), Ok(d)) = (u64::try_from(amount), u64::try_from(f.num()), u64::try_from(f.den()))
         && d > 0
         && let Some(product) = a.checked_mul(n)
     {
@@ -356,13 +397,13 @@ fn times(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
 
 #[cold]
 fn times_wide(amount: i128, f: YearFraction, mode: RoundingMode) -> Result<i128> {
-    let num = amount.checked_mul(f.num).ok_or_else(|| overflow("interest"))?;
-    Ok(mode.div_round(num, f.den))
+    let num = amount.checked_mul(f.num()).ok_or_else(|| overflow("interest"))?;
+    Ok(mode.div_round(num, f.den()))
 }
 
 /// The equal installment (annuity) of `balance` at periodic rate `r` over `m` periods, rounded.
 pub(crate) fn annuity(balance: i128, r: YearFraction, m: u32, mode: RoundingMode) -> Result<i128> {
-    if m == 0 || r.num == 0 {
+    if m == 0 || r.num() == 0 {
         return Ok(if m == 0 { balance } else { mode.div_round(balance, i128::from(m)) });
     }
     // Closed form in f64, checked against the rounding boundary; the exact path otherwise.
@@ -408,7 +449,7 @@ pub(crate) fn annuity_of_rates(balance: i128, rates: &[YearFraction], mode: Roun
     if m == 0 {
         return Ok(balance);
     }
-    if rates.iter().all(|r| r.num == 0) {
+    if rates.iter().all(|r| r.num() == 0) {
         return Ok(mode.div_round(balance, m as i128));
     }
     // balance / Σ_k Π_{j≤k} 1/(1+r_j)
@@ -427,8 +468,8 @@ pub(crate) fn annuity_of_rates(balance: i128, rates: &[YearFraction], mode: Roun
 fn annuity_decimal(balance: i128, rates: &[YearFraction], mode: RoundingMode) -> Result<i128> {
     let (mut discount, mut sum) = (Decimal::ONE, Decimal::ZERO);
     for r in rates {
-        let num = Decimal::try_from_i128_with_scale(r.num, 0).map_err(|_| overflow("rate"))?;
-        let den = Decimal::try_from_i128_with_scale(r.den, 0).map_err(|_| overflow("rate"))?;
+        let num = Decimal::try_from_i128_with_scale(r.num(), 0).map_err(|_| overflow("rate"))?;
+        let den = Decimal::try_from_i128_with_scale(r.den(), 0).map_err(|_| overflow("rate"))?;
         let one_plus = Decimal::ONE + num.checked_div(den).ok_or_else(|| overflow("rate"))?;
         discount = discount.checked_div(one_plus).ok_or_else(|| overflow("annuity"))?;
         sum += discount;
@@ -446,7 +487,7 @@ fn last_installment(balance: i128, rates: &[YearFraction], emi: i128, mode: Roun
         if k + 1 == rates.len() {
             return Ok(balance + interest);
         }
-        balance -= (emi - interest).clamp(0, balance);
+        balance -= principal_part(emi - interest, balance, false);
     }
     Ok(balance)
 }
@@ -528,7 +569,7 @@ fn due_days(terms: &LoanTerms, regular: &mut Option<RegularDates>, days: &mut Ve
 fn period_fraction(terms: &LoanTerms, start: NaiveDate, end: NaiveDate) -> YearFraction {
     match (terms.day_count, terms.frequency) {
         (DayCount::Thirty360, Frequency::Days { .. } | Frequency::Weeks { .. }) => {
-            YearFraction::new((end - start).num_days() as i128, 360)
+            Ratio::per((end - start).num_days() as i128, 360)
         }
         (dc, _) => dc.year_fraction(start, end),
     }
@@ -604,12 +645,67 @@ pub fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Res
     let Buffers { rows, rates, flat_parts, regular } = buffers;
     rows.clear();
     let annual = terms.validated_annual_rate()?;
+    let mode = terms.rounding;
+    let charges = charges_at_disbursement(terms)?;
+    let up = charges.upfront;
+    let periodic = due_dates_and_rates(terms, annual, regular, rows, rates)?;
+    let b0 = up.loan_amount;
+    let multiple = Multiple::of(terms)?;
+    let flat = terms.interest_method == InterestMethod::Flat;
+    flat_parts.clear();
+    if flat {
+        flat_interest_parts(terms, b0, rates, flat_parts)?;
+    }
+    let equal_principal = mode.div_round(b0, i128::from(terms.installments - terms.grace_on_principal));
+    let emi = equal_installment(terms, b0, periodic, rates, flat_parts, equal_principal, &multiple)?;
+    let narrow = interest_fits_64_bits(b0, rates);
+    rows.fee = charges.fee_per_installment;
+    rows.savings = charges.savings_per_installment;
+    let plain_annuity = narrow
+        && !flat
+        && terms.amortization == Amortization::EqualInstallments
+        && terms.grace_on_principal == 0
+        && terms.grace_on_interest_payment == 0
+        && charges.insurance_rate.is_none();
+    if plain_annuity && !general_loop_only() {
+        return Ok((up, Some(Annuity { loan_amount: b0, emi, mode })));
+    }
+    let plan = Plan {
+        terms,
+        loan_amount: b0,
+        flat,
+        narrow,
+        emi,
+        equal_principal,
+        multiple,
+        insurance_rate: charges.insurance_rate,
+    };
+    amortize(&plan, rates, flat_parts, rows)?;
+    Ok((up, None))
+}
+
+/// What is charged at disbursement and with every installment, in minor units.
+struct Charges {
+    /// The disbursement: loan amount, upfront fees and insurance, savings withheld, net amount.
+    upfront: Upfront,
+    /// The per-installment fees, added up.
+    fee_per_installment: i128,
+    /// Compulsory savings deposited with every installment.
+    savings_per_installment: i128,
+    /// The insurance premium per installment, as a percent of the balance owed, when insurance
+    /// is charged on the outstanding balance.
+    insurance_rate: Option<Decimal>,
+}
+
+/// Rule: charges at disbursement. Upfront fees and insurance on the principal are either financed
+/// (added to the loan amount) or deducted (withheld from what the family receives), as is the
+/// compulsory savings deposit; per-installment fees and savings are set aside for every
+/// installment, and savings are returned with the last. A loan that leaves nothing in hand is
+/// refused.
+fn charges_at_disbursement(terms: &LoanTerms) -> Result<Charges> {
     let cur = terms.currency;
     let mode = terms.rounding;
-    let n = terms.installments;
     let principal = cur.to_minor("principal", terms.principal)?;
-
-    // What happens at disbursement.
     let mut up = Upfront::default();
     let (mut financed, mut withheld) = (0i128, 0i128);
     let mut fee_per_installment = 0i128;
@@ -652,9 +748,23 @@ pub fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Res
     if up.net_amount <= 0 {
         return Err(Error::invalid("fees", cur.amount_of_minor(withheld), Reason::NothingDisbursed));
     }
-    up.savings_refund = up.savings + savings_per_installment * i128::from(n);
+    up.savings_refund = up.savings + savings_per_installment * i128::from(terms.installments);
+    Ok(Charges { upfront: up, fee_per_installment, savings_per_installment, insurance_rate })
+}
 
-    // Dates and the interest fraction of each period.
+/// Rules: due dates and period rates. The due dates follow the frequency from the disbursement
+/// (or from the first repayment date), moved to working days, and none may fall on or before the
+/// disbursement. Every period is charged at the nominal periodic rate (the annual rate times the
+/// frequency's fraction of a year) except interest-free periods (zero) and those charged by their
+/// days: all of them under interest by actual days, the first when it is a broken period. The
+/// dates go to `rows`, the rates to `rates`; returns the nominal periodic rate.
+fn due_dates_and_rates(
+    terms: &LoanTerms,
+    annual: Ratio,
+    regular: &mut Option<RegularDates>,
+    rows: &mut Rows,
+    rates: &mut Vec<Ratio>,
+) -> Result<Ratio> {
     let broken_first = due_days(terms, regular, &mut rows.day)?;
     let dates = &rows.day;
     if let Some(&first) = dates.first()
@@ -665,8 +775,6 @@ pub fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Res
     let nominal = terms.frequency.year_fraction(terms.day_count);
     let periodic = annual.checked_mul(nominal).ok_or_else(|| overflow("periodic rate"))?;
     rows.start_day = terms.disbursement_date.num_days_from_ce();
-    // Every period at the nominal periodic rate, except interest-free ones, and those charged by
-    // their days: all under interest by actual days, the first when it is a broken period.
     let free = (terms.interest_free_periods as usize).min(dates.len());
     rates.clear();
     rates.resize(dates.len(), periodic);
@@ -683,101 +791,157 @@ pub fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Res
         let period = period_fraction(terms, date_of_day(prev)?, date_of_day(dates[i])?);
         rates[i] = annual.checked_mul(period).ok_or_else(|| overflow("period rate"))?;
     }
+    Ok(periodic)
+}
 
-    let b0 = up.loan_amount;
-    let grace_p = terms.grace_on_principal;
-    let paying = n - grace_p;
-    let multiple = match terms.installment_multiple {
-        Some(m) => Some(cur.to_minor("installment_multiple", m)?),
-        None => None,
-    };
-    // An installment is rounded to the multiple only when the multiple is no larger than the
-    // installment: a larger one would round it to zero (every installment paying only interest,
-    // the last the whole principal) or past itself, and change the loan's shape.
-    let to_multiple = |amount: i128| match multiple {
-        Some(m) if m > amount => Err(Error::invalid(
-            "installment_multiple",
-            cur.amount_of_minor(m),
-            Reason::MultipleAboveInstallment { installment: cur.amount_of_minor(amount).to_string() },
-        )),
-        Some(m) if m > 0 => Ok(mode.div_round(amount, m) * m),
-        _ => Ok(amount),
-    };
+/// The installment multiple of a loan (its installments rounded to a multiple of some amount, in
+/// minor units), when it has one.
+struct Multiple {
+    multiple: Option<i128>,
+    currency: Currency,
+    mode: RoundingMode,
+}
 
-    // Flat interest: the whole term's interest on the original balance, rounded once and
-    // spread period by period with the remainder on the last installment. When interest payment
-    // has a grace and the deferred interest is spread, the whole term's interest is divided
-    // evenly over the installments that pay interest, rounded once each (Fineract's cumulative
-    // flat rule: MifosX IndividualFlatLoans, 923.08 over 22 installments -> 21 x 42 + 41): the
-    // grace periods carry no part of their own, so nothing is deferred.
-    let flat = terms.interest_method == InterestMethod::Flat;
-    let grace_i = terms.grace_on_interest_payment as usize;
-    let flat_spread = flat && grace_i > 0 && terms.deferred_interest == DeferredInterest::Spread;
-    flat_parts.clear();
-    if flat {
-        let mut exact = YearFraction::ZERO;
-        for r in rates.iter() {
-            exact = exact.checked_add(*r).ok_or_else(|| overflow("flat interest"))?;
-        }
-        let total = times(b0, exact, mode)?;
-        let even = if flat_spread { mode.div_round(total, (rates.len() - grace_i) as i128) } else { 0 };
-        // Parts rounded up one by one can add up to more than the total (27 quarters of 2.834
-        // rounded to 3 each: 78 against 77): no part takes more than what is left of the total,
-        // so the last, which takes the rest, is never negative.
-        let mut assigned = 0i128;
-        for (i, r) in rates.iter().enumerate() {
-            let part = if i + 1 == rates.len() {
-                total - assigned
-            } else if flat_spread {
-                if i < grace_i { 0 } else { even }
-            } else {
-                times(b0, *r, mode)?
-            };
-            let part = part.min(total - assigned);
-            assigned += part;
-            flat_parts.push(part);
+impl Multiple {
+    fn of(terms: &LoanTerms) -> Result<Multiple> {
+        let multiple = match terms.installment_multiple {
+            Some(m) => Some(terms.currency.to_minor("installment_multiple", m)?),
+            None => None,
+        };
+        Ok(Multiple { multiple, currency: terms.currency, mode: terms.rounding })
+    }
+
+    /// Rule: an installment is rounded to the multiple only when the multiple is no larger than
+    /// the installment: a larger one would round it to zero (every installment paying only
+    /// interest, the last the whole principal) or past itself, and change the loan's shape.
+    fn round(&self, amount: i128) -> Result<i128> {
+        let cur = self.currency;
+        match self.multiple {
+            Some(m) if m > amount => Err(Error::invalid(
+                "installment_multiple",
+                cur.amount_of_minor(m),
+                Reason::MultipleAboveInstallment { installment: cur.amount_of_minor(amount).to_string() },
+            )),
+            Some(m) if m > 0 => Ok(self.mode.div_round(amount, m) * m),
+            _ => Ok(amount),
         }
     }
-    let equal_principal = mode.div_round(b0, i128::from(paying));
-    let emi = match (terms.amortization, flat) {
-        (Amortization::EqualInstallments, false) => to_multiple(match terms.annuity_rates {
-            AnnuityRates::Nominal => annuity(b0, periodic, paying, mode)?,
+}
+
+/// Rule: flat interest. The whole term's interest on the original balance is rounded once and
+/// spread period by period (each period's interest rounded), the remainder on the last
+/// installment. When interest payment has a grace and the deferred interest is spread, the whole
+/// term's interest is divided evenly over the installments that pay interest, rounded once each
+/// (Fineract's cumulative flat rule: MifosX IndividualFlatLoans, 923.08 over 22 installments ->
+/// 21 x 42 + 41): the grace periods carry no part of their own, so nothing is deferred. Each
+/// period's part goes to `parts`.
+fn flat_interest_parts(terms: &LoanTerms, loan_amount: i128, rates: &[Ratio], parts: &mut Vec<i128>) -> Result<()> {
+    let mode = terms.rounding;
+    let grace_i = terms.grace_on_interest_payment as usize;
+    let spread = grace_i > 0 && terms.deferred_interest == DeferredInterest::Spread;
+    let mut exact = YearFraction::ZERO;
+    for r in rates.iter() {
+        exact = exact.checked_add(*r).ok_or_else(|| overflow("flat interest"))?;
+    }
+    let total = times(loan_amount, exact, mode)?;
+    let even = if spread { mode.div_round(total, (rates.len() - grace_i) as i128) } else { 0 };
+    // Parts rounded up one by one can add up to more than the total (27 quarters of 2.834
+    // rounded to 3 each: 78 against 77): no part takes more than what is left of the total,
+    // so the last, which takes the rest, is never negative.
+    let mut assigned = 0i128;
+    for (i, r) in rates.iter().enumerate() {
+        let part = if i + 1 == rates.len() {
+            total - assigned
+        } else if spread {
+            if i < grace_i { 0 } else { even }
+        } else {
+            times(loan_amount, *r, mode)?
+        };
+        let part = part.min(total - assigned);
+        assigned += part;
+        parts.push(part);
+    }
+    Ok(())
+}
+
+/// Rule: the equal installment (EMI) of a loan of equal installments, rounded to the installment
+/// multiple: on the declining balance, the annuity of the paying periods at the nominal periodic
+/// rate, or at each period's own rate evened out as Fineract's progressive engine does; flat, the
+/// equal principal plus the first paying period's interest (checked against the multiple only:
+/// each flat installment is rounded on its own). 0 for other amortizations.
+fn equal_installment(
+    terms: &LoanTerms,
+    loan_amount: i128,
+    periodic: Ratio,
+    rates: &[Ratio],
+    flat_parts: &[i128],
+    equal_principal: i128,
+    multiple: &Multiple,
+) -> Result<i128> {
+    let mode = terms.rounding;
+    let grace_p = terms.grace_on_principal;
+    let paying = terms.installments - grace_p;
+    let flat = terms.interest_method == InterestMethod::Flat;
+    Ok(match (terms.amortization, flat) {
+        (Amortization::EqualInstallments, false) => multiple.round(match terms.annuity_rates {
+            AnnuityRates::Nominal => annuity(loan_amount, periodic, paying, mode)?,
             AnnuityRates::Actual => {
                 let paying_rates = &rates[grace_p as usize..];
-                adjust_emi(b0, paying_rates, annuity_of_rates(b0, paying_rates, mode)?, mode)?
+                adjust_emi(loan_amount, paying_rates, annuity_of_rates(loan_amount, paying_rates, mode)?, mode)?
             }
         })?,
         (Amortization::EqualInstallments, true) => {
             // Flat: each installment (principal + that period's interest) is rounded; the first
             // paying one stands for them all.
             let first_interest = flat_parts.get(grace_p as usize).copied().unwrap_or(0);
-            to_multiple(equal_principal + first_interest)?;
+            multiple.round(equal_principal + first_interest)?;
             0
         }
         _ => 0,
-    };
+    })
+}
 
-    // Interest in unsigned 64 bits when no product can overflow them: the balance never exceeds
-    // the loan amount (interest is never capitalised), so the loan amount times the largest
-    // numerator bounds every product. The division goes through a reciprocal (`Divisor`).
-    let max_num = rates.iter().map(|r| r.num).max().unwrap_or(0);
-    let narrow =
-        u64::try_from(b0).ok().zip(u64::try_from(max_num).ok()).is_some_and(|(b, m)| b.checked_mul(m).is_some())
-            && rates.iter().all(|r| r.num >= 0 && r.den > 0 && u64::try_from(r.den).is_ok());
-    rows.fee = fee_per_installment;
-    rows.savings = savings_per_installment;
-    let plain_annuity = narrow
-        && !flat
-        && terms.amortization == Amortization::EqualInstallments
-        && grace_p == 0
-        && terms.grace_on_interest_payment == 0
-        && insurance_rate.is_none();
-    if plain_annuity && !general_loop_only() {
-        return Ok((up, Some(Annuity { loan_amount: b0, emi, mode })));
-    }
+/// Whether every period's interest can be computed in unsigned 64 bits: the balance never
+/// exceeds the loan amount (interest is never capitalised), so the loan amount times the largest
+/// numerator bounds every product.
+fn interest_fits_64_bits(loan_amount: i128, rates: &[Ratio]) -> bool {
+    let max_num = rates.iter().map(|r| r.num()).max().unwrap_or(0);
+    u64::try_from(loan_amount).ok().zip(u64::try_from(max_num).ok()).is_some_and(|(b, m)| b.checked_mul(m).is_some())
+        && rates.iter().all(|r| r.num() >= 0 && u64::try_from(r.den()).is_ok())
+}
+
+/// What the amortisation loop needs to know of a loan, worked out by the phases before it.
+struct Plan<'t> {
+    terms: &'t LoanTerms,
+    /// The balance at disbursement.
+    loan_amount: i128,
+    /// Flat interest (its parts precomputed) rather than interest on the declining balance.
+    flat: bool,
+    /// Interest in 64 bits (see [`interest_fits_64_bits`]).
+    narrow: bool,
+    /// The equal installment, for equal installments on the declining balance.
+    emi: i128,
+    /// The loan amount over the paying periods, rounded.
+    equal_principal: i128,
+    multiple: Multiple,
+    /// Insurance per installment, as a percent of the balance at its start.
+    insurance_rate: Option<Decimal>,
+}
+
+/// Rule: the amortisation loop, period by period. Interest is the period's rate on the balance
+/// (or its flat part), deferred during a grace (see [`Deferred::interest_paid`]). The principal
+/// part is set by the amortization: nothing during a grace on principal, the equal installment
+/// less the interest, an equal share of the principal, or nothing until maturity; never negative
+/// nor past the balance, and the last installment settles the balance (see [`principal_part`]).
+/// Insurance is a percent of the balance at the period's start. The rows go to `rows`.
+fn amortize(plan: &Plan<'_>, rates: &[Ratio], flat_parts: &[i128], rows: &mut Rows) -> Result<()> {
+    let terms = plan.terms;
+    let mode = terms.rounding;
+    let n = terms.installments;
+    let grace_p = terms.grace_on_principal;
     let mut divisor = Divisor::default();
-    let mut balance = b0;
-    let (mut pending, mut spread_part) = (0i128, 0i128);
+    let mut balance = plan.loan_amount;
+    let mut deferred = Deferred::default();
     rows.resize(rates.len());
     let Rows {
         principal: principal_col, interest: interest_col, insurance: insurance_col, balance: balance_col, ..
@@ -787,58 +951,89 @@ pub fn generate_rows_or_annuity(terms: &LoanTerms, buffers: &mut Buffers) -> Res
         let i = idx as u32 + 1;
         let last = i == n;
         let start_balance = balance;
-        let own_interest = if flat {
+        let own_interest = if plan.flat {
             flat_parts[idx]
-        } else if narrow {
-            i128::from(divisor.div_round(balance as u64 * rate.num as u64, rate.den as u64, mode))
+        } else if plan.narrow {
+            i128::from(divisor.div_round(balance as u64 * rate.num() as u64, rate.den() as u64, mode))
         } else {
             times(balance, *rate, mode)?
         };
-        // Interest paid now: deferred during a grace on interest payment (and until maturity for a
-        // single payment), then paid with the first installment after it or spread evenly.
-        let mut interest = own_interest;
+        let interest = deferred.interest_paid(terms, i, last, own_interest);
+        // What the installment leaves for principal (the last takes the balance whatever it is).
+        let less_interest = if last || i <= grace_p {
+            0
+        } else {
+            match terms.amortization {
+                Amortization::EqualInstallments if !plan.flat => plan.emi - own_interest,
+                // Flat equal installments: the installment (principal + interest) is what is
+                // rounded to the multiple (Fineract C2961); equal principal is never rounded so.
+                Amortization::EqualInstallments => {
+                    plan.multiple.round(plan.equal_principal + own_interest)? - own_interest
+                }
+                Amortization::EqualPrincipal => plan.equal_principal,
+                Amortization::SinglePayment | Amortization::InterestOnlyBalloon => 0,
+            }
+        };
+        let principal = principal_part(less_interest, balance, last);
+        balance -= principal;
+        if let Some(p) = plan.insurance_rate {
+            insurance_col[idx] = percent_of(start_balance, p, mode)?;
+        }
+        (*principal_out, *interest_out, *balance_out) = (principal, interest, balance);
+    }
+    Ok(())
+}
+
+/// Interest deferred and not yet paid, in the amortisation loop.
+#[derive(Default)]
+struct Deferred {
+    /// Deferred interest still to pay.
+    pending: i128,
+    /// The part paid with each installment when deferred interest is spread (0: not set yet).
+    spread_part: i128,
+}
+
+impl Deferred {
+    /// Rule: deferred interest. During a grace on interest payment (and until maturity for a
+    /// single payment) a period's interest (`own`) is deferred; after it, the deferred interest is
+    /// paid with the first installment, or spread evenly over the installments left (at least one
+    /// minor unit each); the last installment pays whatever is still deferred. The interest paid
+    /// with installment `i` (1-based).
+    #[inline]
+    fn interest_paid(&mut self, terms: &LoanTerms, i: u32, last: bool, own: i128) -> i128 {
         let deferring =
             i <= terms.grace_on_interest_payment || (terms.amortization == Amortization::SinglePayment && !last);
         if deferring {
-            pending += own_interest;
-            interest = 0;
-        } else if pending > 0 {
-            let part = match terms.deferred_interest {
-                _ if last => pending,
-                DeferredInterest::FirstInstallmentAfterGrace => pending,
-                DeferredInterest::Spread => {
-                    if spread_part == 0 {
-                        let left = i128::from(n - terms.grace_on_interest_payment);
-                        spread_part = mode.div_round(pending, left).max(1);
-                    }
-                    spread_part.min(pending)
+            self.pending += own;
+            return 0;
+        }
+        if self.pending <= 0 {
+            return own;
+        }
+        let part = match terms.deferred_interest {
+            _ if last => self.pending,
+            DeferredInterest::FirstInstallmentAfterGrace => self.pending,
+            DeferredInterest::Spread => {
+                if self.spread_part == 0 {
+                    let left = i128::from(terms.installments - terms.grace_on_interest_payment);
+                    self.spread_part = terms.rounding.div_round(self.pending, left).max(1);
                 }
-            };
-            interest += part;
-            pending -= part;
-        }
-        let principal_part = if last {
-            balance
-        } else if i <= grace_p {
-            0
-        } else {
-            let raw = match terms.amortization {
-                Amortization::EqualInstallments if !flat => emi - own_interest,
-                // Flat equal installments: the installment (principal + interest) is what is
-                // rounded to the multiple (Fineract C2961); equal principal is never rounded so.
-                Amortization::EqualInstallments => to_multiple(equal_principal + own_interest)? - own_interest,
-                Amortization::EqualPrincipal => equal_principal,
-                Amortization::SinglePayment | Amortization::InterestOnlyBalloon => 0,
-            };
-            raw.max(0).min(balance) // (balance >= 0: never negative)
+                self.spread_part.min(self.pending)
+            }
         };
-        balance -= principal_part;
-        if let Some(p) = insurance_rate {
-            insurance_col[idx] = percent_of(start_balance, p, mode)?;
-        }
-        (*principal_out, *interest_out, *balance_out) = (principal_part, interest, balance);
+        self.pending -= part;
+        own + part
     }
-    Ok((up, None))
+}
+
+/// Rule: the principal part of an installment is what the installment leaves after interest
+/// (`less_interest`), never negative and never past the `balance` owed (`balance >= 0`); the last
+/// installment takes the whole balance. The one place this rule is written: the general loop
+/// ([`amortize`]), the annuity fast path ([`AnnuityRows`]) and the EMI adjustment
+/// ([`last_installment`]) all call it.
+#[inline(always)]
+fn principal_part(less_interest: i128, balance: i128, last: bool) -> i128 {
+    if last { balance } else { less_interest.max(0).min(balance) }
 }
 
 /// The installment amounts of the most common loan: equal installments on the declining balance,
@@ -907,9 +1102,9 @@ impl Iterator for AnnuityRows<'_> {
         let rate = self.rates.next()?;
         let Annuity { emi, mode, .. } = self.annuity;
         // 64 bits: checked by the engine for the loan amount times the largest numerator.
-        let own = i128::from(self.divisor.div_round(self.left as u64 * rate.num as u64, rate.den as u64, mode));
+        let own = i128::from(self.divisor.div_round(self.left as u64 * rate.num() as u64, rate.den() as u64, mode));
         let last = self.rates.len() == 0;
-        let part = if last { self.left } else { (emi - own).max(0).min(self.left) };
+        let part = principal_part(emi - own, self.left, last);
         self.left -= part;
         Some(AmountsRow { principal: part, interest: own, balance: self.left })
     }

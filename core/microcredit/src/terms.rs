@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{BusinessDays, DayCount, Frequency, YearFraction};
+use crate::calendar::{BusinessDays, DayCount, Frequency, Ratio, YearFraction};
 use crate::error::{Error, Reason, Result};
 use crate::money::{Currency, RoundingMode, pow10};
 
@@ -548,7 +548,7 @@ impl LoanTerms {
         }
         // Above 1000 % a year is not a loan rate but a typing error (a monthly rate entered as yearly, ...).
         let annual = self.annual_rate()?;
-        if annual.num > 10 * annual.den {
+        if annual.num() > 10 * annual.den() {
             return Err(Error::invalid("rate.percent", p, Reason::RateTooHigh));
         }
         Ok(annual)
@@ -586,19 +586,25 @@ impl LoanTerms {
     /// The nominal annual rate as an exact fraction (12 % → 12/100).
     pub fn annual_rate(&self) -> Result<YearFraction> {
         let p = if self.rate.percent.scale() > 10 { self.rate.percent.normalize() } else { self.rate.percent };
-        let base = YearFraction::new(p.mantissa(), 100 * pow10(p.scale()));
+        let overflow = || Error::Overflow { what: "annual rate".into() };
+        let base = Ratio::new(p.mantissa(), 100 * pow10(p.scale())).ok_or_else(overflow)?;
         let year_days = self.day_count.year_days();
         let factor = match self.rate.per {
             RatePeriod::Year => return Ok(base),
-            RatePeriod::Month => YearFraction::new(12, 1),
-            RatePeriod::Week => YearFraction::new(52, 1),
-            RatePeriod::Day => YearFraction::new(year_days, 1),
+            RatePeriod::Month => Ratio::per(12, 1),
+            RatePeriod::Week => Ratio::per(52, 1),
+            RatePeriod::Day => Ratio::per(year_days, 1),
             RatePeriod::WholeTerm => {
                 let term = self.frequency.year_fraction(self.day_count);
-                YearFraction::new(term.den, term.num * i128::from(self.installments.max(1)))
+                let Some(per_term) = Ratio::new(term.den(), term.num() * i128::from(self.installments.max(1))) else {
+                    // A term of no length: a frequency of every 0, which its validation refuses.
+                    self.frequency.validate()?;
+                    return Err(overflow());
+                };
+                per_term
             }
         };
-        base.checked_mul(factor).ok_or_else(|| Error::Overflow { what: "annual rate".into() })
+        base.checked_mul(factor).ok_or_else(overflow)
     }
 }
 

@@ -213,8 +213,12 @@ impl<M: MinorUnits> SparseColumn<M> {
     }
 
     /// Fees, insurance and savings of `len` rows, all zeros (nothing allocated).
-    fn uncharged(len: usize) -> [Self; 3] {
-        [0; 3].map(|_| SparseColumn::zeros(len))
+    fn uncharged(len: usize) -> Charges<Self> {
+        Charges {
+            fees: SparseColumn::zeros(len),
+            insurance: SparseColumn::zeros(len),
+            savings: SparseColumn::zeros(len),
+        }
     }
 
     /// Number of rows.
@@ -269,6 +273,68 @@ impl<M: MinorUnits> SparseColumn<M> {
     }
 }
 
+/// The charges an installment may carry besides principal and interest, by name: fees,
+/// insurance and savings, the money columns that are zero on most books.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Charges<T> {
+    fees: T,
+    insurance: T,
+    savings: T,
+}
+
+impl<T> Charges<T> {
+    /// Each charge through `f`.
+    fn map<U>(self, mut f: impl FnMut(T) -> U) -> Charges<U> {
+        Charges { fees: f(self.fees), insurance: f(self.insurance), savings: f(self.savings) }
+    }
+
+    /// Each charge beside the same charge of `other`.
+    fn zip<U>(self, other: Charges<U>) -> Charges<(T, U)> {
+        Charges {
+            fees: (self.fees, other.fees),
+            insurance: (self.insurance, other.insurance),
+            savings: (self.savings, other.savings),
+        }
+    }
+
+    /// Each charge, borrowed mutably.
+    fn each_mut(&mut self) -> Charges<&mut T> {
+        Charges { fees: &mut self.fees, insurance: &mut self.insurance, savings: &mut self.savings }
+    }
+
+    /// The charges in column order (fees, insurance, savings), to iterate over.
+    fn into_array(self) -> [T; 3] {
+        [self.fees, self.insurance, self.savings]
+    }
+}
+
+/// The seven money columns of installment rows, by name (the staging block holds one array of
+/// each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MoneyColumns<T> {
+    principal: T,
+    interest: T,
+    fees: T,
+    insurance: T,
+    savings: T,
+    total: T,
+    balance: T,
+}
+
+impl<T: Copy> MoneyColumns<T> {
+    /// Every column `v`.
+    fn splat(v: T) -> Self {
+        MoneyColumns { principal: v, interest: v, fees: v, insurance: v, savings: v, total: v, balance: v }
+    }
+}
+
+impl<T> MoneyColumns<T> {
+    /// The charge columns (fees, insurance, savings), borrowed mutably.
+    fn charges_mut(&mut self) -> Charges<&mut T> {
+        Charges { fees: &mut self.fees, insurance: &mut self.insurance, savings: &mut self.savings }
+    }
+}
+
 /// A zeroed column of `n` values. Zeroed memory comes from the allocator untouched (calloc); a
 /// column of several megabytes is advised into transparent huge pages before anything writes it.
 fn zeroed_column<T: sealed::Zeroed>(n: usize) -> Vec<T> {
@@ -287,7 +353,7 @@ struct ColumnsMut<'a, M: MinorUnits> {
     principal: Tail<'a, M>,
     interest: Tail<'a, M>,
     /// Fees, insurance and savings of the task's rows, allocated when a block has one.
-    sparse: [SparseColumn<M>; 3],
+    sparse: Charges<SparseColumn<M>>,
     total: Tail<'a, M>,
     balance: Tail<'a, M>,
 }
@@ -334,12 +400,12 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
         self.number.write_at(at, &staged.number[..n]);
         self.due_day.write_at(at, &staged.due_day[..n]);
         self.days.write_at(at, &staged.days[..n]);
-        let [principal, interest, fees, insurance, savings, total, balance] = &mut staged.money;
+        let money = &mut staged.money;
         let dense = [
-            (&mut self.principal, &*principal),
-            (&mut self.interest, &*interest),
-            (&mut self.total, &*total),
-            (&mut self.balance, &*balance),
+            (&mut self.principal, &money.principal),
+            (&mut self.interest, &money.interest),
+            (&mut self.total, &money.total),
+            (&mut self.balance, &money.balance),
         ];
         for (col, src) in dense {
             col.write_at(at, &src[..n]);
@@ -347,8 +413,8 @@ impl<'a, M: MinorUnits> ColumnsMut<'a, M> {
         // A block without fees, insurance or savings writes nothing of them: the task's piece of
         // such a column is allocated (zeroed) by its first block that has some. A block that had
         // some is copied, and its staging zeroed again for the next block.
-        let sparse = self.sparse.iter_mut().zip([fees, insurance, savings]);
-        for ((piece, src), dirty) in sparse.zip(&mut staged.charged) {
+        let sparse = self.sparse.each_mut().zip(money.charges_mut()).zip(staged.charged.each_mut());
+        for ((piece, src), dirty) in sparse.into_array() {
             if std::mem::take(dirty) {
                 if piece.values.is_empty() {
                     piece.values = zeroed_column(piece.len);
@@ -374,10 +440,10 @@ struct Staging<M> {
     number: [u32; STAGED],
     due_day: [i32; STAGED],
     days: [u32; STAGED],
-    money: [[M; STAGED]; 7],
+    money: MoneyColumns<[M; STAGED]>,
     /// Whether the staged fees, insurance and savings hold anything but zeros (when not, they are
     /// all zeros, and loans without such charges leave them as they are).
-    charged: [bool; 3],
+    charged: Charges<bool>,
 }
 
 /// Rows per staging block.
@@ -393,8 +459,8 @@ impl<M: MinorUnits> Staging<M> {
             number: [0; STAGED],
             due_day: [0; STAGED],
             days: [0; STAGED],
-            money: [[zero; STAGED]; 7],
-            charged: [false; 3],
+            money: MoneyColumns::splat([zero; STAGED]),
+            charged: Charges::default(),
         })
     }
 
@@ -408,7 +474,7 @@ impl<M: MinorUnits> Staging<M> {
         }
         let each = rows.fee() + rows.savings();
         self.push_blocks(out, k, loan, rows, |staging, to, from| {
-            let [principal, interest, _, insurance, _, total, balance] = &mut staging.money;
+            let MoneyColumns { principal, interest, insurance, total, balance, .. } = &mut staging.money;
             let (p, r, ins) =
                 (&rows.principal()[from.clone()], &rows.interest()[from.clone()], &rows.insurance()[from.clone()]);
             narrow_into(&mut principal[to.clone()], p);
@@ -416,7 +482,7 @@ impl<M: MinorUnits> Staging<M> {
             narrow_into(&mut balance[to.clone()], &rows.balance()[from]);
             if ins.iter().any(|&v| v != 0) {
                 narrow_into(&mut insurance[to.clone()], ins);
-                staging.charged[1] = true;
+                staging.charged.insurance = true;
             }
             for (((v, &p), &r), &ins) in total[to].iter_mut().zip(p).zip(r).zip(ins) {
                 *v = M::narrow(p + r + ins + each);
@@ -443,9 +509,11 @@ impl<M: MinorUnits> Staging<M> {
             return None;
         }
         let each = rows.fee() + rows.savings();
+        // The amounts never go through `rows`, so the totals are added up here as they stream
+        // past (what `Rows::sums` gives a loan whose rows the engine wrote).
         let (mut interest_sum, mut total_sum) = (0i128, 0i128);
         let all_fit = self.push_blocks(out, k, loan, rows, |staging, to, _| {
-            let [principal, interest, _, _, _, total, balance] = &mut staging.money;
+            let MoneyColumns { principal, interest, total, balance, .. } = &mut staging.money;
             let cols = principal[to.clone()]
                 .iter_mut()
                 .zip(&mut interest[to.clone()])
@@ -505,11 +573,15 @@ impl<M: MinorUnits> Staging<M> {
                 *gap = u32::try_from(day - prev).unwrap_or(0);
                 prev = day;
             }
-            // (fees are money column 2 and charge 0, savings column 4 and charge 2)
-            for (column, charge, value, narrowed) in [(2, 0, rows.fee(), fee), (4, 2, rows.savings(), savings)] {
+            // Fees and savings are the same on every installment (insurance is staged with the
+            // amounts).
+            let charges = self.money.charges_mut().zip(self.charged.each_mut());
+            for ((column, charged), value, narrowed) in
+                [(charges.fees, rows.fee(), fee), (charges.savings, rows.savings(), savings)]
+            {
                 if value != 0 {
-                    self.money[column][to.clone()].fill(narrowed);
-                    self.charged[charge] = true;
+                    column[to.clone()].fill(narrowed);
+                    *charged = true;
                 }
             }
             fit &= amounts(self, to, from);
@@ -890,26 +962,26 @@ fn fill_batch<M: MinorUnits, S: LoanSource + ?Sized>(
             rest = after;
         }
         drop(rest);
-        let done: Vec<(usize, [SparseColumn<M>; 3])> = tasks
+        let done: Vec<(usize, Charges<SparseColumn<M>>)> = tasks
             .into_par_iter()
             .zip(out.loans.par_chunks_mut(CHUNK))
             .map(|((loans, cols), summaries)| fill(source, loans, cols, summaries, options))
             .collect();
         let failed = done.iter().map(|(f, _)| f).sum::<usize>();
         // Each task's pieces of the sparse columns, with the row they start at.
-        let mut pieces: [Vec<(usize, SparseColumn<M>)>; 3] = Default::default();
+        let mut pieces: Charges<Vec<(usize, SparseColumn<M>)>> = Charges::default();
         for ((_, task), at) in
             done.into_iter().zip(chunk_rows.iter().scan(0, |at, &rows| Some(std::mem::replace(at, *at + rows))))
         {
-            for (col, piece) in pieces.iter_mut().zip(task) {
+            for (col, piece) in pieces.each_mut().zip(task).into_array() {
                 col.push((at, piece));
             }
         }
         (failed, pieces)
     };
     let cols = &mut out.installments;
-    let [fees, insurance, savings] = pieces.map(|p| SparseColumn::from_pieces(n, p));
-    (cols.fees, cols.insurance, cols.savings) = (fees, insurance, savings);
+    Charges { fees: cols.fees, insurance: cols.insurance, savings: cols.savings } =
+        pieces.map(|p| SparseColumn::from_pieces(n, p));
     if failed > 0 {
         // Close the gaps the failed loans left (rare: only when some terms are invalid).
         let (mut read, mut write) = (0, 0);
@@ -935,7 +1007,7 @@ fn fill<M: MinorUnits, S: LoanSource + ?Sized>(
     out: ColumnsMut<'_, M>,
     summaries: &mut [Result<LoanSummary>],
     options: BatchOptions,
-) -> (usize, [SparseColumn<M>; 3]) {
+) -> (usize, Charges<SparseColumn<M>>) {
     // The engine's working memory is the thread's, kept from task to task and batch to batch:
     // above all the due dates it remembers for each disbursement day, which a task of its own
     // would work out again for every day of its chunk.
@@ -1023,17 +1095,15 @@ struct Sums {
 }
 
 impl Sums {
+    /// The totals of rows the engine wrote (the engine's [`Rows::sums`]).
     fn of(rows: &Rows) -> Sums {
-        let n = rows.len();
-        let sum = |col: &[i128]| col.iter().sum::<i128>();
-        let (interest, insurance) = (sum(rows.interest()), sum(rows.insurance()));
-        let each = (rows.fee() + rows.savings()) * n as i128;
+        let sums = rows.sums();
         Sums {
-            rows: n,
-            interest,
-            fees: rows.fee() * n as i128,
-            insurance,
-            total: sum(rows.principal()) + interest + insurance + each,
+            rows: rows.len(),
+            interest: sums.interest,
+            fees: sums.fees,
+            insurance: sums.insurance,
+            total: sums.total,
             last_day: rows.due_days().last().copied(),
         }
     }
