@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test of the project: Rust (format, lints, docs, unit, golden, property and doc tests;
-# the fuzz targets for a bounded time over their regression corpus; Miri over the unsafe code),
+# the fuzz targets for a bounded time over their regression corpus),
 # then the Python package (pytest, stubtest, the notebook) and the Kotlin bindings (JUnit on the JVM).
 # Works on a fresh machine of the project's kind: the binding scripts install what they need.
 set -euo pipefail
@@ -18,8 +18,6 @@ echo "== cargo test"
 cargo test --workspace
 echo "== fuzz (scripts/fuzz.sh 15: regression corpus, then 15 s per target)"
 ./scripts/fuzz.sh 15
-echo "== miri (scripts/miri.sh: the unsafe code of core/tables/src/memory.rs)"
-./scripts/miri.sh
 
 if [ "${SKIP_BINDINGS:-0}" != "1" ]; then
   for script in bindings/python/run-tests.sh bindings/mobile/run-tests.sh; do

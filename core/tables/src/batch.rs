@@ -8,8 +8,7 @@
 //!
 //! The columns are allocated once for the whole batch (every loan's rows have a known place),
 //! after their size is checked against [`BatchOptions::memory_limit`] (a book too large is
-//! [`microcredit::Error::LimitExceeded`], never an aborted process), and filled in parallel; on Linux, large columns ask for transparent huge pages, because on virtual
-//! machines the first touch of fresh memory in 4 KiB pages can cost as much as computing the rows.
+//! [`microcredit::Error::LimitExceeded`], never an aborted process), and filled in parallel.
 
 use std::ops::Range;
 
@@ -335,12 +334,9 @@ impl<T> MoneyColumns<T> {
     }
 }
 
-/// A zeroed column of `n` values. Zeroed memory comes from the allocator untouched (calloc); a
-/// column of several megabytes is advised into transparent huge pages before anything writes it.
+/// A zeroed column of `n` values. Zeroed memory comes from the allocator untouched (calloc).
 fn zeroed_column<T: sealed::Zeroed>(n: usize) -> Vec<T> {
-    let mut v = T::zeroed_vec(n);
-    crate::memory::advise_huge_pages(&mut v);
-    v
+    T::zeroed_vec(n)
 }
 
 /// The rows one task fills: the dense columns written once, front to back; the sparse ones
