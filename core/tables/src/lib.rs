@@ -19,6 +19,8 @@
 //! ```
 
 pub mod batch;
+#[cfg(feature = "arrow")]
 pub mod loan_table;
 mod memory;
+#[cfg(feature = "arrow")]
 pub mod schedule_table;
