@@ -975,6 +975,23 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// One error of each variant but `Internal` (the tests of every binding's mapping use it).
+#[cfg(test)]
+pub(crate) fn one_of_each() -> Vec<Error> {
+    let s = || "x".to_string();
+    vec![
+        Error::invalid("principal", 0, Reason::GraceTooLong { installments: 12 }),
+        Error::UnknownCurrency { code: s() },
+        Error::CurrencyMismatch { left: s(), right: s() },
+        Error::TooManyDecimals { field: s(), value: s(), currency: s(), minor_units: 2 },
+        Error::NoConvergence { what: s(), reason: s() },
+        Error::NoRate { what: s(), reason: s() },
+        Error::Overflow { what: s() },
+        Error::LimitExceeded { what: s(), requested: 3_840_000_000, limit: 1 << 30 },
+        Error::Json { reason: s(), syntax: true },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -989,20 +1006,7 @@ mod tests {
     /// Every variant has a code, a family and a Spanish message of its own.
     #[test]
     fn every_variant_has_a_code_and_spanish() {
-        let s = || "x".to_string();
-        let all = [
-            Error::invalid("principal", 0, Reason::NotPositive),
-            Error::UnknownCurrency { code: s() },
-            Error::CurrencyMismatch { left: s(), right: s() },
-            Error::TooManyDecimals { field: s(), value: s(), currency: s(), minor_units: 2 },
-            Error::NoConvergence { what: s(), reason: s() },
-            Error::NoRate { what: s(), reason: s() },
-            Error::Overflow { what: s() },
-            Error::LimitExceeded { what: s(), requested: 2, limit: 1 },
-            Error::Json { reason: s(), syntax: false },
-            Error::Internal { what: "x" },
-        ];
-        for e in all {
+        for e in one_of_each().into_iter().chain([Error::Internal { what: "x" }]) {
             assert!(!e.code().is_empty());
             assert_ne!(e.message(Lang::Es), e.message(Lang::En), "{e}");
             assert_eq!(e.message(Lang::En), e.to_string());

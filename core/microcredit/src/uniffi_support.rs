@@ -303,18 +303,7 @@ mod tests {
     #[test]
     fn every_core_kind_has_its_own_variant() {
         let s = || "x".to_string();
-        let all = [
-            Error::invalid("principal", "0", Reason::GraceTooLong { installments: 12 }),
-            Error::UnknownCurrency { code: s() },
-            Error::CurrencyMismatch { left: s(), right: s() },
-            Error::TooManyDecimals { field: s(), value: s(), currency: s(), minor_units: 2 },
-            Error::NoConvergence { what: s(), reason: s() },
-            Error::NoRate { what: s(), reason: s() },
-            Error::Overflow { what: s() },
-            Error::LimitExceeded { what: "memory_limit".into(), requested: 3_840_000_000, limit: 1 << 30 },
-            Error::Json { reason: s(), syntax: true },
-        ];
-        for e in all {
+        for e in crate::error::one_of_each() {
             let (kind, message) = (e.kind(), e.to_string());
             let mapped = MicrocreditError::from(e);
             assert!(!matches!(mapped, MicrocreditError::Internal { .. }), "{kind} maps to Internal");
