@@ -268,6 +268,38 @@ pub enum Reason {
         /// Installments of the schedule.
         rows: u64,
     },
+    /// A loan account's event dated before the loan's (first) disbursement.
+    BeforeDisbursement,
+    /// A reversal of an event the account does not hold.
+    UnknownEvent,
+    /// A reversal of an event already reversed.
+    AlreadyReversed,
+    /// A reversal of a reversal (record the event again instead).
+    NotReversible,
+    /// A repayment on a loan whose obligations are met on that date.
+    LoanClosed,
+    /// A receipt number the account already holds for another amount or date (`held`).
+    ReceiptConflict {
+        /// The amount and date recorded with the receipt.
+        held: String,
+    },
+    /// An event id the account already holds for another event.
+    IdConflict,
+    /// A change dated before a write-off that stands (written off on `date`).
+    BeforeWriteOff {
+        /// The write-off's date.
+        date: String,
+    },
+    /// Something a written-off loan no longer takes (a charge, a waiver, a refund, a second
+    /// write-off).
+    LoanWrittenOff,
+    /// A recovery on a loan that is not written off.
+    NotWrittenOff,
+    /// More than is owed (or held) at that point: `owed` is what could be applied.
+    MoreThanOwed {
+        /// What could be applied.
+        owed: String,
+    },
 }
 
 impl Reason {
@@ -350,6 +382,17 @@ impl Reason {
             Reason::NoRows => "no_rows",
             Reason::TooManyRows => "too_many_rows",
             Reason::RowCountMismatch { .. } => "row_count_mismatch",
+            Reason::BeforeDisbursement => "before_disbursement",
+            Reason::UnknownEvent => "unknown_event",
+            Reason::AlreadyReversed => "already_reversed",
+            Reason::NotReversible => "not_reversible",
+            Reason::LoanClosed => "loan_closed",
+            Reason::ReceiptConflict { .. } => "receipt_conflict",
+            Reason::IdConflict => "id_conflict",
+            Reason::BeforeWriteOff { .. } => "before_write_off",
+            Reason::LoanWrittenOff => "loan_written_off",
+            Reason::NotWrittenOff => "not_written_off",
+            Reason::MoreThanOwed { .. } => "more_than_owed",
         }
     }
 
@@ -383,6 +426,9 @@ impl Reason {
             Reason::UnknownName { detail } | Reason::Unreadable { detail } => vec![("detail", detail.clone())],
             Reason::OutOfRangeFor { type_name } => vec![("type_name", type_name.clone())],
             Reason::RowCountMismatch { rows } => vec![("rows", rows.to_string())],
+            Reason::ReceiptConflict { held } => vec![("held", held.clone())],
+            Reason::BeforeWriteOff { date } => vec![("date", date.clone())],
+            Reason::MoreThanOwed { owed } => vec![("owed", owed.clone())],
             _ => Vec::new(),
         }
     }
@@ -544,6 +590,45 @@ impl Reason {
             Reason::RowCountMismatch { .. } => (
                 "differs from the {rows} installments of the loan's schedule",
                 "no coincide con las {rows} cuotas del calendario de pagos del préstamo",
+            ),
+            Reason::BeforeDisbursement => {
+                ("is before the loan's disbursement", "es anterior al desembolso del préstamo")
+            }
+            Reason::UnknownEvent => (
+                "the account holds no event with this id",
+                "la cuenta no tiene ningún movimiento con este identificador",
+            ),
+            Reason::AlreadyReversed => ("was already reversed", "ya fue anulado"),
+            Reason::NotReversible => (
+                "a reversal cannot be reversed; record the event again",
+                "una anulación no se puede anular; registre el movimiento de nuevo",
+            ),
+            Reason::LoanClosed => (
+                "the loan is closed on this date: its obligations are met",
+                "el préstamo está cancelado en esta fecha: no tiene deudas pendientes",
+            ),
+            Reason::ReceiptConflict { .. } => (
+                "this receipt is already recorded with another amount or date ({held})",
+                "este recibo ya está registrado con otro monto o fecha ({held})",
+            ),
+            Reason::IdConflict => {
+                ("another event is recorded with this id", "ya hay otro movimiento registrado con este identificador")
+            }
+            Reason::BeforeWriteOff { .. } => (
+                "is before the write-off of {date}: nothing before it changes while it stands",
+                "es anterior al castigo del {date}: nada anterior cambia mientras el castigo siga vigente",
+            ),
+            Reason::LoanWrittenOff => (
+                "the loan is written off (payments now count as recoveries)",
+                "el préstamo está castigado (los pagos ahora cuentan como recuperaciones)",
+            ),
+            Reason::NotWrittenOff => (
+                "only a written-off loan has recoveries; record a repayment",
+                "solo un préstamo castigado tiene recuperaciones; registre un pago",
+            ),
+            Reason::MoreThanOwed { .. } => (
+                "is more than is owed at that point ({owed} could be applied)",
+                "es más de lo que se debe en ese momento (se podía aplicar {owed})",
             ),
         }
     }

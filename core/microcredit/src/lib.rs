@@ -30,6 +30,7 @@
 //! # Ok::<(), microcredit::Error>(())
 //! ```
 
+pub mod account;
 pub mod calendar;
 #[doc = include_str!("json_form.md")]
 pub mod json_form {}

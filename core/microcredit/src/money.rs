@@ -96,6 +96,34 @@ pub mod exact_option {
     }
 }
 
+/// Serde form of an amount with its currency as one text, `"250.00 EUR"` (the amount, a space,
+/// the ISO code), read with [`Money::parse`] so the amount is exact and fits the currency. Use with
+/// `#[serde(with = "microcredit::money::text")]` on a [`Money`] field.
+///
+/// ```
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Paid(#[serde(with = "microcredit::money::text")] microcredit::Money);
+/// let Paid(m) = serde_json::from_str(r#""137.50 USD""#).unwrap();
+/// assert_eq!(m.to_string(), "137.50 USD");
+/// assert!(serde_json::from_str::<Paid>(r#""1.005 USD""#).is_err()); // more decimals than USD has
+/// ```
+pub mod text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Money;
+
+    /// Write `"<amount> <code>"`.
+    pub fn serialize<S: Serializer>(value: &Money, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    /// Read `"<amount> <code>"`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Money::from_text(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// An ISO 4217 currency: its code and how many decimal places its minor unit has.
 ///
 /// ```
@@ -491,6 +519,33 @@ impl Money {
         let value = Decimal::from_str_exact(amount.trim())
             .map_err(|_| Error::invalid("amount", amount, Reason::NotADecimal))?;
         Money::new(value, currency)
+    }
+
+    /// An amount and its currency code in one text, as [`Money`]'s `Display` writes it
+    /// (`"250.00 EUR"`).
+    ///
+    /// ```
+    /// use microcredit::Money;
+    /// assert_eq!(Money::from_text("250 EUR")?, Money::parse("250.00", "EUR")?);
+    /// assert_eq!(Money::from_text("250").unwrap_err().code(), "required");
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn from_text(text: &str) -> Result<Money> {
+        if text.len() > 2 * crate::error::MAX_NAME_TEXT {
+            return Err(Error::invalid(
+                "amount",
+                text,
+                Reason::TooLong { max: 2 * crate::error::MAX_NAME_TEXT as u64 },
+            ));
+        }
+        match text.split_whitespace().collect::<Vec<_>>()[..] {
+            [amount, code] => Money::parse(amount, code),
+            _ => Err(Error::invalid(
+                "amount",
+                text,
+                Reason::Required { expected: "an amount and a currency code, e.g. '250.00 EUR'".into() },
+            )),
+        }
     }
 
     /// Zero in a currency.

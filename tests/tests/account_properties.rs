@@ -1,0 +1,190 @@
+//! Properties of the loan-account ledger over random schedules and random sequences of
+//! repayments, charges, waivers, refunds, write-offs and reversals:
+//! money is conserved (allocations sum to payments; overpayment is tracked, not lost); every
+//! installment's due = paid + waived + written off + outstanding; nothing outstanding is negative;
+//! replay is deterministic and does not depend on the order events were recorded in; reversing
+//! an event is the same as never having recorded it; a refused event leaves the ledger unchanged.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{Days, NaiveDate};
+use microcredit::account::{
+    Account, AccountRules, AccountState, Allocation, AppliedKind, ChargeKind, Event, EventId, EventKind,
+    NamedAllocation, Parts, Waivable,
+};
+use microcredit::{Decimal, LoanTerms, Money};
+use proptest::prelude::*;
+
+const START: &str = "2025-01-10";
+
+fn terms(principal: u32, rate: u32, n: u32, weekly: bool, flat: bool) -> LoanTerms {
+    let unit = if weekly { "weeks" } else { "months" };
+    let method = if flat { "flat" } else { "declining_balance" };
+    LoanTerms::from_json(&format!(
+        r#"{{"principal": "{principal}", "currency": "USD", "rate": {{"percent": "{rate}", "per": "year"}},
+            "interest_method": "{method}", "installments": {n}, "frequency": {{"unit": "{unit}", "every": 1}},
+            "disbursement_date": "{START}", "fees": [{{"kind": "per_installment", "amount": "1.50"}}]}}"#
+    ))
+    .unwrap()
+}
+
+/// One random action: (kind selector, day offset from the start, amount in cents, target index).
+type Action = (u8, u64, u32, usize);
+
+fn usd(cents: u32) -> Money {
+    Money::new(Decimal::new(i64::from(cents.max(1)), 2), microcredit::Currency::USD).unwrap()
+}
+
+fn event(k: usize, action: &Action, earlier: &[Event]) -> Event {
+    let (selector, day, cents, target) = *action;
+    let start: NaiveDate = START.parse().unwrap();
+    let effective = start.checked_add_days(Days::new(day)).unwrap();
+    let kind = match selector % 10 {
+        0..=4 => EventKind::repayment(usd(cents), None),
+        5 => EventKind::Charge {
+            charge: if cents % 2 == 0 { ChargeKind::Fee } else { ChargeKind::Penalty },
+            amount: usd(cents % 2_000),
+            name: None,
+        },
+        6 => EventKind::Waiver {
+            part: [Waivable::Interest, Waivable::Fees, Waivable::Penalties][cents as usize % 3],
+            amount: usd(cents % 3_000),
+        },
+        7 => EventKind::Refund { amount: usd(cents % 5_000) },
+        8 if cents % 7 == 0 => EventKind::WriteOff,
+        _ if !earlier.is_empty() => EventKind::Reversal { of: earlier[target % earlier.len()].id },
+        _ => EventKind::repayment(usd(cents), None),
+    };
+    // Ids in recording order, as a device mints them (v7: time-ordered).
+    Event::new(EventId::v7(1_000 + k as u64, [k as u8; 10]), effective, kind)
+}
+
+fn disbursement(t: &LoanTerms) -> Event {
+    Event::new(
+        EventId::v7(1, [0; 10]),
+        t.disbursement_date,
+        EventKind::Disbursement { amount: Money::new(t.principal, t.currency).unwrap() },
+    )
+}
+
+fn add(a: &Parts, b: &Parts) -> Parts {
+    Parts {
+        principal: a.principal + b.principal,
+        interest: a.interest + b.interest,
+        fees: a.fees + b.fees,
+        penalties: a.penalties + b.penalties,
+    }
+}
+
+/// Record every action; refused ones must leave the account exactly as it was.
+fn build(t: &LoanTerms, rules: &AccountRules, actions: &[Action]) -> Account {
+    let mut account = Account::with_events(t.clone(), rules.clone(), vec![disbursement(t)]).unwrap();
+    for (k, action) in actions.iter().enumerate() {
+        let e = event(k, action, account.events());
+        let before = account.clone();
+        if account.record(e).is_err() {
+            assert_eq!(account, before, "a refused event changed the account");
+        }
+    }
+    account
+}
+
+fn check_conservation(s: &AccountState, events: &[Event]) {
+    let zero = Decimal::ZERO;
+    let mut paid = Parts::default();
+    let mut received = zero;
+    for a in &s.applied {
+        let total = a.parts.total() + a.surplus;
+        match a.kind {
+            AppliedKind::Repayment => {
+                assert_eq!(total, a.amount, "a payment's allocation does not add up: {a:?}");
+                paid = add(&paid, &a.parts);
+                received += a.amount;
+            }
+            AppliedKind::Recovery => received += a.amount,
+            AppliedKind::Waiver => assert_eq!(a.parts.total(), a.amount),
+        }
+    }
+    assert_eq!(paid, s.paid, "installments' paid parts differ from the payments' allocations");
+    // Every unit received is paid to an installment, held as surplus, refunded or recovered.
+    assert_eq!(received, s.paid.total() + s.overpaid + s.refunded + s.recovered);
+    for i in &s.installments {
+        for (due, rest) in [
+            (
+                i.due.principal,
+                i.paid.principal + i.waived.principal + i.written_off.principal + i.outstanding.principal,
+            ),
+            (i.due.interest, i.paid.interest + i.waived.interest + i.written_off.interest + i.outstanding.interest),
+            (i.due.fees, i.paid.fees + i.waived.fees + i.written_off.fees + i.outstanding.fees),
+            (
+                i.due.penalties,
+                i.paid.penalties + i.waived.penalties + i.written_off.penalties + i.outstanding.penalties,
+            ),
+        ] {
+            assert_eq!(due, rest, "installment {}: due is not paid + waived + written off + outstanding", i.number);
+        }
+        let o = &i.outstanding;
+        assert!(
+            o.principal >= zero && o.interest >= zero && o.fees >= zero && o.penalties >= zero,
+            "negative outstanding: {i:?}"
+        );
+    }
+    assert!(s.overpaid >= zero && s.refunded >= zero && s.recovered >= zero);
+    let _ = events;
+}
+
+fn strategy() -> impl Strategy<Value = (LoanTerms, AccountRules, Vec<Action>)> {
+    (
+        (500u32..5_000, 0u32..60, 1u32..14, any::<bool>(), any::<bool>()),
+        0usize..NamedAllocation::ALL.len(),
+        prop::collection::vec((any::<u8>(), 0u64..500, 1u32..150_000, any::<usize>()), 0..25),
+    )
+        .prop_map(|((p, r, n, weekly, flat), a, actions)| {
+            let rules = AccountRules::new(Allocation::Named(NamedAllocation::ALL[a].0), Default::default());
+            (terms(p, r, n, weekly, flat), rules, actions)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+
+    #[test]
+    fn money_is_conserved_and_nothing_is_negative((t, rules, actions) in strategy(), day in 0u64..600) {
+        let account = build(&t, &rules, &actions);
+        let start: NaiveDate = START.parse().unwrap();
+        for on in [start.checked_add_days(Days::new(day)).unwrap(), start.checked_add_days(Days::new(2_000)).unwrap()] {
+            let s = account.state_on(on).unwrap();
+            check_conservation(&s, account.events());
+            prop_assert_eq!(&s, &account.state_on(on).unwrap()); // deterministic
+        }
+    }
+
+    #[test]
+    fn replay_does_not_depend_on_recording_order((t, rules, actions) in strategy(), seed in any::<u64>()) {
+        let account = build(&t, &rules, &actions);
+        let mut shuffled = account.events().to_vec();
+        // A seeded Fisher-Yates shuffle.
+        let mut x = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        let merged = Account::merged(t.clone(), rules.clone(), shuffled).unwrap();
+        let on: NaiveDate = "2031-01-01".parse().unwrap();
+        prop_assert_eq!(account.state_on(on).unwrap(), merged.state_on(on).unwrap());
+    }
+
+    #[test]
+    fn reversing_an_event_is_never_having_recorded_it((t, rules, actions) in strategy(), pick in any::<usize>()) {
+        let account = build(&t, &rules, &actions);
+        let events = account.events().to_vec();
+        let reversible: Vec<&Event> = events.iter().filter(|e| !matches!(e.kind, EventKind::Reversal { .. })).collect();
+        let target = reversible[pick % reversible.len()].id;
+        let undo = Event::new(EventId::v7(9_999_999, [9; 10]), "2026-12-31".parse().unwrap(), EventKind::Reversal { of: target });
+        let with_reversal = Account::merged(t.clone(), rules.clone(), events.iter().cloned().chain([undo]).collect()).unwrap();
+        let without = Account::merged(t.clone(), rules.clone(), events.iter().filter(|e| e.id != target).cloned().collect()).unwrap();
+        let on: NaiveDate = "2031-01-01".parse().unwrap();
+        prop_assert_eq!(with_reversal.state_on(on).unwrap(), without.state_on(on).unwrap());
+    }
+}

@@ -1,0 +1,126 @@
+//! Loan-account scenarios (tests/golden/accounts.json, shared with the Python and Kotlin tests):
+//! each case's events are recorded on an account, and the state on each date asked about must
+//! hold the fields the case lists. Refused events must fail with their code and leave the state
+//! as it was.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::NaiveDate;
+use microcredit::LoanTerms;
+use microcredit::account::{Account, AccountRules, Event, Outcome};
+use microcredit_tests::load_cases;
+use serde_json::Value;
+
+/// Where `expected` (a JSON subset) differs from `actual`: objects by key, lists of objects by
+/// their `event` or `number` key, everything else by equality.
+fn mismatches(expected: &Value, actual: &Value, path: &str, out: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, v) in e {
+                match a.get(k) {
+                    Some(av) => mismatches(v, av, &format!("{path}.{k}"), out),
+                    None => out.push(format!("{path}.{k}: missing")),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            for (i, item) in e.iter().enumerate() {
+                let key = ["event", "number"].into_iter().find(|k| item.get(k).is_some());
+                let found = match key {
+                    Some(k) => a.iter().find(|x| x.get(k) == item.get(k)),
+                    None => a.get(i),
+                };
+                match found {
+                    Some(av) => mismatches(item, av, &format!("{path}[{i}]"), out),
+                    None => out.push(format!("{path}[{i}]: no entry matching {item}")),
+                }
+            }
+        }
+        _ if expected != actual => out.push(format!("{path}: expected {expected}, got {actual}")),
+        _ => {}
+    }
+}
+
+fn account_of(case: &Value) -> Account {
+    let terms = LoanTerms::from_json(&case["terms"].to_string()).unwrap();
+    let rules = match case.get("rules") {
+        Some(r) => AccountRules::from_json(&r.to_string()).unwrap(),
+        None => AccountRules::default(),
+    };
+    let events: Vec<Event> =
+        case["events"].as_array().unwrap().iter().map(|e| Event::from_json(&e.to_string()).unwrap()).collect();
+    Account::with_events(terms, rules, events).unwrap()
+}
+
+fn state_json(account: &Account, on: &str) -> Value {
+    let date: NaiveDate = on.parse().unwrap();
+    serde_json::to_value(account.state_on(date).unwrap()).unwrap()
+}
+
+#[test]
+fn account_scenarios_hold() {
+    let cases = load_cases("accounts.json");
+    assert!(cases.len() >= 10, "the scenarios file lost its cases");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        assert!(case["source"].as_str().is_some_and(|s| !s.is_empty()), "{id}: every case cites its source");
+        let mut account = account_of(case);
+        for expect in case["expect"].as_array().unwrap() {
+            let on = expect["on"].as_str().unwrap();
+            let mut out = Vec::new();
+            let mut wanted = expect.clone();
+            wanted.as_object_mut().unwrap().remove("on");
+            mismatches(&wanted, &state_json(&account, on), on, &mut out);
+            failures.extend(out.into_iter().map(|m| format!("{id} {m}")));
+        }
+        let last_on = case["expect"].as_array().unwrap().last().unwrap()["on"].as_str().unwrap().to_string();
+        let before = state_json(&account, &last_on);
+        for refused in case.get("refused").and_then(Value::as_array).into_iter().flatten() {
+            let event = Event::from_json(&refused["event"].to_string());
+            let err = match event {
+                Err(e) => e,
+                Ok(event) => match account.record(event) {
+                    Err(e) => e,
+                    Ok(r) => {
+                        failures.push(format!("{id}: {} was recorded ({r:?})", refused["event"]));
+                        continue;
+                    }
+                },
+            };
+            if err.code() != refused["code"].as_str().unwrap() {
+                failures.push(format!(
+                    "{id}: {} failed with {} ({err}), not {}",
+                    refused["event"],
+                    err.code(),
+                    refused["code"]
+                ));
+            }
+            if let Some(field) = refused.get("field").and_then(Value::as_str)
+                && err.field() != Some(field)
+            {
+                failures.push(format!("{id}: {err} names {:?}, not {field}", err.field()));
+            }
+            assert_eq!(state_json(&account, &last_on), before, "{id}: a refused event changed the state");
+        }
+        for again in case.get("already_recorded").and_then(Value::as_array).into_iter().flatten() {
+            let r = account.record(Event::from_json(&again.to_string()).unwrap()).unwrap();
+            assert_eq!(r.outcome, Outcome::AlreadyRecorded, "{id}: {again}");
+            assert_eq!(state_json(&account, &last_on), before, "{id}: a repeated event changed the state");
+        }
+        if let Some(changed) = case.get("changed_by_last_event") {
+            let mut events = account.events().to_vec();
+            let last = events.pop().unwrap();
+            let mut shorter = Account::with_events(account.terms().clone(), account.rules().clone(), events).unwrap();
+            let r = shorter.record(last).unwrap();
+            let got: Vec<String> = r.changed.iter().map(ToString::to_string).collect();
+            let want: Vec<String> =
+                changed.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+            if got != want {
+                failures.push(format!("{id}: the last event changed {got:?}, expected {want:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
