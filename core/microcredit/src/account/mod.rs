@@ -47,7 +47,7 @@ mod state;
 pub use allocation::{Allocation, MAX_STEPS, NamedAllocation, Part, Step, Timing};
 pub use arrears::{AgeBucket, ArrearsRules, MAX_BUCKETS};
 pub use event::{ChargeKind, Event, EventId, EventKind, MAX_EVENT_TEXT, Recording, Waivable};
-pub use state::{AccountState, Applied, AppliedKind, InstallmentState, Parts, Problem, Status};
+pub use state::{AccountState, Applied, AppliedKind, InstallmentShare, InstallmentState, Parts, Problem, Status};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

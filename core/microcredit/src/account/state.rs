@@ -130,11 +130,20 @@ pub struct Applied {
     pub amount: Decimal,
     /// All the parts it paid (or forgave).
     pub parts: Parts,
-    /// Per installment: its number and the parts paid.
-    pub installments: Vec<(u32, Parts)>,
+    /// Per installment touched: the parts paid (or forgiven) of it.
+    pub installments: Vec<InstallmentShare>,
     /// What was left when nothing more was owed: added to the surplus.
     #[serde(with = "crate::money::exact")]
     pub surplus: Decimal,
+}
+
+/// The parts of one installment that a payment paid (or a waiver forgave).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallmentShare {
+    /// The installment's number.
+    pub number: u32,
+    /// The parts paid.
+    pub parts: Parts,
 }
 
 /// An event that could not be applied in full when the account was replayed (e.g. a waiver larger
@@ -283,7 +292,11 @@ impl AccountState {
                         kind: a.kind,
                         amount: cur.amount_of_minor(a.amount),
                         parts: parts(all),
-                        installments: a.shares.iter().map(|(n, s)| (*n, parts(*s))).collect(),
+                        installments: a
+                            .shares
+                            .iter()
+                            .map(|(n, s)| InstallmentShare { number: *n, parts: parts(*s) })
+                            .collect(),
                         surplus: cur.amount_of_minor(a.surplus),
                     }
                 })
