@@ -10,8 +10,8 @@
 
 use chrono::{Days, NaiveDate};
 use microcredit::account::{
-    Account, AccountRules, AccountState, Allocation, AppliedKind, ChargeKind, Event, EventId, EventKind,
-    NamedAllocation, Parts, Waivable,
+    Account, AccountRules, AccountState, Allocation, AppliedKind, ChargeKind, Event, EventId, EventKind, ExtraPayment,
+    NamedAllocation, Parts, Prepayment, PrepaymentInterest, Waivable,
 };
 use microcredit::{Decimal, LoanTerms, Money};
 use proptest::prelude::*;
@@ -137,11 +137,16 @@ fn check_conservation(s: &AccountState, events: &[Event]) {
 fn strategy() -> impl Strategy<Value = (LoanTerms, AccountRules, Vec<Action>)> {
     (
         (500u32..5_000, 0u32..60, 1u32..14, any::<bool>(), any::<bool>()),
-        0usize..NamedAllocation::ALL.len(),
+        (0usize..NamedAllocation::ALL.len(), any::<bool>(), any::<bool>()),
         prop::collection::vec((any::<u8>(), 0u64..500, 1u32..150_000, any::<usize>()), 0..25),
     )
-        .prop_map(|((p, r, n, weekly, flat), a, actions)| {
-            let rules = AccountRules::new(Allocation::Named(NamedAllocation::ALL[a].0), Default::default());
+        .prop_map(|((p, r, n, weekly, flat), (a, scheduled, lower), actions)| {
+            let prepayment = Prepayment {
+                interest: if scheduled { PrepaymentInterest::Scheduled } else { PrepaymentInterest::RealBalance },
+                extra: if lower { ExtraPayment::LowerInstallments } else { ExtraPayment::ShortenTerm },
+            };
+            let rules = AccountRules::new(Allocation::Named(NamedAllocation::ALL[a].0), Default::default())
+                .with_prepayment(prepayment);
             (terms(p, r, n, weekly, flat), rules, actions)
         })
 }
@@ -157,6 +162,20 @@ proptest! {
             let s = account.state_on(on).unwrap();
             check_conservation(&s, account.events());
             prop_assert_eq!(&s, &account.state_on(on).unwrap()); // deterministic
+        }
+    }
+
+    #[test]
+    fn paying_the_payoff_closes_the_loan((t, rules, actions) in strategy(), day in 0u64..500) {
+        let mut account = build(&t, &rules, &actions);
+        let on = START.parse::<NaiveDate>().unwrap().checked_add_days(Days::new(day)).unwrap();
+        let payoff = account.payoff_on(on).unwrap().total();
+        prop_assume!(payoff > Decimal::ZERO);
+        let pay = Event::new(EventId::v7(1 << 40, [7; 10]), on, EventKind::repayment(Money::new(payoff, t.currency).unwrap(), None));
+        if account.record(pay).is_ok() {
+            let s = account.state_on(on).unwrap();
+            prop_assert_eq!(s.outstanding.total(), Decimal::ZERO, "{:?}", s.status);
+            check_conservation(&s, account.events());
         }
     }
 

@@ -109,6 +109,18 @@ fn account_scenarios_hold() {
             assert_eq!(r.outcome, Outcome::AlreadyRecorded, "{id}: {again}");
             assert_eq!(state_json(&account, &last_on), before, "{id}: a repeated event changed the state");
         }
+        for (on, count) in case.get("installments_count").and_then(Value::as_object).into_iter().flatten() {
+            let got = state_json(&account, on)["installments"].as_array().unwrap().len();
+            if Some(got as u64) != count.as_u64() {
+                failures.push(format!("{id} {on}: {got} installments, expected {count}"));
+            }
+        }
+        if let Some(then) = case.get("then") {
+            account.record(Event::from_json(&then["event"].to_string()).unwrap()).unwrap();
+            let mut out = Vec::new();
+            mismatches(&then["expect"], &state_json(&account, then["on"].as_str().unwrap()), "then", &mut out);
+            failures.extend(out.into_iter().map(|m| format!("{id} {m}")));
+        }
         if let Some(changed) = case.get("changed_by_last_event") {
             let mut events = account.events().to_vec();
             let last = events.pop().unwrap();

@@ -5,8 +5,9 @@
 //! (the payment falls in its period: after the previous due date, up to its own) or in advance.
 //! An [`Allocation`] is an ordered list of [`Step`]s; a step goes through the installments of its
 //! timings, oldest first, and in each pays its parts in order before moving to the next
-//! installment. Money left when every step is done is a surplus (the loan is overpaid), never
-//! lost.
+//! installment. Money left when every step is done pays anything still owed, installment by
+//! installment (penalties, fees, interest, principal), and only then is a surplus (the loan is
+//! overpaid), never lost.
 //!
 //! The named allocations are Apache Fineract's repayment strategies (its
 //! `*LoanRepaymentScheduleTransactionProcessor` classes; `../shared/research/fineract.md` §1a-bis).

@@ -41,12 +41,14 @@
 mod allocation;
 mod arrears;
 mod event;
+mod prepayment;
 mod replay;
 mod state;
 
 pub use allocation::{Allocation, MAX_STEPS, NamedAllocation, Part, Step, Timing};
 pub use arrears::{AgeBucket, ArrearsRules, MAX_BUCKETS};
 pub use event::{ChargeKind, Event, EventId, EventKind, MAX_EVENT_TEXT, Recording, Waivable};
+pub use prepayment::{ExtraPayment, Prepayment, PrepaymentInterest};
 pub use state::{AccountState, Applied, AppliedKind, InstallmentShare, InstallmentState, Parts, Problem, Status};
 
 use chrono::NaiveDate;
@@ -56,7 +58,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Reason, Result};
 use crate::schedule::Schedule;
 use crate::terms::LoanTerms;
-use replay::{Ledger, in_replay_order, reversed_ids};
+use replay::{Ledger, Plan, in_replay_order, reversed_ids};
 
 /// The most events one account holds (a weekly loan over ten years with several events a week
 /// stays far below it).
@@ -79,12 +81,20 @@ pub struct AccountRules {
     pub allocation: Allocation,
     /// How arrears are counted and aged.
     pub arrears: ArrearsRules,
+    /// What money paid ahead of the schedule does.
+    pub prepayment: Prepayment,
 }
 
 impl AccountRules {
     /// Rules with an allocation and arrears rules.
     pub fn new(allocation: Allocation, arrears: ArrearsRules) -> AccountRules {
-        AccountRules { allocation, arrears }
+        AccountRules { allocation, arrears, prepayment: Prepayment::default() }
+    }
+
+    /// The same rules with other prepayment rules.
+    pub fn with_prepayment(mut self, prepayment: Prepayment) -> AccountRules {
+        self.prepayment = prepayment;
+        self
     }
 
     /// Check the allocation and the arrears rules.
@@ -218,8 +228,29 @@ impl Account {
 
     /// The state on `date`: the events effective on or before it, replayed.
     pub fn state_on(&self, date: NaiveDate) -> Result<AccountState> {
-        let ledger = Ledger::new(&self.schedule)?.fold(&self.events, Some(date), &self.steps)?;
-        Ok(AccountState::of(&ledger, date, &self.rules.arrears))
+        let ledger = self.replay(&self.events, Some(date))?;
+        Ok(AccountState::of(&ledger, date, &self.rules))
+    }
+
+    /// The amount that closes the loan on `date`, by part (the state's `payoff`).
+    ///
+    /// ```
+    /// use microcredit::account::{Account, AccountRules, Event, EventId, EventKind, Status};
+    /// use microcredit::{LoanTerms, Money, NaiveDate};
+    /// let terms = LoanTerms::from_json(r#"{"principal": "1000", "currency": "USD",
+    ///     "rate": {"percent": "2", "per": "month"}, "installments": 4,
+    ///     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-10"}"#)?;
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+    /// let mut account = Account::open(terms, AccountRules::default())?;
+    /// account.record(Event::new(EventId::v7(1, [0; 10]), d(1, 10), EventKind::Disbursement { amount: Money::parse("1000", "USD")? }))?;
+    /// let payoff = account.payoff_on(d(1, 20))?;
+    /// assert_eq!(payoff.total().to_string(), "1020.00"); // the first month's interest only
+    /// account.record(Event::new(EventId::v7(2, [0; 10]), d(1, 20), EventKind::repayment(Money::parse("1020.00", "USD")?, None)))?;
+    /// assert_eq!(account.state_on(d(1, 20))?.status, Status::Closed);
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn payoff_on(&self, date: NaiveDate) -> Result<Parts> {
+        Ok(self.state_on(date)?.payoff)
     }
 
     /// The state with every event counted, on the date of the latest event (or the
@@ -254,7 +285,7 @@ impl Account {
         let before = self.fold_all()?;
         let mut events = self.events.clone();
         events.push(event);
-        let after = Ledger::new(&self.schedule)?.fold(&events, None, &self.steps)?;
+        let after = self.replay(&events, None)?;
         let new = events.last().map(|e| e.id);
         if let Some((_, reason)) = after.problems.iter().find(|(id, _)| Some(*id) == new) {
             let value = events.last().and_then(Event::amount).map_or(String::new(), |m| m.amount().to_string());
@@ -271,7 +302,13 @@ impl Account {
     }
 
     fn fold_all(&self) -> Result<Ledger> {
-        Ledger::new(&self.schedule)?.fold(&self.events, None, &self.steps)
+        self.replay(&self.events, None)
+    }
+
+    /// `events` replayed up to `until` (all of them for `None`).
+    fn replay(&self, events: &[Event], until: Option<NaiveDate>) -> Result<Ledger> {
+        let plan = Plan { steps: &self.steps, prepayment: self.rules.prepayment, terms: &self.terms };
+        Ledger::new(&self.schedule)?.fold(events, until, &plan)
     }
 
     /// The same id with the same content, or the same receipt with the same amount and date:
@@ -402,7 +439,7 @@ impl Account {
             return Err(Error::invalid("kind", "recovery", Reason::NotWrittenOff));
         }
         if let EventKind::Repayment { .. } = event.kind {
-            let ledger = Ledger::new(&self.schedule)?.fold(&self.events, Some(event.effective), &self.steps)?;
+            let ledger = self.replay(&self.events, Some(event.effective))?;
             if ledger.sum_rows(|_| true).iter().sum::<i128>() == 0 {
                 return Err(Error::invalid("effective", event.effective, Reason::LoanClosed));
             }

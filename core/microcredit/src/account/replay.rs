@@ -12,9 +12,24 @@ use chrono::NaiveDate;
 
 use super::allocation::{Part, Step, Timing};
 use super::event::{ChargeKind, Event, EventId, EventKind, Waivable};
+use super::prepayment::{ExtraPayment, Prepayment, PrepaymentInterest};
 use crate::error::{Error, Reason, Result};
 use crate::money::Currency;
 use crate::schedule::Schedule;
+use crate::terms::LoanTerms;
+
+/// What the replay follows besides the events: the allocation steps, the prepayment rules and
+/// the terms (to recompute the installments left after principal paid ahead).
+pub(crate) struct Plan<'a> {
+    pub steps: &'a [Step],
+    pub prepayment: Prepayment,
+    pub terms: &'a LoanTerms,
+}
+
+const PRINCIPAL: usize = 0;
+const INTEREST: usize = 1;
+const FEES: usize = 2;
+const PENALTIES: usize = 3;
 
 /// Four amounts in minor units, indexed by [`Part::index`].
 pub(crate) type Minor4 = [i128; 4];
@@ -41,6 +56,11 @@ impl Row {
 
     pub fn outstanding_total(&self) -> i128 {
         (0..4).map(|p| self.outstanding(p)).sum()
+    }
+
+    /// What is settled of a part one way or another: paid, waived or written off.
+    fn settled(&self, p: usize) -> i128 {
+        self.paid[p] + self.waived[p] + self.written_off[p]
     }
 
     fn timing(&self, on: NaiveDate) -> Timing {
@@ -138,9 +158,9 @@ impl Ledger {
     }
 
     /// Fold `events` (every event of the account, in any order) up to and including `until`.
-    pub fn fold(mut self, events: &[Event], until: Option<NaiveDate>, steps: &[Step]) -> Result<Ledger> {
+    pub fn fold(mut self, events: &[Event], until: Option<NaiveDate>, plan: &Plan<'_>) -> Result<Ledger> {
         for event in in_replay_order(events, until) {
-            self.apply(event, steps)?;
+            self.apply(event, plan)?;
         }
         Ok(self)
     }
@@ -149,7 +169,7 @@ impl Ledger {
         self.currency.to_minor("amount", amount.amount())
     }
 
-    fn apply(&mut self, event: &Event, steps: &[Step]) -> Result<()> {
+    fn apply(&mut self, event: &Event, plan: &Plan<'_>) -> Result<()> {
         let day = event.effective;
         match &event.kind {
             EventKind::Disbursement { amount } => self.disbursed += self.minor(*amount)?,
@@ -158,7 +178,7 @@ impl Ledger {
             }
             EventKind::Repayment { amount, .. } => {
                 let paid = self.minor(*amount)?;
-                self.allocate(event.id, day, paid, steps);
+                self.allocate(event.id, day, paid, plan);
             }
             EventKind::Recovery { amount } => self.recover(event.id, day, self.minor(*amount)?),
             EventKind::Charge { charge, amount, .. } => {
@@ -223,40 +243,159 @@ impl Ledger {
         });
     }
 
-    /// Allocate a payment by the steps; what no step takes is surplus.
-    fn allocate(&mut self, event: EventId, day: NaiveDate, amount: i128, steps: &[Step]) {
-        let mut left = amount;
-        let mut shares: Vec<(u32, Minor4)> = Vec::new();
-        for step in steps {
-            for row in self.rows.iter_mut().filter(|r| step.timings.contains(&r.timing(day))) {
-                let mut share = [0i128; 4];
-                for part in &step.parts {
-                    let p = part.index();
-                    let take = left.min(row.outstanding(p));
-                    if take > 0 {
-                        row.paid[p] += take;
-                        share[p] += take;
-                        left -= take;
-                    }
-                }
-                if share != [0; 4] {
-                    if row.outstanding_total() == 0 {
-                        row.settled_on = Some(day);
-                    }
-                    match shares.iter_mut().find(|(n, _)| *n == row.number) {
-                        Some((_, s)) => (0..4).for_each(|p| s[p] += share[p]),
-                        None => shares.push((row.number, share)),
-                    }
-                }
-                if left == 0 {
-                    break;
+    /// How many installments are current on `day`: those past due and the one due (whose period
+    /// holds the day); when none is due (the day of disbursement), the first one ahead too.
+    pub fn current_end(&self, day: NaiveDate) -> usize {
+        let end = self.rows.iter().take_while(|r| r.timing(day) != Timing::InAdvance).count();
+        let due = end > 0 && self.rows[end - 1].timing(day) == Timing::Due;
+        if due || end == self.rows.len() { end } else { end + 1 }
+    }
+
+    /// Allocate a payment by the steps; what no step takes is surplus. Under
+    /// [`PrepaymentInterest::RealBalance`] the steps pay the current installments only, and the
+    /// rest pays principal ahead ([`Ledger::pay_ahead`]).
+    fn allocate(&mut self, event: EventId, day: NaiveDate, amount: i128, plan: &Plan<'_>) {
+        let mut paying = Paying { left: amount, shares: Vec::new() };
+        match plan.prepayment.interest {
+            PrepaymentInterest::Scheduled => self.run_steps(day, plan.steps, self.rows.len(), &mut paying),
+            PrepaymentInterest::RealBalance => {
+                let current = self.current_end(day);
+                self.run_steps(day, plan.steps, current, &mut paying);
+                if paying.left > 0 && current < self.rows.len() {
+                    self.pay_ahead(event, day, current, plan, &mut paying);
                 }
             }
         }
+        // What no step took pays anything still owed, installment by installment, before it
+        // becomes a surplus (a strategy that pays only principal ahead must not leave fees owed
+        // on a loan paid in full).
+        for row in &mut self.rows {
+            for p in [PENALTIES, FEES, INTEREST, PRINCIPAL] {
+                paying.pay(row, p, day);
+            }
+        }
+        let Paying { left, mut shares } = paying;
         shares.sort_by_key(|(n, _)| *n);
         self.surplus += left;
         self.last_payment = Some(day);
         self.applied.push(Applied { event, date: day, kind: AppliedKind::Repayment, amount, shares, surplus: left });
+    }
+
+    /// The allocation's steps over the first `rows` installments (the last of them counted as
+    /// due when its period has not started: see [`Ledger::current_end`]).
+    fn run_steps(&mut self, day: NaiveDate, steps: &[Step], rows: usize, paying: &mut Paying) {
+        let all = self.rows.len();
+        for step in steps {
+            for (k, row) in self.rows.iter_mut().enumerate().take(rows) {
+                let timing = match row.timing(day) {
+                    Timing::InAdvance if rows < all && k + 1 == rows => Timing::Due,
+                    t => t,
+                };
+                if !step.timings.contains(&timing) {
+                    continue;
+                }
+                for part in &step.parts {
+                    paying.pay(row, part.index(), day);
+                }
+                if paying.left == 0 {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Money left once the current installments are paid, under
+    /// [`PrepaymentInterest::RealBalance`]: penalties charged on later installments first, then
+    /// principal ahead, recorded on the last current installment; the later installments are
+    /// recomputed on the lower balance (see [`super::prepayment`]).
+    fn pay_ahead(&mut self, event: EventId, day: NaiveDate, current: usize, plan: &Plan<'_>, paying: &mut Paying) {
+        for row in &mut self.rows[current..] {
+            paying.pay(row, PENALTIES, day);
+        }
+        let ahead: i128 = self.rows[current..].iter().map(|r| r.outstanding(PRINCIPAL)).sum();
+        let extra = paying.left.min(ahead);
+        if extra == 0 {
+            return;
+        }
+        let balance = ahead - extra;
+        let new_rows = match self.recompute(current, balance, plan) {
+            Ok(rows) => rows,
+            Err(_) => {
+                // The engine cannot lay out the balance (a limit of the terms): pay the later
+                // installments' principal as scheduled instead, and say so.
+                self.problems.push((event, Reason::NotRepresentable));
+                for row in &mut self.rows[current..] {
+                    paying.pay(row, PRINCIPAL, day);
+                }
+                return;
+            }
+        };
+        let carrier = &mut self.rows[current - 1];
+        carrier.due[PRINCIPAL] += extra;
+        paying.pay(carrier, PRINCIPAL, day);
+        for (k, row) in self.rows[current..].iter_mut().enumerate() {
+            let (principal, interest, keeps_fees) = new_rows.get(k).map_or((0, 0, false), |&(p, i)| (p, i, true));
+            row.due[PRINCIPAL] = row.settled(PRINCIPAL) + principal;
+            row.due[INTEREST] = row.settled(INTEREST) + interest;
+            if !keeps_fees || balance == 0 {
+                row.due[FEES] = row.settled(FEES);
+            }
+            if row.outstanding_total() == 0 && row.settled_on.is_none() {
+                row.settled_on = Some(day);
+            }
+        }
+        self.rows.retain(|r| r.due != [0; 4]);
+    }
+
+    /// Principal and interest of the installments after the first `current`, recomputed by the
+    /// schedule engine for `balance` over the same due dates: as many installments
+    /// ([`ExtraPayment::LowerInstallments`]) or the fewest whose installment is no larger than
+    /// before ([`ExtraPayment::ShortenTerm`]).
+    fn recompute(&self, current: usize, balance: i128, plan: &Plan<'_>) -> Result<Vec<(i128, i128)>> {
+        let later = &self.rows[current..];
+        if balance == 0 {
+            return Ok(Vec::new());
+        }
+        let cur = self.currency;
+        let mut t = plan.terms.clone();
+        t.principal = cur.amount_of_minor(balance);
+        t.disbursement_date = self.rows[current - 1].due_date;
+        t.first_repayment_date = Some(later[0].due_date);
+        t.grace_on_principal = 0;
+        t.grace_on_interest_payment = 0;
+        t.interest_free_periods = 0;
+        t.fees = Vec::new();
+        t.insurance = None;
+        t.savings = None;
+        let layout = |n: usize| -> Result<Vec<(i128, i128)>> {
+            let mut t = t.clone();
+            t.installments = u32::try_from(n).map_err(|_| Error::invalid("installments", n, Reason::whole_u32()))?;
+            let s = Schedule::generate(&t)?;
+            s.installments
+                .iter()
+                .map(|i| Ok((cur.to_minor("principal", i.principal)?, cur.to_minor("interest", i.interest)?)))
+                .collect()
+        };
+        match plan.prepayment.extra {
+            ExtraPayment::LowerInstallments => layout(later.len()),
+            ExtraPayment::ShortenTerm => {
+                let before = later[0].due[PRINCIPAL] + later[0].due[INTEREST];
+                let fits = |rows: &[(i128, i128)]| rows.first().is_some_and(|(p, i)| p + i <= before);
+                let (mut lo, mut hi) = (1, later.len());
+                let mut best = layout(hi)?;
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    let rows = layout(mid)?;
+                    if fits(&rows) {
+                        hi = mid;
+                        best = rows;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+                Ok(best)
+            }
+        }
     }
 
     /// Forgive up to `amount` of one part, oldest installment first.
@@ -308,6 +447,35 @@ impl Ledger {
             (0..4).for_each(|p| out[p] += row.outstanding(p));
         }
         out
+    }
+}
+
+/// A payment being allocated: what is left of it and the parts it paid per installment.
+struct Paying {
+    left: i128,
+    shares: Vec<(u32, Minor4)>,
+}
+
+impl Paying {
+    /// Pay as much of `row`'s part `p` as is owed and left.
+    fn pay(&mut self, row: &mut Row, p: usize, day: NaiveDate) {
+        let take = self.left.min(row.outstanding(p));
+        if take <= 0 {
+            return;
+        }
+        row.paid[p] += take;
+        self.left -= take;
+        if row.outstanding_total() == 0 {
+            row.settled_on = Some(day);
+        }
+        match self.shares.iter_mut().find(|(n, _)| *n == row.number) {
+            Some((_, s)) => s[p] += take,
+            None => {
+                let mut s = [0; 4];
+                s[p] = take;
+                self.shares.push((row.number, s));
+            }
+        }
     }
 }
 

@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::AccountRules;
 use super::allocation::Part;
-use super::arrears::ArrearsRules;
 use super::event::EventId;
+use super::prepayment::PrepaymentInterest;
 pub use super::replay::AppliedKind;
 use super::replay::{Ledger, Minor4};
 use crate::money::Currency;
@@ -156,6 +157,23 @@ pub struct Problem {
     pub code: String,
 }
 
+/// What closes the loan on `date` (see [`AccountState::payoff`]).
+fn payoff(ledger: &Ledger, date: NaiveDate, interest: PrepaymentInterest) -> Minor4 {
+    let current = match interest {
+        PrepaymentInterest::Scheduled => ledger.rows.len(),
+        PrepaymentInterest::RealBalance => ledger.current_end(date),
+    };
+    let mut out = [0; 4];
+    for (k, row) in ledger.rows.iter().enumerate() {
+        for (p, owed) in out.iter_mut().enumerate() {
+            if k < current || p == Part::Principal.index() || p == Part::Penalties.index() {
+                *owed += row.outstanding(p);
+            }
+        }
+    }
+    out
+}
+
 /// The state of an account on a date: a deterministic replay of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountState {
@@ -185,6 +203,11 @@ pub struct AccountState {
     /// What the family should pay on the date to be up to date: arrears and the installments due
     /// on the date.
     pub due_by_date: Parts,
+    /// What closes the loan on the date: everything owed under
+    /// [`PrepaymentInterest::Scheduled`]; under [`PrepaymentInterest::RealBalance`] what is
+    /// past due, the current installment, and the principal (with any penalties) of the
+    /// installments after it: no interest or scheduled fees for periods not yet begun.
+    pub payoff: Parts,
     /// Days since the due date of the oldest overdue installment (0 when nothing is overdue
     /// beyond the tolerance, and for a loan closed or written off).
     pub days_past_due: u32,
@@ -211,7 +234,8 @@ pub struct AccountState {
 
 impl AccountState {
     /// The state of a folded ledger on `date`.
-    pub(crate) fn of(ledger: &Ledger, date: NaiveDate, arrears: &ArrearsRules) -> AccountState {
+    pub(crate) fn of(ledger: &Ledger, date: NaiveDate, rules: &AccountRules) -> AccountState {
+        let arrears = &rules.arrears;
         let cur = ledger.currency;
         let parts = |m| Parts::of(cur, m);
         let mut totals = [[0i128; 4]; 4]; // due, paid, waived, written off
@@ -271,6 +295,7 @@ impl AccountState {
             outstanding: parts(outstanding),
             overdue: parts(overdue),
             due_by_date: parts(ledger.sum_rows(|r| r.due_date <= date)),
+            payoff: parts(payoff(ledger, date, rules.prepayment.interest)),
             days_past_due,
             delinquent_days,
             bucket: arrears.bucket(delinquent_days).to_string(),
