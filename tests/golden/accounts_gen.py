@@ -185,5 +185,44 @@ case("payoff-scheduled-interest", "apache/fineract without interest recalculatio
      [{"on": "2025-03-20", "payoff": {"principal": "757.38", "interest": "30.50"}}],
      rules={"prepayment": {"interest": "scheduled"}})
 
-json.dump({"format": "Loan-account scenarios: terms, account rules and events in the JSON form (core/microcredit/src/json_form.md); each 'expect' entry lists fields of the state on a date that must match (parts not listed are not checked); 'refused' events must each fail with the code (and field) given, leaving the state unchanged; 'already_recorded' events must change nothing; 'changed_by_last_event' lists the payments whose allocation the last event changed; 'installments_count' gives the number of installments on a date; 'then' records one more event and checks the state on a date.", "cases": cases}, open(pathlib.Path(__file__).with_name("accounts.json"), "w"), indent=1, ensure_ascii=False)
+SRC_PEN = "issue 16 item 5 and core/microcredit/src/account/penalty.rs (the documented rule): a penalty is charged on day due date + grace + 1 to an installment with principal, interest or fees unpaid at the end of the day before, added to that installment; Fineract's overdue charges are flat or a percent of the overdue amount and added to the installment (research/fineract_ledger.md 'Overdue penalties'); caps and the stop at write-off answer FINERACT-636 (research/fineract.md 1c)"
+n[0] = 1800
+d = dis(); p = pay("2025-02-14", "262.62")
+case("penalty-flat-once-after-grace", SRC_PEN, "A flat 5.00 penalty once, 3 grace days. Installment 1 (due 2025-02-10) is still unpaid at the end of 2025-02-13, so 5.00 is charged on 2025-02-14; the 262.62 paid that day pays the penalty first (penalties, fees, interest, principal), leaving 5.00 of principal owed.",
+     [d, p],
+     [{"on": "2025-02-13", "due": {"penalties": "0.00"}, "penalties_charged": []},
+      {"on": "2025-02-14", "due": {"penalties": "5.00"}, "paid": {"penalties": "5.00", "interest": "20.00", "principal": "237.62"},
+       "installments": [{"number": 1, "outstanding": {"principal": "5.00", "penalties": "0.00"}}],
+       "penalties_charged": [{"date": "2025-02-14", "installment": 1, "amount": "5.00"}]}],
+     rules={"penalties": [{"amount": {"kind": "flat", "amount": "5.00"}, "grace_days": 3}]})
+
+n[0] = 1900
+d = dis()
+case("penalty-percent-every-7-days-capped", SRC_PEN, "1.5 % of the installment's overdue principal and interest every 7 days from the day after the due date, at most 10.00 an installment; nothing paid. 1.5 % of 262.62 = 3.94 (3.9393). Installment 1: 3.94 on 02-11, 3.94 on 02-18, 2.12 on 02-25 (the cap), nothing after; installment 2 (due 03-10): 3.94 on 03-11, 3.94 on 03-18, 2.12 on 03-25. Days past due on 03-25: 43.",
+     [d],
+     [{"on": "2025-03-25", "status": "in_arrears", "days_past_due": 43, "due": {"penalties": "20.00"},
+       "penalties_charged": [{"date": "2025-02-11", "installment": 1, "amount": "3.94"}, {"date": "2025-02-18", "installment": 1, "amount": "3.94"},
+                             {"date": "2025-02-25", "installment": 1, "amount": "2.12"}, {"date": "2025-03-11", "installment": 2, "amount": "3.94"},
+                             {"date": "2025-03-18", "installment": 2, "amount": "3.94"}, {"date": "2025-03-25", "installment": 2, "amount": "2.12"}]}],
+     rules={"penalties": [{"amount": {"kind": "percent_of_overdue", "percent": "1.5"}, "frequency": {"every_days": 7}, "cap_per_installment": "10.00"}]})
+cases[-1]["penalties_count"] = {"2025-03-25": 6}
+
+n[0] = 2000
+d = dis(); w = ev("2025-03-01", "write_off")
+case("penalties-stop-at-write-off", SRC_PEN, "A flat 5.00 every 30 days. Installment 1 is charged 5.00 on 02-11; the loan is written off on 03-01 (the penalty with it); no penalty is charged after that, on installment 1 (03-13) or 2 (03-11).",
+     [d, w],
+     [{"on": "2025-04-30", "status": "written_off", "due": {"penalties": "5.00"}, "written_off": {"penalties": "5.00"},
+       "penalties_charged": [{"date": "2025-02-11", "installment": 1, "amount": "5.00"}]}],
+     rules={"penalties": [{"amount": {"kind": "flat", "amount": "5.00"}, "frequency": {"every_days": 30}}]})
+cases[-1]["penalties_count"] = {"2025-04-30": 1}
+
+n[0] = 2100
+d = dis()
+case("penalty-cap-per-loan", SRC_PEN, "A flat 4.00 once per late installment, at most 10.00 on the loan; nothing paid. On 05-11 all four installments are late: 4.00, 4.00, 2.00, then nothing.",
+     [d],
+     [{"on": "2025-05-11", "due": {"penalties": "10.00"}}],
+     rules={"penalties": [{"amount": {"kind": "flat", "amount": "4.00"}, "cap_per_loan": "10.00"}]})
+cases[-1]["penalties_count"] = {"2025-05-11": 3}
+
+json.dump({"format": "Loan-account scenarios: terms, account rules and events in the JSON form (core/microcredit/src/json_form.md); each 'expect' entry lists fields of the state on a date that must match (parts not listed are not checked); 'refused' events must each fail with the code (and field) given, leaving the state unchanged; 'already_recorded' events must change nothing; 'changed_by_last_event' lists the payments whose allocation the last event changed; 'installments_count' and 'penalties_count' give the number of installments and of penalties charged on a date; 'then' records one more event and checks the state on a date.", "cases": cases}, open(pathlib.Path(__file__).with_name("accounts.json"), "w"), indent=1, ensure_ascii=False)
 print(len(cases))

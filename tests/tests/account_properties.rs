@@ -11,7 +11,7 @@
 use chrono::{Days, NaiveDate};
 use microcredit::account::{
     Account, AccountRules, AccountState, Allocation, AppliedKind, ChargeKind, Event, EventId, EventKind, ExtraPayment,
-    NamedAllocation, Parts, Prepayment, PrepaymentInterest, Waivable,
+    NamedAllocation, Parts, PenaltyAmount, PenaltyFrequency, PenaltyRule, Prepayment, PrepaymentInterest, Waivable,
 };
 use microcredit::{Decimal, LoanTerms, Money};
 use proptest::prelude::*;
@@ -137,16 +137,35 @@ fn check_conservation(s: &AccountState, events: &[Event]) {
 fn strategy() -> impl Strategy<Value = (LoanTerms, AccountRules, Vec<Action>)> {
     (
         (500u32..5_000, 0u32..60, 1u32..14, any::<bool>(), any::<bool>()),
-        (0usize..NamedAllocation::ALL.len(), any::<bool>(), any::<bool>()),
+        (0usize..NamedAllocation::ALL.len(), any::<bool>(), any::<bool>(), 0u8..4, 0u32..10),
         prop::collection::vec((any::<u8>(), 0u64..500, 1u32..150_000, any::<usize>()), 0..25),
     )
-        .prop_map(|((p, r, n, weekly, flat), (a, scheduled, lower), actions)| {
+        .prop_map(|((p, r, n, weekly, flat), (a, scheduled, lower, penalty, grace), actions)| {
             let prepayment = Prepayment {
                 interest: if scheduled { PrepaymentInterest::Scheduled } else { PrepaymentInterest::RealBalance },
                 extra: if lower { ExtraPayment::LowerInstallments } else { ExtraPayment::ShortenTerm },
             };
+            let penalties = match penalty {
+                0 => vec![],
+                1 => vec![PenaltyRule::flat_once(Decimal::new(250, 2), grace)],
+                2 => vec![PenaltyRule {
+                    amount: PenaltyAmount::PercentOfOverdue { percent: Decimal::new(15, 1) },
+                    grace_days: grace,
+                    frequency: PenaltyFrequency::EveryDays(7),
+                    cap_per_installment: Some(Decimal::new(800, 2)),
+                    cap_per_loan: Some(Decimal::new(2_000, 2)),
+                }],
+                _ => vec![PenaltyRule {
+                    amount: PenaltyAmount::PercentOfOverduePrincipal { percent: Decimal::new(2, 0) },
+                    grace_days: grace,
+                    frequency: PenaltyFrequency::EveryDays(30),
+                    cap_per_installment: None,
+                    cap_per_loan: None,
+                }],
+            };
             let rules = AccountRules::new(Allocation::Named(NamedAllocation::ALL[a].0), Default::default())
-                .with_prepayment(prepayment);
+                .with_prepayment(prepayment)
+                .with_penalties(penalties);
             (terms(p, r, n, weekly, flat), rules, actions)
         })
 }

@@ -109,10 +109,12 @@ fn account_scenarios_hold() {
             assert_eq!(r.outcome, Outcome::AlreadyRecorded, "{id}: {again}");
             assert_eq!(state_json(&account, &last_on), before, "{id}: a repeated event changed the state");
         }
-        for (on, count) in case.get("installments_count").and_then(Value::as_object).into_iter().flatten() {
-            let got = state_json(&account, on)["installments"].as_array().unwrap().len();
-            if Some(got as u64) != count.as_u64() {
-                failures.push(format!("{id} {on}: {got} installments, expected {count}"));
+        for (key, list) in [("installments_count", "installments"), ("penalties_count", "penalties_charged")] {
+            for (on, count) in case.get(key).and_then(Value::as_object).into_iter().flatten() {
+                let got = state_json(&account, on)[list].as_array().unwrap().len();
+                if Some(got as u64) != count.as_u64() {
+                    failures.push(format!("{id} {on}: {got} {list}, expected {count}"));
+                }
             }
         }
         if let Some(then) = case.get("then") {

@@ -41,6 +41,7 @@
 mod allocation;
 mod arrears;
 mod event;
+mod penalty;
 mod prepayment;
 mod replay;
 mod state;
@@ -48,8 +49,11 @@ mod state;
 pub use allocation::{Allocation, MAX_STEPS, NamedAllocation, Part, Step, Timing};
 pub use arrears::{AgeBucket, ArrearsRules, MAX_BUCKETS};
 pub use event::{ChargeKind, Event, EventId, EventKind, MAX_EVENT_TEXT, Recording, Waivable};
+pub use penalty::{MAX_PENALTY_RULES, PenaltyAmount, PenaltyFrequency, PenaltyRule};
 pub use prepayment::{ExtraPayment, Prepayment, PrepaymentInterest};
-pub use state::{AccountState, Applied, AppliedKind, InstallmentShare, InstallmentState, Parts, Problem, Status};
+pub use state::{
+    AccountState, Applied, AppliedKind, InstallmentShare, InstallmentState, Parts, PenaltyCharged, Problem, Status,
+};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -83,12 +87,14 @@ pub struct AccountRules {
     pub arrears: ArrearsRules,
     /// What money paid ahead of the schedule does.
     pub prepayment: Prepayment,
+    /// Late-payment penalties the replay charges by itself.
+    pub penalties: Vec<PenaltyRule>,
 }
 
 impl AccountRules {
     /// Rules with an allocation and arrears rules.
     pub fn new(allocation: Allocation, arrears: ArrearsRules) -> AccountRules {
-        AccountRules { allocation, arrears, prepayment: Prepayment::default() }
+        AccountRules { allocation, arrears, prepayment: Prepayment::default(), penalties: Vec::new() }
     }
 
     /// The same rules with other prepayment rules.
@@ -97,10 +103,24 @@ impl AccountRules {
         self
     }
 
-    /// Check the allocation and the arrears rules.
+    /// The same rules with late-payment penalties.
+    pub fn with_penalties(mut self, penalties: Vec<PenaltyRule>) -> AccountRules {
+        self.penalties = penalties;
+        self
+    }
+
+    /// Check the allocation, the arrears rules and the penalties.
     pub fn validate(&self) -> Result<()> {
         self.allocation.validate()?;
-        self.arrears.validate()
+        self.arrears.validate()?;
+        if self.penalties.len() > MAX_PENALTY_RULES {
+            let limit = MAX_PENALTY_RULES.to_string();
+            return Err(Error::invalid("penalties", self.penalties.len(), Reason::AtMost { limit }));
+        }
+        for (i, rule) in self.penalties.iter().enumerate() {
+            rule.validate().map_err(|e| e.within(&format!("penalties[{i}]")))?;
+        }
+        Ok(())
     }
 
     /// Rules from their JSON form (every key optional), validated.
@@ -307,7 +327,12 @@ impl Account {
 
     /// `events` replayed up to `until` (all of them for `None`).
     fn replay(&self, events: &[Event], until: Option<NaiveDate>) -> Result<Ledger> {
-        let plan = Plan { steps: &self.steps, prepayment: self.rules.prepayment, terms: &self.terms };
+        let plan = Plan {
+            steps: &self.steps,
+            prepayment: self.rules.prepayment,
+            penalties: &self.rules.penalties,
+            terms: &self.terms,
+        };
         Ledger::new(&self.schedule)?.fold(events, until, &plan)
     }
 

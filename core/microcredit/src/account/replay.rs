@@ -9,9 +9,11 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use super::allocation::{Part, Step, Timing};
 use super::event::{ChargeKind, Event, EventId, EventKind, Waivable};
+use super::penalty::{PenaltyAmount, PenaltyFrequency, PenaltyRule};
 use super::prepayment::{ExtraPayment, Prepayment, PrepaymentInterest};
 use crate::error::{Error, Reason, Result};
 use crate::money::Currency;
@@ -23,7 +25,17 @@ use crate::terms::LoanTerms;
 pub(crate) struct Plan<'a> {
     pub steps: &'a [Step],
     pub prepayment: Prepayment,
+    pub penalties: &'a [PenaltyRule],
     pub terms: &'a LoanTerms,
+}
+
+/// When a penalty rule next looks at one installment, and what it charged it so far.
+#[derive(Debug, Clone)]
+struct PenaltyClock {
+    rule: usize,
+    number: u32,
+    next: Option<NaiveDate>,
+    charged: i128,
 }
 
 const PRINCIPAL: usize = 0;
@@ -114,6 +126,9 @@ pub(crate) struct Ledger {
     pub applied: Vec<Applied>,
     /// Events that could not be applied in full, with the rule they met.
     pub problems: Vec<(EventId, Reason)>,
+    /// Penalties the rules charged: date, installment, amount.
+    pub penalties: Vec<(NaiveDate, u32, i128)>,
+    clocks: Vec<PenaltyClock>,
 }
 
 impl Ledger {
@@ -154,15 +169,83 @@ impl Ledger {
             last_payment: None,
             applied: Vec::new(),
             problems: Vec::new(),
+            penalties: Vec::new(),
+            clocks: Vec::new(),
         })
     }
 
     /// Fold `events` (every event of the account, in any order) up to and including `until`.
     pub fn fold(mut self, events: &[Event], until: Option<NaiveDate>, plan: &Plan<'_>) -> Result<Ledger> {
-        for event in in_replay_order(events, until) {
+        self.clocks = (0..plan.penalties.len())
+            .flat_map(|rule| {
+                let grace = u64::from(plan.penalties[rule].grace_days) + 1;
+                self.rows.iter().map(move |r| PenaltyClock {
+                    rule,
+                    number: r.number,
+                    next: r.due_date.checked_add_days(chrono::Days::new(grace)),
+                    charged: 0,
+                })
+            })
+            .collect();
+        let live = in_replay_order(events, until);
+        for event in &live {
+            self.charge_penalties(event.effective, plan);
             self.apply(event, plan)?;
         }
+        if let Some(end) = until.or(live.last().map(|e| e.effective)) {
+            self.charge_penalties(end, plan);
+        }
         Ok(self)
+    }
+
+    /// Every penalty due on or before `day` that is not charged yet, each seeing the ledger as it
+    /// stood at the end of the day before (no event falls between the clocks and `day`).
+    fn charge_penalties(&mut self, day: NaiveDate, plan: &Plan<'_>) {
+        let cur = self.currency;
+        for c in 0..self.clocks.len() {
+            while let Some(tick) = self.clocks[c].next.filter(|t| *t <= day) {
+                let clock = self.clocks[c].clone();
+                let rule = &plan.penalties[clock.rule];
+                self.clocks[c].next = match rule.frequency {
+                    PenaltyFrequency::Once => None,
+                    PenaltyFrequency::EveryDays(n) => tick.checked_add_days(chrono::Days::new(u64::from(n))),
+                };
+                if self.disbursed == 0 || self.written_off_on.is_some() {
+                    continue;
+                }
+                let Some(k) = self.rows.iter().position(|r| r.number == clock.number) else { continue };
+                let row = &self.rows[k];
+                if row.outstanding(PRINCIPAL) + row.outstanding(INTEREST) + row.outstanding(FEES) <= 0 {
+                    continue;
+                }
+                let of_percent = |base: i128, percent: Decimal| {
+                    let value = cur.amount_of_minor(base) * percent / Decimal::ONE_HUNDRED;
+                    cur.to_minor("penalty", plan.terms.rounding.round(value, cur.minor_units())).unwrap_or(0)
+                };
+                let mut amount = match rule.amount {
+                    PenaltyAmount::Flat { amount } => cur.to_minor("penalty", amount).unwrap_or(0),
+                    PenaltyAmount::PercentOfOverdue { percent } => {
+                        of_percent(row.outstanding(PRINCIPAL) + row.outstanding(INTEREST), percent)
+                    }
+                    PenaltyAmount::PercentOfOverduePrincipal { percent } => {
+                        of_percent(row.outstanding(PRINCIPAL), percent)
+                    }
+                };
+                let cap = |limit: Option<Decimal>, so_far: i128| {
+                    limit.map_or(i128::MAX, |l| cur.to_minor("cap", l).unwrap_or(0) - so_far)
+                };
+                let on_loan: i128 = self.clocks.iter().filter(|o| o.rule == clock.rule).map(|o| o.charged).sum();
+                amount = amount.min(cap(rule.cap_per_installment, clock.charged)).min(cap(rule.cap_per_loan, on_loan));
+                if amount <= 0 {
+                    continue;
+                }
+                self.clocks[c].charged += amount;
+                let row = &mut self.rows[k];
+                row.due[PENALTIES] += amount;
+                row.settled_on = None;
+                self.penalties.push((tick, row.number, amount));
+            }
+        }
     }
 
     fn minor(&self, amount: crate::money::Money) -> Result<i128> {

@@ -228,8 +228,22 @@ pub struct AccountState {
     pub last_payment: Option<NaiveDate>,
     /// What each repayment, recovery and waiver did, in replay order.
     pub applied: Vec<Applied>,
+    /// Penalties the account's rules charged, in the order charged.
+    pub penalties_charged: Vec<PenaltyCharged>,
     /// Events that could not be applied in full.
     pub problems: Vec<Problem>,
+}
+
+/// A penalty a rule charged: when, on which installment, how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PenaltyCharged {
+    /// The day it was charged.
+    pub date: NaiveDate,
+    /// The installment it was added to.
+    pub installment: u32,
+    /// The amount.
+    #[serde(with = "crate::money::exact")]
+    pub amount: Decimal,
 }
 
 impl AccountState {
@@ -326,6 +340,19 @@ impl AccountState {
                     }
                 })
                 .collect(),
+            penalties_charged: {
+                let mut charged: Vec<PenaltyCharged> = ledger
+                    .penalties
+                    .iter()
+                    .map(|&(date, installment, amount)| PenaltyCharged {
+                        date,
+                        installment,
+                        amount: cur.amount_of_minor(amount),
+                    })
+                    .collect();
+                charged.sort_by_key(|c| (c.date, c.installment));
+                charged
+            },
             problems: ledger
                 .problems
                 .iter()
