@@ -126,7 +126,8 @@ fn account_scenarios_hold() {
         if let Some(changed) = case.get("changed_by_last_event") {
             let mut events = account.events().to_vec();
             let last = events.pop().unwrap();
-            let mut shorter = Account::with_events(account.terms().clone(), account.rules().clone(), events).unwrap();
+            let mut shorter =
+                Account::with_events(account.terms().unwrap().clone(), account.rules().clone(), events).unwrap();
             let r = shorter.record(last).unwrap();
             let got: Vec<String> = r.changed.iter().map(ToString::to_string).collect();
             let want: Vec<String> =

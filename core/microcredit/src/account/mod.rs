@@ -153,11 +153,28 @@ pub enum Outcome {
     AlreadyRecorded,
 }
 
-/// A loan account: terms, schedule, rules and the events recorded on it.
+/// One installment of a schedule given as it stands (from a lender's table), for
+/// [`Account::from_installments`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallmentDue {
+    /// 1-based number.
+    pub number: u32,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// What it owes.
+    pub due: Parts,
+}
+
+/// A loan account: terms (or a schedule given as it stands), rules and the events recorded on it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
-    terms: LoanTerms,
-    schedule: Schedule,
+    terms: Option<LoanTerms>,
+    schedule: Option<Schedule>,
+    currency: crate::money::Currency,
+    disbursement_date: NaiveDate,
+    principal: Decimal,
+    /// The installments as the replay starts from them: number, due date, due parts (minor units).
+    rows: Vec<(u32, NaiveDate, [i128; 4])>,
     rules: AccountRules,
     steps: Vec<Step>,
     events: Vec<Event>,
@@ -168,18 +185,95 @@ impl Account {
     pub fn open(terms: LoanTerms, rules: AccountRules) -> Result<Account> {
         rules.validate()?;
         let schedule = Schedule::generate(&terms)?;
-        let steps = rules.allocation.steps();
-        Ok(Account { terms, schedule, rules, steps, events: Vec::new() })
+        let rows = Ledger::new(&schedule)?.rows.iter().map(|r| (r.number, r.due_date, r.due)).collect();
+        Ok(Account {
+            currency: terms.currency,
+            disbursement_date: terms.disbursement_date,
+            principal: terms.principal,
+            terms: Some(terms),
+            schedule: Some(schedule),
+            rows,
+            steps: rules.allocation.steps(),
+            rules,
+            events: Vec::new(),
+        })
+    }
+
+    /// An approved account over a schedule given as it stands (an installments table exported by
+    /// a lender's system), with no terms: money paid ahead pays the installments as they stand
+    /// (there are no terms to recompute them from), and the principal is the sum of the
+    /// installments' principal.
+    ///
+    /// ```
+    /// use microcredit::account::{Account, AccountRules, InstallmentDue, Parts};
+    /// use microcredit::{Currency, NaiveDate};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+    /// let due = |p: &str| Parts { principal: p.parse().unwrap(), ..Parts::default() };
+    /// let rows = vec![
+    ///     InstallmentDue { number: 1, due_date: d(2, 10), due: due("50") },
+    ///     InstallmentDue { number: 2, due_date: d(3, 10), due: due("50") },
+    /// ];
+    /// let account = Account::from_installments(Currency::USD, d(1, 10), rows, AccountRules::default())?;
+    /// assert_eq!(account.state_on(d(3, 1))?.overdue.principal.to_string(), "0.00"); // not disbursed yet
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn from_installments(
+        currency: crate::money::Currency,
+        disbursement_date: NaiveDate,
+        installments: Vec<InstallmentDue>,
+        rules: AccountRules,
+    ) -> Result<Account> {
+        rules.validate()?;
+        let max = crate::terms::MAX_INSTALLMENTS as usize;
+        if installments.is_empty() || installments.len() > max {
+            let reason = Reason::Between { min: "1".into(), max: max.to_string() };
+            return Err(Error::invalid("installments", installments.len(), reason));
+        }
+        let mut rows = Vec::with_capacity(installments.len());
+        let mut previous = disbursement_date;
+        let mut principal = Decimal::ZERO;
+        for (i, inst) in installments.iter().enumerate() {
+            let field = |name: &str| format!("installments[{i}].{name}");
+            if inst.due_date <= previous {
+                return Err(Error::invalid(field("due_date"), inst.due_date, Reason::NotAfterDisbursement));
+            }
+            previous = inst.due_date;
+            let mut due = [0i128; 4];
+            for (p, part) in Part::ALL.into_iter().enumerate() {
+                let amount = inst.due.get(part);
+                if amount.is_sign_negative() {
+                    return Err(Error::invalid(field("due"), amount, Reason::Negative));
+                }
+                due[p] = currency.to_minor(&field("due"), amount)?;
+            }
+            principal += inst.due.principal;
+            rows.push((inst.number, inst.due_date, due));
+        }
+        Ok(Account {
+            terms: None,
+            schedule: None,
+            currency,
+            disbursement_date,
+            principal,
+            rows,
+            steps: rules.allocation.steps(),
+            rules,
+            events: Vec::new(),
+        })
     }
 
     /// An account and its events, recorded one by one in the order given; the first event
     /// refused stops it, with the event's position in the error's field (`events[3].amount`).
     pub fn with_events(terms: LoanTerms, rules: AccountRules, events: Vec<Event>) -> Result<Account> {
-        let mut account = Account::open(terms, rules)?;
+        Account::open(terms, rules)?.recording(events)
+    }
+
+    /// This account with `events` recorded one by one (see [`Account::with_events`]).
+    pub fn recording(mut self, events: Vec<Event>) -> Result<Account> {
         for (i, event) in events.into_iter().enumerate() {
-            account.record(event).map_err(|e| e.within(&format!("events[{i}]")))?;
+            self.record(event).map_err(|e| e.within(&format!("events[{i}]")))?;
         }
-        Ok(account)
+        Ok(self)
     }
 
     /// An account from a set of events gathered elsewhere (another device, a store), in any
@@ -203,37 +297,46 @@ impl Account {
     /// # Ok::<(), microcredit::Error>(())
     /// ```
     pub fn merged(terms: LoanTerms, rules: AccountRules, events: Vec<Event>) -> Result<Account> {
-        let mut account = Account::open(terms, rules)?;
-        if events.len() > MAX_EVENTS {
+        Account::open(terms, rules)?.merging(events)
+    }
+
+    /// This account with a set of events gathered elsewhere (see [`Account::merged`]).
+    pub fn merging(mut self, events: Vec<Event>) -> Result<Account> {
+        if self.events.len() + events.len() > MAX_EVENTS {
             return Err(Error::LimitExceeded {
                 what: "events".into(),
-                requested: events.len() as u64,
+                requested: (self.events.len() + events.len()) as u64,
                 limit: MAX_EVENTS as u64,
             });
         }
-        let mut seen: std::collections::HashMap<EventId, &Event> = std::collections::HashMap::new();
+        let mut seen: std::collections::HashMap<EventId, &Event> = self.events.iter().map(|e| (e.id, e)).collect();
         for (i, event) in events.iter().enumerate() {
             let within = |e: Error| e.within(&format!("events[{i}]"));
             event.check_shape().map_err(within)?;
-            account.check_money(event).map_err(within)?;
+            self.check_money(event).map_err(within)?;
             if let Some(held) = seen.insert(event.id, event)
                 && held != event
             {
                 return Err(within(Error::invalid("id", event.id, Reason::IdConflict)));
             }
         }
-        account.events = events;
-        Ok(account)
+        self.events.extend(events);
+        Ok(self)
     }
 
-    /// The loan's terms.
-    pub fn terms(&self) -> &LoanTerms {
-        &self.terms
+    /// The loan's terms (none for an account over a given schedule).
+    pub fn terms(&self) -> Option<&LoanTerms> {
+        self.terms.as_ref()
     }
 
-    /// The schedule the account is replayed against.
-    pub fn schedule(&self) -> &Schedule {
-        &self.schedule
+    /// The schedule generated from the terms (none for an account over a given schedule).
+    pub fn schedule(&self) -> Option<&Schedule> {
+        self.schedule.as_ref()
+    }
+
+    /// The loan's currency.
+    pub fn currency(&self) -> crate::money::Currency {
+        self.currency
     }
 
     /// The account's rules.
@@ -276,7 +379,7 @@ impl Account {
     /// The state with every event counted, on the date of the latest event (or the
     /// disbursement date when there is none).
     pub fn current_state(&self) -> Result<AccountState> {
-        let last = self.events.iter().map(|e| e.effective).max().unwrap_or(self.schedule.disbursement.date);
+        let last = self.events.iter().map(|e| e.effective).max().unwrap_or(self.disbursement_date);
         self.state_on(last)
     }
 
@@ -331,9 +434,11 @@ impl Account {
             steps: &self.steps,
             prepayment: self.rules.prepayment,
             penalties: &self.rules.penalties,
-            terms: &self.terms,
+            terms: self.terms.as_ref(),
+            rounding: self.terms.as_ref().map_or_else(Default::default, |t| t.rounding),
+            detail: true,
         };
-        Ledger::new(&self.schedule)?.fold(events, until, &plan)
+        Ledger::from_rows(self.currency, self.disbursement_date, self.rows.iter().copied()).fold(events, until, &plan)
     }
 
     /// The same id with the same content, or the same receipt with the same amount and date:
@@ -366,7 +471,7 @@ impl Account {
     /// An amount in the loan's currency, at most its minor unit.
     fn check_money(&self, event: &Event) -> Result<()> {
         if let Some(amount) = event.amount() {
-            let cur = self.terms.currency;
+            let cur = self.currency;
             if amount.currency() != cur {
                 return Err(Error::CurrencyMismatch {
                     left: cur.code().into(),
@@ -381,7 +486,7 @@ impl Account {
     /// The checks that need the ledger as it stands.
     fn check_against_ledger(&self, event: &Event) -> Result<()> {
         if let Some(amount) = event.amount() {
-            let cur = self.terms.currency;
+            let cur = self.currency;
             if amount.currency() != cur {
                 return Err(Error::CurrencyMismatch {
                     left: cur.code().into(),
@@ -422,7 +527,7 @@ impl Account {
             .min();
         match &event.kind {
             EventKind::Disbursement { amount } => {
-                if event.effective < self.terms.disbursement_date {
+                if event.effective < self.disbursement_date {
                     return Err(Error::invalid("effective", event.effective, Reason::BeforeDisbursement));
                 }
                 let so_far: Decimal = self
@@ -434,8 +539,8 @@ impl Account {
                         _ => None,
                     })
                     .sum();
-                if so_far + amount.amount() > self.terms.principal {
-                    let limit = (self.terms.principal - so_far).to_string();
+                if so_far + amount.amount() > self.principal {
+                    let limit = (self.principal - so_far).to_string();
                     return Err(Error::invalid("amount", amount.amount(), Reason::AtMost { limit }));
                 }
             }

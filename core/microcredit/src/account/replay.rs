@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::allocation::{Part, Step, Timing};
+use super::allocation::{Step, Timing};
 use super::event::{ChargeKind, Event, EventId, EventKind, Waivable};
 use super::penalty::{PenaltyAmount, PenaltyFrequency, PenaltyRule};
 use super::prepayment::{ExtraPayment, Prepayment, PrepaymentInterest};
@@ -26,7 +26,62 @@ pub(crate) struct Plan<'a> {
     pub steps: &'a [Step],
     pub prepayment: Prepayment,
     pub penalties: &'a [PenaltyRule],
-    pub terms: &'a LoanTerms,
+    /// The terms, to recompute installments after principal paid ahead; an account read from an
+    /// installments table has none, and money paid ahead pays its installments as they stand.
+    pub terms: Option<&'a LoanTerms>,
+    /// How a percent penalty is rounded to the minor unit (the terms' rounding).
+    pub rounding: crate::money::RoundingMode,
+    /// Whether to keep what each payment paid (a book's summary does not need it).
+    pub detail: bool,
+}
+
+/// An event as the fold applies it: amounts in minor units, reversals already taken out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Move {
+    pub id: EventId,
+    pub day: NaiveDate,
+    pub what: What,
+}
+
+/// What a [`Move`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum What {
+    Disburse(i128),
+    Pay(i128),
+    Recover(i128),
+    /// A charge: the part (fees or penalties) and the amount.
+    Charge(usize, i128),
+    /// A waiver: the part and the amount.
+    Waive(usize, i128),
+    WriteOff,
+    Refund(i128),
+}
+
+impl Move {
+    /// The move of one event (None for a reversal).
+    pub fn of(event: &Event, currency: Currency) -> Result<Option<Move>> {
+        let minor = |m: &crate::money::Money| currency.to_minor("amount", m.amount());
+        let what = match &event.kind {
+            EventKind::Disbursement { amount } => What::Disburse(minor(amount)?),
+            EventKind::Repayment { amount, .. } => What::Pay(minor(amount)?),
+            EventKind::Recovery { amount } => What::Recover(minor(amount)?),
+            EventKind::Charge { charge, amount, .. } => {
+                What::Charge(if *charge == ChargeKind::Fee { FEES } else { PENALTIES }, minor(amount)?)
+            }
+            EventKind::Waiver { part, amount } => {
+                let p = match part {
+                    Waivable::Interest => INTEREST,
+                    Waivable::Fees => FEES,
+                    Waivable::Penalties => PENALTIES,
+                };
+                What::Waive(p, minor(amount)?)
+            }
+            EventKind::WriteOff => What::WriteOff,
+            EventKind::Refund { amount } => What::Refund(minor(amount)?),
+            EventKind::Reversal { .. } => return Ok(None),
+        };
+        Ok(Some(Move { id: event.id, day: event.effective, what }))
+    }
 }
 
 /// When a penalty rule next looks at one installment, and what it charged it so far.
@@ -136,7 +191,6 @@ impl Ledger {
     /// compulsory savings are the family's deposit, not a debt, and stay out of the account.
     pub fn new(schedule: &Schedule) -> Result<Ledger> {
         let cur = schedule.currency;
-        let mut start = schedule.disbursement.date;
         let mut rows = Vec::with_capacity(schedule.installments.len());
         for i in &schedule.installments {
             let fees = i.fees.checked_add(i.insurance).ok_or_else(|| Error::Overflow { what: "fees".into() })?;
@@ -146,20 +200,38 @@ impl Ledger {
                 cur.to_minor("fees", fees)?,
                 0,
             ];
-            rows.push(Row {
-                number: i.number,
-                start,
-                due_date: i.due_date,
-                due,
-                paid: [0; 4],
-                waived: [0; 4],
-                written_off: [0; 4],
-                settled_on: None,
-            });
-            start = i.due_date;
+            rows.push((i.number, i.due_date, due));
         }
-        Ok(Ledger {
-            currency: cur,
+        Ok(Ledger::from_rows(cur, schedule.disbursement.date, rows))
+    }
+
+    /// Installments given as (number, due date, due parts in minor units), in due-date order,
+    /// the first period starting on `start`; nothing paid yet.
+    pub fn from_rows(
+        currency: Currency,
+        start: NaiveDate,
+        rows: impl IntoIterator<Item = (u32, NaiveDate, Minor4)>,
+    ) -> Ledger {
+        let mut from = start;
+        let rows = rows
+            .into_iter()
+            .map(|(number, due_date, due)| {
+                let row = Row {
+                    number,
+                    start: from,
+                    due_date,
+                    due,
+                    paid: [0; 4],
+                    waived: [0; 4],
+                    written_off: [0; 4],
+                    settled_on: None,
+                };
+                from = due_date;
+                row
+            })
+            .collect();
+        Ledger {
+            currency,
             rows,
             disbursed: 0,
             surplus: 0,
@@ -171,11 +243,21 @@ impl Ledger {
             problems: Vec::new(),
             penalties: Vec::new(),
             clocks: Vec::new(),
-        })
+        }
     }
 
     /// Fold `events` (every event of the account, in any order) up to and including `until`.
-    pub fn fold(mut self, events: &[Event], until: Option<NaiveDate>, plan: &Plan<'_>) -> Result<Ledger> {
+    pub fn fold(self, events: &[Event], until: Option<NaiveDate>, plan: &Plan<'_>) -> Result<Ledger> {
+        let mut moves = Vec::with_capacity(events.len());
+        for event in in_replay_order(events, until) {
+            moves.extend(Move::of(event, self.currency)?);
+        }
+        let end = until.or(moves.last().map(|m| m.day));
+        Ok(self.fold_moves(&moves, end, plan))
+    }
+
+    /// Fold `moves` (in replay order), then charge the penalties due up to `end`.
+    pub fn fold_moves(mut self, moves: &[Move], end: Option<NaiveDate>, plan: &Plan<'_>) -> Ledger {
         self.clocks = (0..plan.penalties.len())
             .flat_map(|rule| {
                 let grace = u64::from(plan.penalties[rule].grace_days) + 1;
@@ -187,15 +269,14 @@ impl Ledger {
                 })
             })
             .collect();
-        let live = in_replay_order(events, until);
-        for event in &live {
-            self.charge_penalties(event.effective, plan);
-            self.apply(event, plan)?;
+        for m in moves {
+            self.charge_penalties(m.day, plan);
+            self.apply(m, plan);
         }
-        if let Some(end) = until.or(live.last().map(|e| e.effective)) {
+        if let Some(end) = end {
             self.charge_penalties(end, plan);
         }
-        Ok(self)
+        self
     }
 
     /// Every penalty due on or before `day` that is not charged yet, each seeing the ledger as it
@@ -220,7 +301,7 @@ impl Ledger {
                 }
                 let of_percent = |base: i128, percent: Decimal| {
                     let value = cur.amount_of_minor(base) * percent / Decimal::ONE_HUNDRED;
-                    cur.to_minor("penalty", plan.terms.rounding.round(value, cur.minor_units())).unwrap_or(0)
+                    cur.to_minor("penalty", plan.rounding.round(value, cur.minor_units())).unwrap_or(0)
                 };
                 let mut amount = match rule.amount {
                     PenaltyAmount::Flat { amount } => cur.to_minor("penalty", amount).unwrap_or(0),
@@ -248,39 +329,27 @@ impl Ledger {
         }
     }
 
-    fn minor(&self, amount: crate::money::Money) -> Result<i128> {
-        self.currency.to_minor("amount", amount.amount())
-    }
-
-    fn apply(&mut self, event: &Event, plan: &Plan<'_>) -> Result<()> {
-        let day = event.effective;
-        match &event.kind {
-            EventKind::Disbursement { amount } => self.disbursed += self.minor(*amount)?,
-            EventKind::Repayment { amount, .. } if self.written_off_on.is_some() => {
-                self.recover(event.id, day, self.minor(*amount)?)
+    fn apply(&mut self, m: &Move, plan: &Plan<'_>) {
+        let (id, day) = (m.id, m.day);
+        match m.what {
+            What::Disburse(amount) => self.disbursed += amount,
+            What::Pay(amount) | What::Recover(amount) if self.written_off_on.is_some() => {
+                self.recover(id, day, amount, plan)
             }
-            EventKind::Repayment { amount, .. } => {
-                let paid = self.minor(*amount)?;
-                self.allocate(event.id, day, paid, plan);
-            }
-            EventKind::Recovery { amount } => self.recover(event.id, day, self.minor(*amount)?),
-            EventKind::Charge { charge, amount, .. } => {
-                let value = self.minor(*amount)?;
+            What::Recover(amount) => self.recover(id, day, amount, plan),
+            What::Pay(amount) => self.allocate(id, day, amount, plan),
+            What::Charge(part, amount) => {
                 if self.written_off_on.is_some() {
-                    self.problems.push((event.id, Reason::LoanWrittenOff));
+                    self.problems.push((id, Reason::LoanWrittenOff));
                 } else if let Some(row) = self.row_holding(day) {
-                    let part = if *charge == ChargeKind::Fee { Part::Fees } else { Part::Penalties };
-                    row.due[part.index()] += value;
+                    row.due[part] += amount;
                     row.settled_on = None;
                 }
             }
-            EventKind::Waiver { part, amount } => {
-                let value = self.minor(*amount)?;
-                self.waive(event.id, day, *part, value);
-            }
-            EventKind::WriteOff => {
+            What::Waive(part, amount) => self.waive(id, day, part, amount, plan),
+            What::WriteOff => {
                 if self.written_off_on.is_some() {
-                    self.problems.push((event.id, Reason::LoanWrittenOff));
+                    self.problems.push((id, Reason::LoanWrittenOff));
                 } else {
                     for row in &mut self.rows {
                         for p in 0..4 {
@@ -290,21 +359,16 @@ impl Ledger {
                     self.written_off_on = Some(day);
                 }
             }
-            EventKind::Refund { amount } => {
-                let value = self.minor(*amount)?;
-                let given = value.min(self.surplus);
-                if given < value {
-                    self.problems.push((
-                        event.id,
-                        Reason::MoreThanOwed { owed: self.currency.amount_of_minor(self.surplus).to_string() },
-                    ));
+            What::Refund(amount) => {
+                let given = amount.min(self.surplus);
+                if given < amount {
+                    let owed = self.currency.amount_of_minor(self.surplus).to_string();
+                    self.problems.push((id, Reason::MoreThanOwed { owed }));
                 }
                 self.surplus -= given;
                 self.refunded += given;
             }
-            EventKind::Reversal { .. } => {}
         }
-        Ok(())
     }
 
     /// The installment whose period holds `day` (the last one after maturity).
@@ -313,9 +377,12 @@ impl Ledger {
         self.rows.get_mut(k)
     }
 
-    fn recover(&mut self, event: EventId, day: NaiveDate, amount: i128) {
+    fn recover(&mut self, event: EventId, day: NaiveDate, amount: i128, plan: &Plan<'_>) {
         self.recovered += amount;
         self.last_payment = Some(day);
+        if !plan.detail {
+            return;
+        }
         self.applied.push(Applied {
             event,
             date: day,
@@ -338,16 +405,16 @@ impl Ledger {
     /// [`PrepaymentInterest::RealBalance`] the steps pay the current installments only, and the
     /// rest pays principal ahead ([`Ledger::pay_ahead`]).
     fn allocate(&mut self, event: EventId, day: NaiveDate, amount: i128, plan: &Plan<'_>) {
-        let mut paying = Paying { left: amount, shares: Vec::new() };
+        let mut paying = Paying { left: amount, shares: Vec::new(), detail: plan.detail };
         match plan.prepayment.interest {
-            PrepaymentInterest::Scheduled => self.run_steps(day, plan.steps, self.rows.len(), &mut paying),
-            PrepaymentInterest::RealBalance => {
+            PrepaymentInterest::RealBalance if plan.terms.is_some() => {
                 let current = self.current_end(day);
                 self.run_steps(day, plan.steps, current, &mut paying);
                 if paying.left > 0 && current < self.rows.len() {
                     self.pay_ahead(event, day, current, plan, &mut paying);
                 }
             }
+            _ => self.run_steps(day, plan.steps, self.rows.len(), &mut paying),
         }
         // What no step took pays anything still owed, installment by installment, before it
         // becomes a surplus (a strategy that pays only principal ahead must not leave fees owed
@@ -357,10 +424,13 @@ impl Ledger {
                 paying.pay(row, p, day);
             }
         }
-        let Paying { left, mut shares } = paying;
-        shares.sort_by_key(|(n, _)| *n);
+        let Paying { left, mut shares, .. } = paying;
         self.surplus += left;
         self.last_payment = Some(day);
+        if !plan.detail {
+            return;
+        }
+        shares.sort_by_key(|(n, _)| *n);
         self.applied.push(Applied { event, date: day, kind: AppliedKind::Repayment, amount, shares, surplus: left });
     }
 
@@ -440,7 +510,10 @@ impl Ledger {
             return Ok(Vec::new());
         }
         let cur = self.currency;
-        let mut t = plan.terms.clone();
+        let Some(terms) = plan.terms else {
+            return Err(Error::Internal { what: "recompute needs the loan's terms" });
+        };
+        let mut t = terms.clone();
         t.principal = cur.amount_of_minor(balance);
         t.disbursement_date = self.rows[current - 1].due_date;
         t.first_repayment_date = Some(later[0].due_date);
@@ -482,13 +555,7 @@ impl Ledger {
     }
 
     /// Forgive up to `amount` of one part, oldest installment first.
-    fn waive(&mut self, event: EventId, day: NaiveDate, part: Waivable, amount: i128) {
-        let p = match part {
-            Waivable::Interest => Part::Interest,
-            Waivable::Fees => Part::Fees,
-            Waivable::Penalties => Part::Penalties,
-        }
-        .index();
+    fn waive(&mut self, event: EventId, day: NaiveDate, p: usize, amount: i128, plan: &Plan<'_>) {
         let mut left = amount;
         let mut shares = Vec::new();
         for row in &mut self.rows {
@@ -507,6 +574,9 @@ impl Ledger {
         if left > 0 {
             let owed = self.currency.amount_of_minor(amount - left).to_string();
             self.problems.push((event, Reason::MoreThanOwed { owed }));
+        }
+        if !plan.detail {
+            return;
         }
         self.applied.push(Applied {
             event,
@@ -537,6 +607,8 @@ impl Ledger {
 struct Paying {
     left: i128,
     shares: Vec<(u32, Minor4)>,
+    /// Whether to keep the shares.
+    detail: bool,
 }
 
 impl Paying {
@@ -550,6 +622,9 @@ impl Paying {
         self.left -= take;
         if row.outstanding_total() == 0 {
             row.settled_on = Some(day);
+        }
+        if !self.detail {
+            return;
         }
         match self.shares.iter_mut().find(|(n, _)| *n == row.number) {
             Some((_, s)) => s[p] += take,

@@ -273,7 +273,10 @@ impl AccountState {
             })
             .collect();
         let outstanding = ledger.sum_rows(|_| true);
-        let overdue = ledger.overdue_on(date);
+        // Nothing is owed yet on a loan not disbursed: no arrears, nothing to pay, nothing to pay off.
+        let lent = ledger.disbursed > 0;
+        let owed_by = |m: Minor4| if lent { m } else { [0; 4] };
+        let overdue = owed_by(ledger.overdue_on(date));
         let tolerance = cur.to_minor("tolerance", arrears.tolerance).unwrap_or(0);
         let in_arrears = overdue.iter().sum::<i128>() > tolerance;
         let status = if ledger.disbursed == 0 {
@@ -308,8 +311,8 @@ impl AccountState {
             written_off: parts(totals[3]),
             outstanding: parts(outstanding),
             overdue: parts(overdue),
-            due_by_date: parts(ledger.sum_rows(|r| r.due_date <= date)),
-            payoff: parts(payoff(ledger, date, rules.prepayment.interest)),
+            due_by_date: parts(owed_by(ledger.sum_rows(|r| r.due_date <= date))),
+            payoff: parts(owed_by(payoff(ledger, date, rules.prepayment.interest))),
             days_past_due,
             delinquent_days,
             bucket: arrears.bucket(delinquent_days).to_string(),
