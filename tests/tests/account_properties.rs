@@ -226,3 +226,62 @@ proptest! {
         prop_assert_eq!(with_reversal.state_on(on).unwrap(), without.state_on(on).unwrap());
     }
 }
+
+/// A book's summary of a loan (the columnar path, `microcredit-tables`) is the state of the same
+/// loan as an account over the same installments.
+mod book_matches_account {
+    use super::*;
+    use microcredit::Currency;
+    use microcredit::account::{Book, InstallmentDue};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn book_summary_is_the_account_state(
+            dues in prop::collection::vec((1u64..60, 0i64..50_000, 0i64..5_000), 1..14),
+            pays in prop::collection::vec((0u64..500, 1i64..80_000), 0..20),
+            on_day in 0u64..600,
+            a in 0usize..NamedAllocation::ALL.len(),
+        ) {
+            let start: NaiveDate = START.parse().unwrap();
+            let rules = AccountRules::new(Allocation::Named(NamedAllocation::ALL[a].0), Default::default());
+            let mut due_date = start;
+            let mut rows = Vec::new();
+            let mut installments = Vec::new();
+            for (k, (gap, p, i)) in dues.iter().enumerate() {
+                due_date = due_date.checked_add_days(Days::new(*gap)).unwrap();
+                rows.push((k as u32 + 1, due_date, [i128::from(*p), i128::from(*i), 0, 0]));
+                let due = Parts { principal: Decimal::new(*p, 2), interest: Decimal::new(*i, 2), ..Parts::default() };
+                installments.push(InstallmentDue { number: k as u32 + 1, due_date, due });
+            }
+            let payments: Vec<(NaiveDate, i128)> =
+                pays.iter().map(|(d, c)| (start.checked_add_days(Days::new(*d)).unwrap(), i128::from(*c))).collect();
+            let on = start.checked_add_days(Days::new(on_day)).unwrap();
+            let summary = Book::new(Currency::USD, &rules).unwrap().summary(start, &rows, &payments, on);
+
+            let principal: Decimal = installments.iter().map(|i| i.due.principal).sum();
+            let mut events = vec![];
+            if principal > Decimal::ZERO {
+                events.push(Event::new(EventId::from_u128(0), start, EventKind::Disbursement { amount: Money::new(principal, Currency::USD).unwrap() }));
+            }
+            for (k, (d, c)) in payments.iter().enumerate() {
+                let amount = Money::new(Decimal::from_i128_with_scale(*c, 2), Currency::USD).unwrap();
+                events.push(Event::new(EventId::from_u128(k as u128 + 1), *d, EventKind::repayment(amount, None)));
+            }
+            let account = Account::from_installments(Currency::USD, start, installments, rules).unwrap().merging(events).unwrap();
+            let s = account.state_on(on).unwrap();
+            let minor = |d: Decimal| {
+                let mut x = d * Decimal::ONE_HUNDRED;
+                x.rescale(0);
+                x.mantissa()
+            };
+            prop_assert_eq!(summary.status, s.status);
+            prop_assert_eq!(summary.days_past_due, s.days_past_due);
+            prop_assert_eq!(summary.overdue[0] + summary.overdue[1], minor(s.overdue.total()));
+            prop_assert_eq!(summary.outstanding.iter().sum::<i128>(), minor(s.outstanding.total()));
+            prop_assert_eq!(summary.payoff.iter().sum::<i128>(), minor(s.payoff.total()));
+            prop_assert_eq!(summary.overpaid, minor(s.overpaid));
+        }
+    }
+}

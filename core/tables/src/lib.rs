@@ -18,6 +18,8 @@
 //! # Ok::<(), microcredit::Error>(())
 //! ```
 
+#[cfg(feature = "arrow")]
+pub mod account_table;
 pub mod batch;
 #[cfg(feature = "arrow")]
 pub mod loan_table;

@@ -40,7 +40,7 @@ use crate::batch::LoanSource;
 type CoreResult<T> = Result<T, CoreError>;
 
 /// A column of the input, normalised to a few Arrow types.
-enum Col {
+pub(crate) enum Col {
     Missing,
     Dec(PrimitiveArray<Decimal128Type>, i8),
     /// Floats, read through each value's shortest decimal text.
@@ -113,7 +113,7 @@ fn int64_col(a: &ArrayRef, name: &str) -> CoreResult<Col> {
     Ok(keep_lost(a, &c, Col::Int(c.as_primitive::<Int64Type>().clone())))
 }
 
-fn money_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
+pub(crate) fn money_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     let Some(a) = a else { return Ok(Col::Missing) };
     let dt = a.data_type();
     match dt {
@@ -138,7 +138,7 @@ fn float_col(a: &ArrayRef, name: &str) -> CoreResult<Col> {
 
 /// A count column: integers, or floats holding whole numbers (a CSV column with a blank cell
 /// reads as floats).
-fn int_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
+pub(crate) fn int_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     let Some(a) = a else { return Ok(Col::Missing) };
     match a.data_type() {
         DataType::Null => Ok(Col::Missing),
@@ -149,7 +149,7 @@ fn int_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
 }
 
 /// The exact decimal of a float's shortest round-trip text; NaN is a missing value.
-fn float_decimal(v: f64, name: &str) -> CoreResult<Option<Decimal>> {
+pub(crate) fn float_decimal(v: f64, name: &str) -> CoreResult<Option<Decimal>> {
     if v.is_nan() {
         return Ok(None);
     }
@@ -158,7 +158,7 @@ fn float_decimal(v: f64, name: &str) -> CoreResult<Option<Decimal>> {
     parse_decimal_exact(&text).map(Some).ok_or_else(|| CoreError::invalid(name, v, Reason::NotADecimal))
 }
 
-fn str_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
+pub(crate) fn str_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     let Some(a) = a else { return Ok(Col::Missing) };
     match a.data_type() {
         DataType::Null => Ok(Col::Missing),
@@ -167,7 +167,7 @@ fn str_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     }
 }
 
-fn date_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
+pub(crate) fn date_col(a: Option<&ArrayRef>, name: &str) -> CoreResult<Col> {
     let Some(a) = a else { return Ok(Col::Missing) };
     let dt = a.data_type();
     let per_day = |u: &TimeUnit| match u {
@@ -200,7 +200,7 @@ fn date_from_days(days: i64, name: &str) -> CoreResult<NaiveDate> {
 }
 
 impl Col {
-    fn is_null(&self, i: usize) -> bool {
+    pub(crate) fn is_null(&self, i: usize) -> bool {
         match self {
             Col::Missing => true,
             Col::Dec(a, _) => a.is_null(i),
@@ -215,7 +215,7 @@ impl Col {
     // The accessors test for a missing column inline and read a present one out of line: most
     // optional columns are absent, and each row asks every one of them.
     #[inline(always)]
-    fn decimal(&self, i: usize, name: &str) -> CoreResult<Option<Decimal>> {
+    pub(crate) fn decimal(&self, i: usize, name: &str) -> CoreResult<Option<Decimal>> {
         if matches!(self, Col::Missing) { Ok(None) } else { self.decimal_at(i, name) }
     }
 
@@ -279,7 +279,7 @@ impl Col {
     }
 
     #[inline(always)]
-    fn text(&self, i: usize) -> Option<&str> {
+    pub(crate) fn text(&self, i: usize) -> Option<&str> {
         match self {
             Col::Str(a) if !a.is_null(i) => Some(a.value(i)),
             Col::Lossy(c, _) => c.text(i),
@@ -288,7 +288,7 @@ impl Col {
     }
 
     #[inline(always)]
-    fn date(&self, i: usize, name: &str) -> CoreResult<Option<NaiveDate>> {
+    pub(crate) fn date(&self, i: usize, name: &str) -> CoreResult<Option<NaiveDate>> {
         if matches!(self, Col::Missing) { Ok(None) } else { self.date_at(i, name) }
     }
 

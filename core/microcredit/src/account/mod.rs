@@ -40,6 +40,7 @@
 
 mod allocation;
 mod arrears;
+mod book;
 mod event;
 mod penalty;
 mod prepayment;
@@ -48,6 +49,7 @@ mod state;
 
 pub use allocation::{Allocation, MAX_STEPS, NamedAllocation, Part, Step, Timing};
 pub use arrears::{AgeBucket, ArrearsRules, MAX_BUCKETS};
+pub use book::{Book, DueRow, Summary};
 pub use event::{ChargeKind, Event, EventId, EventKind, MAX_EVENT_TEXT, Recording, Waivable};
 pub use penalty::{MAX_PENALTY_RULES, PenaltyAmount, PenaltyFrequency, PenaltyRule};
 pub use prepayment::{ExtraPayment, Prepayment, PrepaymentInterest};

@@ -157,6 +157,58 @@ pub struct Problem {
     pub code: String,
 }
 
+/// Where a folded ledger stands on a date: status, what is owed, overdue and due, and the age of
+/// the arrears (shared by [`AccountState`] and a book's summaries).
+pub(crate) struct Standing {
+    pub status: Status,
+    pub outstanding: Minor4,
+    pub overdue: Minor4,
+    pub due_by_date: Minor4,
+    pub payoff: Minor4,
+    pub days_past_due: u32,
+    pub delinquent_days: u32,
+}
+
+impl Standing {
+    pub fn of(ledger: &Ledger, date: NaiveDate, rules: &AccountRules) -> Standing {
+        let outstanding = ledger.sum_rows(|_| true);
+        // Nothing is owed yet on a loan not disbursed: no arrears, nothing to pay, nothing to pay off.
+        let lent = ledger.disbursed > 0;
+        let owed_by = |m: Minor4| if lent { m } else { [0; 4] };
+        let overdue = owed_by(ledger.overdue_on(date));
+        let tolerance = ledger.currency.to_minor("tolerance", rules.arrears.tolerance).unwrap_or(0);
+        let written_off: i128 = ledger.rows.iter().map(|r| r.written_off.iter().sum::<i128>()).sum();
+        let status = if !lent {
+            Status::Approved
+        } else if ledger.written_off_on.is_some() {
+            if ledger.recovered >= written_off { Status::Recovered } else { Status::WrittenOff }
+        } else if outstanding.iter().sum::<i128>() == 0 {
+            if ledger.surplus > 0 { Status::Overpaid } else { Status::Closed }
+        } else if overdue.iter().sum::<i128>() > tolerance {
+            Status::InArrears
+        } else {
+            Status::Active
+        };
+        let days_past_due = match status {
+            Status::InArrears => ledger
+                .rows
+                .iter()
+                .find(|r| r.due_date < date && r.outstanding_total() > 0)
+                .map_or(0, |r| u32::try_from((date - r.due_date).num_days()).unwrap_or(u32::MAX)),
+            _ => 0,
+        };
+        Standing {
+            status,
+            outstanding,
+            overdue,
+            due_by_date: owed_by(ledger.sum_rows(|r| r.due_date <= date)),
+            payoff: owed_by(payoff(ledger, date, rules.prepayment.interest)),
+            days_past_due,
+            delinquent_days: days_past_due.saturating_sub(rules.arrears.grace_days),
+        }
+    }
+}
+
 /// What closes the loan on `date` (see [`AccountState::payoff`]).
 fn payoff(ledger: &Ledger, date: NaiveDate, interest: PrepaymentInterest) -> Minor4 {
     let current = match interest {
@@ -272,33 +324,8 @@ impl AccountState {
                 }
             })
             .collect();
-        let outstanding = ledger.sum_rows(|_| true);
-        // Nothing is owed yet on a loan not disbursed: no arrears, nothing to pay, nothing to pay off.
-        let lent = ledger.disbursed > 0;
-        let owed_by = |m: Minor4| if lent { m } else { [0; 4] };
-        let overdue = owed_by(ledger.overdue_on(date));
-        let tolerance = cur.to_minor("tolerance", arrears.tolerance).unwrap_or(0);
-        let in_arrears = overdue.iter().sum::<i128>() > tolerance;
-        let status = if ledger.disbursed == 0 {
-            Status::Approved
-        } else if ledger.written_off_on.is_some() {
-            if ledger.recovered >= totals[3].iter().sum::<i128>() { Status::Recovered } else { Status::WrittenOff }
-        } else if outstanding.iter().sum::<i128>() == 0 {
-            if ledger.surplus > 0 { Status::Overpaid } else { Status::Closed }
-        } else if in_arrears {
-            Status::InArrears
-        } else {
-            Status::Active
-        };
-        let days_past_due = match status {
-            Status::InArrears => ledger
-                .rows
-                .iter()
-                .find(|r| r.due_date < date && r.outstanding_total() > 0)
-                .map_or(0, |r| u32::try_from((date - r.due_date).num_days()).unwrap_or(u32::MAX)),
-            _ => 0,
-        };
-        let delinquent_days = days_past_due.saturating_sub(arrears.grace_days);
+        let Standing { status, outstanding, overdue, due_by_date, payoff, days_past_due, delinquent_days } =
+            Standing::of(ledger, date, rules);
         AccountState {
             date,
             currency: cur,
@@ -311,8 +338,8 @@ impl AccountState {
             written_off: parts(totals[3]),
             outstanding: parts(outstanding),
             overdue: parts(overdue),
-            due_by_date: parts(owed_by(ledger.sum_rows(|r| r.due_date <= date))),
-            payoff: parts(owed_by(payoff(ledger, date, rules.prepayment.interest))),
+            due_by_date: parts(due_by_date),
+            payoff: parts(payoff),
             days_past_due,
             delinquent_days,
             bucket: arrears.bucket(delinquent_days).to_string(),
