@@ -537,19 +537,40 @@ impl Ledger {
             ExtraPayment::ShortenTerm => {
                 let before = later[0].due[PRINCIPAL] + later[0].due[INTEREST];
                 let fits = |rows: &[(i128, i128)]| rows.first().is_some_and(|(p, i)| p + i <= before);
+                // The annuity's number of periods for the new balance at the old installment
+                // (f64, only to choose where to look first); the engine's layouts decide.
+                let owed: i128 = later.iter().map(|r| r.due[PRINCIPAL]).sum();
+                let rate = later[0].due[INTEREST] as f64 / owed.max(1) as f64;
+                let (b, emi) = (balance as f64, before.max(1) as f64);
+                let periods =
+                    if rate > 0.0 && emi > b * rate { (emi / (emi - b * rate)).ln() / rate.ln_1p() } else { b / emi };
                 let (mut lo, mut hi) = (1, later.len());
-                let mut best = layout(hi)?;
+                let mut probe = (periods.ceil() as usize).clamp(lo, hi);
+                let mut best: Option<(usize, Vec<(i128, i128)>)> = None;
+                let mut first = true;
                 while lo < hi {
-                    let mid = (lo + hi) / 2;
-                    let rows = layout(mid)?;
-                    if fits(&rows) {
-                        hi = mid;
-                        best = rows;
+                    let rows = layout(probe)?;
+                    let fit = fits(&rows);
+                    if fit {
+                        hi = probe;
+                        best = Some((probe, rows));
                     } else {
-                        lo = mid + 1;
+                        lo = probe + 1;
                     }
+                    // After the estimate, its neighbour settles it in the usual case.
+                    probe = if first && fit {
+                        probe.saturating_sub(1).max(lo)
+                    } else if first {
+                        (probe + 1).min(hi)
+                    } else {
+                        (lo + hi) / 2
+                    };
+                    first = false;
                 }
-                Ok(best)
+                match best {
+                    Some((n, rows)) if n == hi => Ok(rows),
+                    _ => layout(hi),
+                }
             }
         }
     }
