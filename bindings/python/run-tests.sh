@@ -16,7 +16,10 @@ fi
 # maturin finds the .venv through VIRTUAL_ENV.
 export VIRTUAL_ENV="$VENV"
 export PATH="$VENV/bin:$PATH"
-(cd "$HERE" && "$VENV/bin/maturin" develop --quiet)
+# The tests build with Cargo's `release` profile: the shipped wheel's profile (`wheel`, fat LTO
+# and one codegen unit, pyproject.toml) changes only how the same code is optimised and takes
+# minutes longer to build; benches/run.sh builds with it. MICROCREDIT_WHEEL_PROFILE overrides.
+(cd "$HERE" && "$VENV/bin/maturin" develop --quiet --profile "${MICROCREDIT_WHEEL_PROFILE:-release}")
 
 # Tests. pytest exits 5 when it collected nothing: that is a failure here too.
 "$PY" -m pytest "$HERE/tests" -q -p no:cacheprovider

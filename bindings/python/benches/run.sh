@@ -12,9 +12,8 @@ N="${1:-100000}"
 ROUNDS="${2:-9}"
 
 "$PY" -m pip install --quiet --disable-pip-version-check -r "$PEERS/requirements.txt"
-if ! "$PY" -c "import microcredit" 2>/dev/null; then
-    (cd "$HERE/.." && VIRTUAL_ENV="$REPO/.venv" "$REPO/.venv/bin/maturin" develop --quiet)
-fi
+# Always the shipped wheel's profile (`wheel`: fat LTO), whatever the tests built last.
+(cd "$HERE/.." && VIRTUAL_ENV="$REPO/.venv" "$REPO/.venv/bin/maturin" develop --quiet)
 
 echo "# $(date -u +%FT%TZ) N=$N rounds=$ROUNDS $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" "$HERE/side_by_side.py" --n "$N" --rounds "$ROUNDS"
