@@ -26,7 +26,7 @@ use microcredit::{Currency, Error as CoreError, Reason};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::loan_table::{Col, date_col, float_decimal, money_col};
+use crate::loan_table::{Col, date_col, float_decimal, money_col, nearest_of};
 use crate::schedule_table::{date32, decimal_array};
 
 type CoreResult<T> = Result<T, CoreError>;
@@ -108,6 +108,39 @@ impl Keys {
             Keys::Text(a) => microcredit::error::bounded(&a.value(i)),
         }
     }
+}
+
+/// The columns an installments table may have (`number` is read for nothing: rows are ordered by
+/// due date).
+pub const INSTALLMENT_COLUMNS: [&str; 9] = [
+    "loan_id",
+    "number",
+    "due_date",
+    "amount_due",
+    "principal_due",
+    "interest_due",
+    "fees_due",
+    "penalties_due",
+    "disbursement_date",
+];
+
+/// The columns a repayments table may have (`receipt` and `channel` are read for nothing yet).
+pub const REPAYMENT_COLUMNS: [&str; 5] = ["loan_id", "date", "amount", "receipt", "channel"];
+
+/// Refuse a column the table does not read: a misspelt money column must not vanish silently.
+fn known_columns(batch: &RecordBatch, known: &[&str], table: &str) -> CoreResult<()> {
+    for field in batch.schema_ref().fields() {
+        let name = field.name();
+        if !known.contains(&name.as_str()) {
+            let shown = format!("{table}.{}", microcredit::error::bounded(name));
+            return Err(CoreError::invalid(
+                shown,
+                microcredit::error::bounded(name),
+                Reason::UnknownColumn { nearest: nearest_of(name, known) },
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn column<'b>(batch: &'b RecordBatch, name: &str, table: &str) -> CoreResult<&'b ArrayRef> {
@@ -279,6 +312,10 @@ pub fn account_states(
     let inst = concat(installments, "installments")?;
     let reps = if repayments.is_empty() { None } else { Some(concat(repayments, "repayments")?) };
 
+    known_columns(&inst, &INSTALLMENT_COLUMNS, "installments")?;
+    if let Some(r) = &reps {
+        known_columns(r, &REPAYMENT_COLUMNS, "repayments")?;
+    }
     let loan_ids = column(&inst, "loan_id", "installments")?;
     let keys = Keys::of(loan_ids, "installments.loan_id")?;
     keys.check_no_nulls("installments.loan_id")?;
@@ -469,6 +506,15 @@ mod tests {
         assert_eq!(account_states(&[inst], &[pay], Currency::USD, &rules, &on).unwrap_err().code(), "not_positive");
         let (inst, pay) = tables(vec![1.0], vec![7]);
         let no_money = inst.project(&[0, 1]).unwrap();
+        let renamed = RecordBatch::try_from_iter([
+            ("loan_id", inst.column(0).clone()),
+            ("due_date", inst.column(1).clone()),
+            ("amount_owed", inst.column(2).clone()),
+        ])
+        .unwrap();
+        let e = account_states(&[renamed], std::slice::from_ref(&pay), Currency::USD, &rules, &on).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("unknown_column", Some("installments.amount_owed")));
+        assert!(e.to_string().contains("amount_due"), "{e}");
         assert_eq!(
             account_states(&[no_money], &[pay], Currency::USD, &rules, &on).unwrap_err().code(),
             "missing_column"

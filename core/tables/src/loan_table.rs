@@ -939,13 +939,18 @@ fn bounded_name(name: &str) -> String {
 /// assert_eq!(nearest_column("rate"), "rate_percent' or 'rate_per");
 /// ```
 pub fn nearest_column(name: &str) -> String {
+    nearest_of(name, &COLUMNS)
+}
+
+/// The name of `columns` nearest to `name` (see [`nearest_column`]).
+pub(crate) fn nearest_of(name: &str, columns: &[&str]) -> String {
     let lower = name.to_lowercase();
     let prefixed: Vec<&str> =
-        COLUMNS.iter().copied().filter(|c| lower.len() >= 3 && c.starts_with(lower.as_str())).collect();
+        columns.iter().copied().filter(|c| lower.len() >= 3 && c.starts_with(lower.as_str())).collect();
     if !prefixed.is_empty() {
         return prefixed.join("' or '");
     }
-    COLUMNS.iter().min_by_key(|c| edits(&lower, c)).copied().unwrap_or("principal").to_string()
+    columns.iter().min_by_key(|c| edits(&lower, c)).copied().unwrap_or_default().to_string()
 }
 
 /// Levenshtein distance between two short names (characters, not bytes).
