@@ -14,8 +14,15 @@ round to round, and frees each result before the next call. The machine drifts b
 percent within minutes; a ratio taken within one round compares calls made seconds apart, so the
 median of the per-round ratios is the figure to read (the ratio of the medians is printed too).
 
+With ``--suite accounts``: the state of every loan of a book on one date,
+``microcredit.account_states(installments, repayments, on=...)`` from pandas DataFrames to an
+Arrow table (the full component-wise state, exact), against ``accounts_pandas.states`` and
+``accounts_polars.states`` (paid, outstanding, arrears and days past due in float64), on the
+book of ``_common.make_repayments``; each result's check values (loans, paid, arrears, loans over
+30 days past due, the largest days past due) must agree.
+
 Prints one JSON line per contender, one per comparison, then a Markdown table.
-Usage: side_by_side.py [--n 100000] [--rounds 7] [--seed 42]
+Usage: side_by_side.py [--suite schedules|accounts] [--n 100000] [--rounds 7] [--seed 42]
 """
 
 from __future__ import annotations
@@ -48,6 +55,10 @@ from bench_schedules import check, frame  # noqa: E402
 import microcredit as mc  # noqa: E402
 
 # (ours, peer, goal: how many times faster ours must be)
+ACCOUNT_COMPARISONS = [
+    ("accounts_microcredit", "accounts_pandas", 2.0),
+    ("accounts_microcredit", "accounts_polars", 2.0),
+]
 COMPARISONS = [
     ("schedules_microcredit", "schedules_numpy_financial", 5.0),
     ("schedules_microcredit", "schedules_python_decimal", 25.0),
@@ -81,13 +92,53 @@ def contenders(n: int, seed: int) -> dict[str, tuple[Callable[[], Any], Callable
     }
 
 
+def account_summary(table: Any) -> dict[str, Any]:
+    """The peers' check values from microcredit's account-state table (paid as the peers count
+    it: everything received, surplus included)."""
+    import pyarrow.compute as pc
+
+    t = pa.table(table)
+    total = lambda col: float(pc.sum(t[col]).as_py() or 0)  # noqa: E731
+    dpd = t["days_past_due"]
+    return {
+        "loans": t.num_rows,
+        "paid": round(total("paid") + total("overpaid"), 2),
+        "arrears": round(total("overdue"), 2),
+        "dpd_over_30": int(pc.sum(pc.greater(dpd, 30)).as_py() or 0),
+        "dpd_max": int(pc.max(dpd).as_py() or 0),
+    }
+
+
+def account_contenders(n: int, seed: int) -> dict[str, tuple[Callable[[], Any], Callable[[Any], dict[str, Any]]]]:
+    """microcredit and the two peers on the book of ``make_repayments`` (inputs built untimed)."""
+    import accounts_pandas as pd_peer
+    import accounts_polars as pl_peer
+    import pandas as pd
+    import polars as pl
+    from _common import make_repayments
+
+    inst, reps, as_of = make_repayments(n, seed)
+    inst_pd, reps_pd = pd.DataFrame(inst), pd.DataFrame(reps)
+    inst_pl, reps_pl = pl.DataFrame(inst), pl.DataFrame(reps)
+    day = as_of.item()
+    peer_summary = lambda s: {k: v for k, v in s.items() if k != "threads"}  # noqa: E731
+    return {
+        "accounts_microcredit": (lambda: mc.account_states(inst_pd, reps_pd, on=day, currency="USD"), account_summary),
+        "accounts_pandas": (lambda: pd_peer.states(inst_pd, reps_pd, pd.Timestamp(as_of)), lambda g: peer_summary(pd_peer.summary(g))),
+        "accounts_polars": (lambda: pl_peer.states(inst_pl, reps_pl, day), lambda g: peer_summary(pl_peer.summary(g))),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--suite", choices=["schedules", "accounts"], default="schedules")
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--seed", type=int, default=42)
     args = ap.parse_args()
-    calls = contenders(args.n, args.seed)
+    accounts = args.suite == "accounts"
+    calls = account_contenders(args.n, args.seed) if accounts else contenders(args.n, args.seed)
+    comparisons = ACCOUNT_COMPARISONS if accounts else COMPARISONS
     names = list(calls)
     times: dict[str, list[float]] = {k: [] for k in names}
     seen: dict[str, dict[str, Any]] = {}
@@ -106,7 +157,11 @@ def main() -> None:
         line |= {"min_s": round(min(ts), 6), "max_s": round(max(ts), 6), **seen[k]}
         print(json.dumps(line), flush=True)
     rows = []
-    for ours, peer, goal in COMPARISONS:
+    if accounts:
+        values = {k: {c: v for c, v in seen[k].items() if c != "rows"} for k in names}
+        line = {"check": "account check values agree", "met": all(v == values[names[0]] for v in values.values())}
+        print(json.dumps(line | {"values": values}), flush=True)
+    for ours, peer, goal in comparisons:
         per_round = [b / a for a, b in zip(times[ours], times[peer])]
         ratio = statistics.median(per_round)
         of_medians = statistics.median(times[peer]) / statistics.median(times[ours])
