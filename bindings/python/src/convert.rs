@@ -16,6 +16,7 @@
 
 use chrono::NaiveDate;
 use microcredit::money::parse_decimal_exact;
+use pyo3::exceptions::PyAttributeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
@@ -24,6 +25,7 @@ use pyo3::types::{
 };
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::errors::{invalid, wrong_type};
 use microcredit::Reason;
@@ -435,4 +437,93 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
     // decimal.Decimal
     let d = decimal(obj, field)?;
     Ok(Value::String(d.to_string()))
+}
+
+/// Keys whose text is free text (a label, a code, a convention's name), never read back as a
+/// number or a date.
+const TEXT_KEYS: [&str; 3] = ["name", "currency", "convention"];
+/// Keys whose names read back lowercase, as the keyword takes them (`["sat", "sun"]`).
+const LOWERCASE_KEYS: [&str; 1] = ["non_working_weekdays"];
+
+/// A form value as Python: decimal text as `Decimal`, ISO text as `datetime.date`, whole numbers
+/// as `int`, lists and dicts converted item by item; free text (a fee's `name`) stays text.
+pub fn to_python<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into_pyobject(py)?.into_any(),
+            None => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(s) if TEXT_KEYS.contains(&key) => PyString::new(py, s).into_any(),
+        Value::String(s) => {
+            if let Some(d) = looks_like_date(s) {
+                d.into_pyobject(py)?.into_any()
+            } else if let Some(d) = looks_like_decimal(s) {
+                d.into_pyobject(py)?.into_any()
+            } else if LOWERCASE_KEYS.contains(&key) {
+                PyString::new(py, &s.to_lowercase()).into_any()
+            } else {
+                PyString::new(py, s).into_any()
+            }
+        }
+        Value::Array(items) => {
+            let out = PyList::empty(py);
+            for item in items {
+                out.append(to_python(py, item, key)?)?;
+            }
+            out.into_any()
+        }
+        Value::Object(m) => {
+            let out = PyDict::new(py);
+            for (k, item) in m {
+                out.set_item(k, to_python(py, item, k)?)?;
+            }
+            out.into_any()
+        }
+    })
+}
+
+/// ISO date text as the form writes it (`2025-01-15`, `+262142-12-31`).
+fn looks_like_date(s: &str) -> Option<NaiveDate> {
+    if !s.contains('-') || !s.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+        return None;
+    }
+    microcredit::calendar::parse_date_exact(s)
+}
+
+/// Decimal text as the form writes it: digits, at most one point, a leading minus.
+fn looks_like_decimal(s: &str) -> Option<rust_decimal::Decimal> {
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+        return None;
+    }
+    parse_decimal_exact(s)
+}
+
+/// Attribute `name` of a value read from its JSON form `form`, or `AttributeError`.
+pub fn form_attribute<'py>(py: Python<'py>, class: &str, form: &Value, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    match form.get(name) {
+        Some(v) => to_python(py, v, name),
+        None => Err(PyAttributeError::new_err(format!("'{class}' object has no attribute '{name}'"))),
+    }
+}
+
+/// `Class(key=value, ...)` of the form's `keys`: free text quoted, numbers and dates as written.
+pub fn form_repr(class: &str, form: &Value, keys: &[&str]) -> String {
+    let shown = |k: &str| match form.get(k) {
+        Some(Value::String(s)) if TEXT_KEYS.contains(&k) => format!("'{s}'"),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let parts: Vec<String> = keys.iter().map(|k| format!("{k}={}", shown(k))).collect();
+    format!("{class}({})", parts.join(", "))
+}
+
+/// `dir()` of an object whose attributes include `names` read through `__getattr__`.
+pub fn dir_with(obj: &Bound<'_, PyAny>, names: impl Iterator<Item = String>) -> PyResult<Vec<String>> {
+    let base = obj.py().import("builtins")?.getattr("object")?.getattr("__dir__")?.call1((obj,))?;
+    let mut out: Vec<String> = base.extract()?;
+    out.extend(names);
+    Ok(out)
 }

@@ -6,11 +6,8 @@
 //! an attribute here with no code: only the stub and the docs name it. Every rule is the core's
 //! (`LoanTerms::validate`); errors name the field by its path in the form (`fees[0].amount`).
 
-use std::str::FromStr;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
-use microcredit::money::parse_decimal_exact;
 use microcredit::{Currency, Error as CoreError, Frequency, LoanTerms, Quote, Schedule};
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
@@ -19,7 +16,7 @@ use pyo3::types::{PyDict, PyString};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::convert::{MAX_NAME_TEXT, Quoted, child_path, name_text, short_text, show, to_json};
+use crate::convert::{MAX_NAME_TEXT, Quoted, child_path, dir_with, name_text, short_text, show, to_json, to_python};
 use crate::errors::{IntoPy, guard, invalid, to_pyerr, wrong_type};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
@@ -89,10 +86,6 @@ fn currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
 const NESTED: [(&str, [&str; 2]); 2] = [("rate_percent", ["rate", "percent"]), ("rate_per", ["rate", "per"])];
 /// Keys of the JSON form that are not keywords: `rate` is given as `rate_percent` and `rate_per`.
 const NOT_KEYWORDS: [&str; 2] = ["version", "rate"];
-/// Keys whose text is free text (a label, a code), never read back as a number or a date.
-const TEXT_KEYS: [&str; 2] = ["name", "currency"];
-/// Keys whose names read back lowercase, as the keyword takes them (`["sat", "sun"]`).
-const LOWERCASE_KEYS: [&str; 1] = ["non_working_weekdays"];
 /// The smallest terms: serialized once, they list every top-level key of the form.
 const MINIMAL_FORM: &str = r#"{"principal": "1", "currency": "USD", "rate": {"percent": "0"}, "installments": 1,
     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-01"}"#;
@@ -254,58 +247,6 @@ fn unknown_keys(given: &Value, read: &Value, field: &str) -> PyResult<()> {
     Ok(())
 }
 
-/// A form value as Python: decimal text as `Decimal`, ISO text as `datetime.date`, whole numbers
-/// as `int`, lists and dicts converted item by item; free text (a fee's `name`) stays text.
-fn to_python<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(_) => json_value(py, v)?,
-        Value::String(s) if TEXT_KEYS.contains(&key) => PyString::new(py, s).into_any(),
-        Value::String(s) => {
-            if let Some(d) = looks_like_date(s) {
-                d.into_pyobject(py)?.into_any()
-            } else if let Some(d) = looks_like_decimal(s) {
-                d.into_pyobject(py)?.into_any()
-            } else if LOWERCASE_KEYS.contains(&key) {
-                PyString::new(py, &s.to_lowercase()).into_any()
-            } else {
-                PyString::new(py, s).into_any()
-            }
-        }
-        Value::Array(items) => {
-            let out = pyo3::types::PyList::empty(py);
-            for item in items {
-                out.append(to_python(py, item, key)?)?;
-            }
-            out.into_any()
-        }
-        Value::Object(m) => {
-            let out = PyDict::new(py);
-            for (k, item) in m {
-                out.set_item(k, to_python(py, item, k)?)?;
-            }
-            out.into_any()
-        }
-    })
-}
-
-/// ISO date text as the form writes it (`2025-01-15`, `+262142-12-31`).
-fn looks_like_date(s: &str) -> Option<NaiveDate> {
-    if !s.contains('-') || !s.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
-        return None;
-    }
-    NaiveDate::from_str(s).ok()
-}
-
-/// Decimal text as the form writes it: digits, at most one point, a leading minus.
-fn looks_like_decimal(s: &str) -> Option<rust_decimal::Decimal> {
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
-        return None;
-    }
-    parse_decimal_exact(s)
-}
-
 /// The terms of one loan, validated by the core when built.
 ///
 /// ``principal``, ``currency``, ``rate_percent`` (nominal, per ``rate_per``: ``year`` by
@@ -448,11 +389,7 @@ impl PyLoanTerms {
 
     /// The attributes, the keywords included (for tab completion).
     fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
-        let py = slf.py();
-        let base = py.import("builtins")?.getattr("object")?.getattr("__dir__")?.call1((slf,))?;
-        let mut names: Vec<String> = base.extract()?;
-        names.extend(keywords().iter().cloned());
-        Ok(names)
+        dir_with(slf.as_any(), keywords().iter().cloned())
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -478,9 +415,4 @@ impl PyLoanTerms {
             self.inner.disbursement_date
         )
     }
-}
-
-/// A JSON value as a Python object (via the json module).
-pub fn json_value<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
-    py.import("json")?.call_method1("loads", (v.to_string(),))
 }
