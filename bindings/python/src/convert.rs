@@ -6,7 +6,7 @@
 //! Every conversion is bounded, whatever the caller passes:
 //! - nested dicts and lists (the JSON form of a frequency) at most [`MAX_DEPTH`] levels deep (loan
 //!   terms never nest deeper than about 4), an error naming the field past that; field paths
-//!   in errors are cut to [`MAX_PATH`] characters;
+//!   in errors are cut to [`microcredit::error::MAX_PATH`] characters;
 //! - text is measured before it is copied: an amount longer than [`MAX_NUMBER_TEXT`] characters,
 //!   or a name, code or date longer than [`MAX_NAME_TEXT`], is refused without being read whole;
 //! - an int is measured in bits before it is converted (Python's int-to-str digit limit is never
@@ -32,12 +32,10 @@ use microcredit::Reason;
 
 /// How deep [`to_json`] follows nested dicts and lists: loan terms nest about 4 levels at most.
 pub const MAX_DEPTH: usize = 32;
-/// The longest field path an error names (a longer one is cut and ends in `...`).
-pub const MAX_PATH: usize = 128;
 /// The longest text read as a number: 28 digits, a sign, a point, an exponent and zeros that
 /// change nothing fit with room to spare.
 pub const MAX_NUMBER_TEXT: usize = 1_000;
-pub use microcredit::error::MAX_NAME_TEXT;
+pub use microcredit::error::{MAX_NAME_TEXT, child_path};
 /// The longest text inside a dict converted by [`to_json`].
 pub const MAX_JSON_TEXT: usize = 256;
 /// How many characters of a rejected value [`show`] renders, about (the core cuts echoed values
@@ -353,23 +351,6 @@ pub fn enum_text<T: DeserializeOwned>(s: &str, field: &str) -> PyResult<T> {
 }
 
 pub use microcredit::error::Quoted;
-
-/// `field` extended by `.key` (or `[i]`), the key cut to [`MAX_NAME_TEXT`] characters and the
-/// whole path to [`MAX_PATH`]: a path never grows without bound, however deep or wide the input.
-pub fn child_path(field: &str, key: &str) -> String {
-    let mut path = String::with_capacity(field.len() + key.len().min(MAX_NAME_TEXT) + 1);
-    path.push_str(field);
-    if !key.starts_with('[') {
-        path.push('.');
-    }
-    path.extend(key.chars().take(MAX_NAME_TEXT));
-    if path.chars().count() > MAX_PATH {
-        let mut cut: String = path.chars().take(MAX_PATH - 3).collect();
-        cut.push_str("...");
-        return cut;
-    }
-    path
-}
 
 /// Python value to JSON for the core's serde forms: dict, list/tuple/set, str, int, bool, None,
 /// Decimal (as a string) and date (ISO). Floats are refused. Bounded: at most [`MAX_DEPTH`]

@@ -16,7 +16,7 @@ use pyo3::types::{PyDict, PyString};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::convert::{MAX_NAME_TEXT, Quoted, child_path, dir_with, name_text, short_text, show, to_json, to_python};
+use crate::convert::{MAX_NAME_TEXT, Quoted, dir_with, name_text, short_text, show, to_json, to_python};
 use crate::errors::{IntoPy, guard, invalid, to_pyerr, wrong_type};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
@@ -146,107 +146,6 @@ fn form_value(keyword: &str, field: &str, value: &Bound<'_, PyAny>) -> PyResult<
     to_json(value, field)
 }
 
-/// Read the form into terms and validate them. A whole number where the form wants decimal text
-/// (`principal=1000`) is retried as that text; a value serde cannot read is an error naming its
-/// path; a key that the terms do not keep (a misspelled option) is an unknown key.
-fn terms_from_form(mut form: Value) -> PyResult<LoanTerms> {
-    loop {
-        match serde_path_to_error::deserialize::<_, LoanTerms>(&form) {
-            Ok(terms) => {
-                let read = serde_json::to_value(&terms).map_err(|e| to_pyerr(e.into()))?;
-                unknown_keys(&form, &read, "")?;
-                terms.validate().py_err()?;
-                return Ok(terms);
-            }
-            Err(e) => {
-                let message = e.inner().to_string();
-                if message.starts_with("invalid type: integer")
-                    && let Some(slot) = value_at(&mut form, e.path())
-                    && slot.is_number()
-                {
-                    *slot = Value::String(slot.to_string());
-                    continue;
-                }
-                let field = e.path().to_string();
-                let shown = value_at(&mut form, e.path()).map(|v| shown(v)).unwrap_or_default();
-                return Err(invalid(if field == "." { "terms" } else { &field }, shown, serde_reason(&message)));
-            }
-        }
-    }
-}
-
-/// The value at a serde path in the form, if the path leads to one.
-fn value_at<'a>(form: &'a mut Value, path: &serde_path_to_error::Path) -> Option<&'a mut Value> {
-    use serde_path_to_error::Segment;
-    let mut v = form;
-    for segment in path.iter() {
-        v = match segment {
-            Segment::Map { key } => v.get_mut(key.as_str())?,
-            Segment::Seq { index } => v.get_mut(*index)?,
-            _ => return None,
-        };
-    }
-    Some(v)
-}
-
-/// A short rendering of a form value for an error: a scalar as text, a list or dict summarized.
-fn shown(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("'{}'", s.chars().take(MAX_NAME_TEXT).collect::<String>()),
-        Value::Array(_) => "[...]".into(),
-        Value::Object(_) => "{...}".into(),
-        other => other.to_string(),
-    }
-}
-
-/// The core's rule for a serde message: an unknown option, a wrong type, or unreadable text.
-fn serde_reason(message: &str) -> microcredit::Reason {
-    use microcredit::Reason;
-    let message = message.replace('`', "'");
-    let detail: String = message.chars().take(160).collect();
-    if let Some(rest) = detail.strip_prefix("invalid type: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
-    {
-        return Reason::WrongType { expected: expected.to_string(), found: found.to_string() };
-    }
-    if detail.starts_with("unknown variant") || detail.starts_with("unknown field") {
-        return Reason::UnknownName { detail };
-    }
-    Reason::Unreadable { detail }
-}
-
-/// Every key given must be one the terms keep: a key of `given` missing from `read` (the terms
-/// serialized back) was not part of the form. A key given as `None` changes nothing and is skipped.
-fn unknown_keys(given: &Value, read: &Value, field: &str) -> PyResult<()> {
-    match (given, read) {
-        (Value::Object(g), Value::Object(r)) => {
-            for (k, v) in g {
-                if v.is_null() {
-                    continue;
-                }
-                match r.get(k) {
-                    Some(back) if field.is_empty() => unknown_keys(v, back, k)?,
-                    Some(back) => unknown_keys(v, back, &child_path(field, k))?,
-                    None => {
-                        return Err(invalid(
-                            if field.is_empty() { "terms" } else { field },
-                            Quoted(k),
-                            microcredit::Reason::UnknownKey,
-                        ));
-                    }
-                }
-            }
-        }
-        (Value::Array(g), Value::Array(r)) if g.len() == r.len() => {
-            for (i, (v, back)) in g.iter().zip(r).enumerate() {
-                unknown_keys(v, back, &child_path(field, &format!("[{i}]")))?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
 /// The terms of one loan, validated by the core when built.
 ///
 /// ``principal``, ``currency``, ``rate_percent`` (nominal, per ``rate_per``: ``year`` by
@@ -332,7 +231,7 @@ impl PyLoanTerms {
                     serde_json::to_value(Frequency::monthly()).map_err(|e| to_pyerr(e.into()))?,
                 );
             }
-            Ok(PyLoanTerms { inner: terms_from_form(Value::Object(form))? })
+            Ok(PyLoanTerms { inner: LoanTerms::from_form(Value::Object(form)).py_err()? })
         })
     }
 

@@ -12,6 +12,33 @@ pub const ECHO_LIMIT: usize = 64;
 /// The longest name, code or date text read from a caller (a longer one is refused unread).
 pub const MAX_NAME_TEXT: usize = 64;
 
+/// The longest field path an error names (a longer one is cut and ends in `...`).
+pub const MAX_PATH: usize = 128;
+
+/// `field` extended by `.key` (or `[i]`), the key cut to [`MAX_NAME_TEXT`] characters and the
+/// whole path to [`MAX_PATH`]: a path never grows without bound, however deep or wide the input.
+///
+/// ```
+/// use microcredit::error::{MAX_PATH, child_path};
+/// assert_eq!(child_path("fees", "[0]"), "fees[0]");
+/// assert_eq!(child_path("fees[0]", "amount"), "fees[0].amount");
+/// assert_eq!(child_path(&"a".repeat(200), "b").chars().count(), MAX_PATH);
+/// ```
+pub fn child_path(field: &str, key: &str) -> String {
+    let mut path = String::with_capacity(field.len() + key.len().min(MAX_NAME_TEXT) + 1);
+    path.push_str(field);
+    if !key.starts_with('[') {
+        path.push('.');
+    }
+    path.extend(key.chars().take(MAX_NAME_TEXT));
+    if path.chars().count() > MAX_PATH {
+        let mut cut: String = path.chars().take(MAX_PATH - 3).collect();
+        cut.push_str("...");
+        return cut;
+    }
+    path
+}
+
 /// Text shown in an error between single quotes (`'weekly '`), so spaces and empty text show.
 ///
 /// ```
