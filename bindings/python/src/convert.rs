@@ -30,6 +30,9 @@ use serde_json::Value;
 use crate::errors::{invalid, wrong_type};
 use microcredit::Reason;
 
+/// Any Python value, as an argument is taken before it is converted.
+pub type Arg<'py> = Bound<'py, PyAny>;
+
 /// How deep [`to_json`] follows nested dicts and lists: loan terms nest about 4 levels at most.
 pub const MAX_DEPTH: usize = 32;
 /// The longest text read as a number: 28 digits, a sign, a point, an exponent and zeros that
@@ -49,7 +52,7 @@ const SHOW_INT_BITS: u64 = 256;
 /// A short, safe rendering of a Python value for an error message: never longer than about
 /// [`SHOW_LIMIT`] characters, and a large str, bytes, int or container is measured, not formatted
 /// whole (a 100 MB string is never copied into a message).
-pub fn show(obj: &Bound<'_, PyAny>) -> String {
+pub fn show(obj: &Arg) -> String {
     let mut out = String::new();
     render(obj, &mut out, 0);
     if out.chars().count() > SHOW_LIMIT {
@@ -61,7 +64,7 @@ pub fn show(obj: &Bound<'_, PyAny>) -> String {
     }
 }
 
-fn push_repr(obj: &Bound<'_, PyAny>, out: &mut String) {
+fn push_repr(obj: &Arg, out: &mut String) {
     match obj.repr() {
         Ok(r) => out.push_str(&r.to_string()),
         Err(_) => out.push_str("<unprintable>"),
@@ -69,7 +72,7 @@ fn push_repr(obj: &Bound<'_, PyAny>, out: &mut String) {
 }
 
 /// Append a bounded rendering of `obj` to `out` (containers to depth 2, until the limit is passed).
-fn render(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) {
+fn render(obj: &Arg, out: &mut String, depth: usize) {
     let py = obj.py();
     if obj.is_none()
         || obj.is_instance_of::<PyBool>()
@@ -162,7 +165,7 @@ fn render(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) {
     }
 }
 
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
+fn type_name(obj: &Arg) -> String {
     obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
@@ -177,7 +180,7 @@ pub fn short_text(s: &Bound<'_, PyString>, max: usize) -> Option<String> {
 
 /// A Python `str` of at most [`MAX_NAME_TEXT`] characters (a name, a code, a date), or
 /// `ValidationError` naming `field`: `what` says what was expected.
-pub fn name_text(obj: &Bound<'_, PyAny>, field: &str, what: &str) -> PyResult<String> {
+pub fn name_text(obj: &Arg, field: &str, what: &str) -> PyResult<String> {
     let s = obj.cast::<PyString>().map_err(|_| {
         invalid(field, show(obj), Reason::WrongType { expected: what.to_string(), found: type_name(obj) })
     })?;
@@ -185,7 +188,7 @@ pub fn name_text(obj: &Bound<'_, PyAny>, field: &str, what: &str) -> PyResult<St
 }
 
 /// An int as a decimal: measured in bits first, so no int is ever converted to text.
-fn int_decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+fn int_decimal(obj: &Arg, field: &str) -> PyResult<Decimal> {
     obj.extract::<i128>()
         .ok()
         .and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok())
@@ -195,7 +198,7 @@ fn int_decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
 /// An amount or rate: `decimal.Decimal`, `str` or `int`. Floats, NaN, infinities, booleans and
 /// anything that does not fit a 28-digit decimal raise `ValidationError` naming `field`. Text is
 /// read by the core's exact parser (`microcredit::money::parse_decimal_exact`): never rounded.
-pub fn decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+pub fn decimal(obj: &Arg, field: &str) -> PyResult<Decimal> {
     if obj.is_instance_of::<PyBool>() {
         return Err(invalid(field, show(obj), wrong_type("an amount")));
     }
@@ -211,7 +214,7 @@ pub fn decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
 
 /// The text of a `str` or a finite `decimal.Decimal` (`None` when longer than
 /// [`MAX_NUMBER_TEXT`]); any other type is an error.
-fn decimal_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<String>> {
+fn decimal_text(obj: &Arg, field: &str) -> PyResult<Option<String>> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(short_text(s, MAX_NUMBER_TEXT));
     }
@@ -231,7 +234,7 @@ fn decimal_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<String>>
 }
 
 /// Whether `obj` is a `decimal.Decimal`.
-fn is_decimal(obj: &Bound<'_, PyAny>) -> bool {
+fn is_decimal(obj: &Arg) -> bool {
     let py = obj.py();
     py.import(intern!(py, "decimal"))
         .and_then(|m| m.getattr(intern!(py, "Decimal")))
@@ -242,7 +245,7 @@ fn is_decimal(obj: &Bound<'_, PyAny>) -> bool {
 /// A number for the spreadsheet and pricing functions, which compute in 28-digit decimals: like
 /// [`decimal`], but digits beyond the 28 a decimal holds are rounded (`Decimal(1) / 3` works), as
 /// the functions' own arithmetic would round them. Floats are still refused.
-pub fn decimal_rounded(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+pub fn decimal_rounded(obj: &Arg, field: &str) -> PyResult<Decimal> {
     match decimal(obj, field) {
         Ok(d) => Ok(d),
         Err(e) => {
@@ -263,7 +266,7 @@ pub fn decimal_rounded(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal>
 /// its shortest round-trip decimal, the digits Python's `repr` shows (`0.1` is 0.1, not
 /// 0.1000000000000000055511151231257827). NaN and infinities raise `ValidationError` naming
 /// `field`; a float too large for 28 digits is refused, one too small to show rounds to 0.
-pub fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+pub fn number(obj: &Arg, field: &str) -> PyResult<Decimal> {
     let py = obj.py();
     if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>() {
         return decimal_rounded(obj, field);
@@ -296,9 +299,9 @@ pub fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
 
 /// An optional argument read with `read`: absent or `None` stays `None`.
 pub fn optional<T>(
-    obj: Option<&Bound<'_, PyAny>>,
+    obj: Option<&Arg>,
     field: &str,
-    read: impl FnOnce(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+    read: impl FnOnce(&Arg, &str) -> PyResult<T>,
 ) -> PyResult<Option<T>> {
     match obj {
         Some(o) if !o.is_none() => read(o, field).map(Some),
@@ -308,7 +311,7 @@ pub fn optional<T>(
 
 /// A date: `datetime.date` or an ISO `YYYY-MM-DD` string. A `datetime.datetime` is refused
 /// (pass `.date()` explicitly) so a time of day or a time zone is never dropped silently.
-pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
+pub fn date(obj: &Arg, field: &str) -> PyResult<NaiveDate> {
     if obj.is_instance_of::<PyDateTime>() {
         return Err(invalid(field, show(obj), Reason::HasTimeOfDay));
     }
@@ -324,7 +327,7 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
 }
 
 /// A whole number that fits a `u32` (bools and floats refused).
-pub fn count(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
+pub fn count(obj: &Arg, field: &str) -> PyResult<u32> {
     if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
         return Err(invalid(field, show(obj), Reason::WrongType { expected: "an int".into(), found: type_name(obj) }));
     }
@@ -333,7 +336,7 @@ pub fn count(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
 }
 
 /// A str naming an enum variant (`"flat"`, `"act_365f"`...), parsed by the core's own serde names.
-pub fn enum_str<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<T> {
+pub fn enum_str<T: DeserializeOwned>(obj: &Arg, field: &str) -> PyResult<T> {
     let s = name_text(obj, field, "a str naming an option")?;
     enum_text(&s, field)
 }
@@ -356,11 +359,11 @@ pub use microcredit::error::Quoted;
 /// Decimal (as a string) and date (ISO). Floats are refused. Bounded: at most [`MAX_DEPTH`]
 /// levels of dicts and lists (an error naming the field past that), dict keys of at most
 /// [`MAX_NAME_TEXT`] characters and texts of at most [`MAX_JSON_TEXT`].
-pub fn to_json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<serde_json::Value> {
+pub fn to_json(obj: &Arg, field: &str) -> PyResult<serde_json::Value> {
     to_json_at(obj, field, 0)
 }
 
-fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<serde_json::Value> {
+fn to_json_at(obj: &Arg, field: &str, depth: usize) -> PyResult<serde_json::Value> {
     use serde_json::Value;
     if obj.is_none() {
         return Ok(Value::Null);
@@ -502,7 +505,7 @@ pub fn form_repr(class: &str, form: &Value, keys: &[&str]) -> String {
 }
 
 /// `dir()` of an object whose attributes include `names` read through `__getattr__`.
-pub fn dir_with(obj: &Bound<'_, PyAny>, names: impl Iterator<Item = String>) -> PyResult<Vec<String>> {
+pub fn dir_with(obj: &Arg, names: impl Iterator<Item = String>) -> PyResult<Vec<String>> {
     let base = obj.py().import("builtins")?.getattr("object")?.getattr("__dir__")?.call1((obj,))?;
     let mut out: Vec<String> = base.extract()?;
     out.extend(names);

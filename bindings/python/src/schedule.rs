@@ -12,7 +12,7 @@ use pyo3::types::{PyCapsule, PyDict};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::convert::{Quoted, dir_with, form_attribute, form_repr, name_text, show, to_python};
+use crate::convert::{Arg, Quoted, dir_with, form_attribute, form_repr, name_text, show, to_python};
 use crate::errors::{IntoPy, guard, invalid, wrong_type};
 use crate::html;
 use crate::table::{PyArrowTable, stream_capsule};
@@ -266,7 +266,7 @@ impl PyQuote {
     }
     /// The cost under one convention (`mft_apr`, `mft_eir`, `xirr_act365`, `eu_aprc`, `us_reg_z`,
     /// `ecuador_tea`, `peru_tcea`, `mexico_cat`).
-    fn cost(&self, convention: &Bound<'_, PyAny>) -> PyResult<PyCostOfCredit> {
+    fn cost(&self, convention: &Arg) -> PyResult<PyCostOfCredit> {
         guard("Quote.cost", || {
             let name = name_text(convention, "convention", "a convention name")?;
             match self.inner.cost_named(&name) {

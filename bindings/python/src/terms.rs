@@ -16,7 +16,7 @@ use pyo3::types::{PyDict, PyString};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::convert::{MAX_NAME_TEXT, Quoted, dir_with, name_text, short_text, show, to_json, to_python};
+use crate::convert::{Arg, MAX_NAME_TEXT, Quoted, dir_with, name_text, short_text, show, to_json, to_python};
 use crate::errors::{IntoPy, guard, invalid, to_pyerr, wrong_type};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
@@ -47,7 +47,7 @@ pub fn list_items<'py>(
 }
 
 /// Frequency from a shorthand name or the JSON form as a dict.
-pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
+pub fn frequency(obj: &Arg) -> PyResult<Frequency> {
     if obj.is_instance_of::<PyString>() {
         let s = name_text(obj, "frequency", "a frequency name")?;
         return Frequency::from_name(&s).ok_or_else(|| {
@@ -72,7 +72,7 @@ pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
     })
 }
 
-fn currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
+fn currency(obj: &Arg) -> PyResult<Currency> {
     let s =
         obj.cast::<PyString>().map_err(|_| invalid("currency", show(obj), wrong_type("an ISO 4217 code as a str")))?;
     match short_text(s, MAX_NAME_TEXT) {
@@ -139,7 +139,7 @@ fn put(form: &mut serde_json::Map<String, Value>, path: &[&str], value: Value) {
 
 /// One keyword argument in the JSON form: a frequency given by its name (`"weekly"`) becomes its
 /// form; every other value is converted by [`to_json`], which names the field in its errors.
-fn form_value(keyword: &str, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
+fn form_value(keyword: &str, field: &str, value: &Arg) -> PyResult<Value> {
     if keyword == "frequency" && value.is_instance_of::<PyString>() {
         return serde_json::to_value(frequency(value)?).map_err(|e| to_pyerr(e.into()));
     }
@@ -181,11 +181,11 @@ impl PyLoanTerms {
     #[new]
     #[pyo3(signature = (principal, currency, rate_percent, installments, *, disbursement_date, **options))]
     fn new(
-        principal: &Bound<'_, PyAny>,
-        currency: &Bound<'_, PyAny>,
-        rate_percent: &Bound<'_, PyAny>,
-        installments: &Bound<'_, PyAny>,
-        disbursement_date: &Bound<'_, PyAny>,
+        principal: &Arg,
+        currency: &Arg,
+        rate_percent: &Arg,
+        installments: &Arg,
+        disbursement_date: &Arg,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         guard("LoanTerms", || {
@@ -242,7 +242,7 @@ impl PyLoanTerms {
     /// ...     ' "disbursement_date": "2025-01-15"}').installments
     /// 6
     #[staticmethod]
-    fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn from_json(json: &Arg) -> PyResult<Self> {
         guard("LoanTerms.from_json", || {
             let s = json.cast::<PyString>().map_err(|_| invalid("json", show(json), wrong_type("a str")))?.to_string();
             Ok(PyLoanTerms { inner: LoanTerms::from_json(&s).py_err()? })

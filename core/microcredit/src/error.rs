@@ -979,6 +979,31 @@ impl Error {
         Error::UnknownCurrency { code: bounded(&code) }
     }
 
+    /// The error with the field `from` called `to` wherever it names it (its field, or the other
+    /// list of a length mismatch): for a front end whose argument has another name than the
+    /// core's (Python's `xirr(dates, amounts)` calls the core's `values` `amounts`).
+    ///
+    /// ```
+    /// # use microcredit::{Error, Reason};
+    /// let e = Error::invalid("dates", 3, Reason::LengthMismatch { other: "values".into(), count: 2 });
+    /// assert_eq!(e.renamed("values", "amounts").to_string(), "invalid dates: 3 (must have as many entries as amounts (2))");
+    /// assert_eq!(Error::invalid("values", 0, Reason::TooFewFlows).renamed("values", "amounts").field(), Some("amounts"));
+    /// ```
+    pub fn renamed(self, from: &str, to: &str) -> Self {
+        match self {
+            Error::InvalidField { field, value, reason } => {
+                let reason = match reason {
+                    Reason::LengthMismatch { other, count } if other == from => {
+                        Reason::LengthMismatch { other: to.into(), count }
+                    }
+                    other => other,
+                };
+                Error::InvalidField { field: if field == from { to.into() } else { field }, value, reason }
+            }
+            other => other,
+        }
+    }
+
     /// Prefix the field path with a parent, e.g. `amount` inside `fees[0]`.
     pub(crate) fn within(self, parent: &str) -> Self {
         match self {
