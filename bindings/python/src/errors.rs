@@ -52,17 +52,11 @@ create_exception!(
      cost. `lent` and `repaid` are the two sums, as `Decimal`."
 );
 
-/// Warn (`UnfinishedLoanWarning`) that dated flows pay back less than they lend, with the two sums
-/// as the warning's `lent` and `repaid`. Under a filter that turns warnings into errors, this
-/// returns that error.
+/// Warn (`UnfinishedLoanWarning`, the core's message) that dated flows pay back less than they
+/// lend, with the two sums as the warning's `lent` and `repaid`. Under a filter that turns
+/// warnings into errors, this returns that error.
 pub fn warn_unfinished(py: Python<'_>, r: &microcredit::pricing::FlowsRepayment) -> PyResult<()> {
-    let message = format!(
-        "the flows pay back {} of the {} lent: the loan is not finished, so this rate is not its \
-         cost (the money still owed counts as never paid); price the whole schedule, or the flows \
-         once the loan is repaid",
-        r.repaid, r.lent
-    );
-    let warning = py.get_type::<UnfinishedLoanWarning>().call1((message,))?;
+    let warning = py.get_type::<UnfinishedLoanWarning>().call1((r.message(Lang::En),))?;
     warning.setattr("lent", r.lent)?;
     warning.setattr("repaid", r.repaid)?;
     py.import("warnings")?.call_method1("warn", (warning,))?;

@@ -20,8 +20,6 @@ use crate::terms::PyLoanTerms;
 use microcredit::Reason;
 use microcredit_tables::schedule_table::InstallmentArrays;
 
-pub use microcredit_tables::schedule_table::date32;
-
 /// A value class of the core read through its JSON form: `$name` in Python, made from a `$core`,
 /// its repr naming the keys `$shown`.
 macro_rules! value_class {
@@ -79,13 +77,6 @@ value_class!(
     repr ["total_cost", "apr_interest", "apr_with_fees", "apr_with_insurance", "apr_all_in"]
 );
 
-/// A decimal as an i128 mantissa at `scale` (the amount fits by construction).
-pub fn at_scale(d: Decimal, scale: u32) -> i128 {
-    let mut x = d;
-    x.rescale(scale);
-    x.mantissa()
-}
-
 /// A loan's repayment schedule.
 #[pyclass(name = "Schedule", module = "microcredit", frozen, eq)]
 #[derive(PartialEq)]
@@ -95,28 +86,9 @@ pub struct PySchedule {
 
 impl PySchedule {
     fn batch(&self) -> PyResult<RecordBatch> {
-        let s = &self.inner;
-        let scale = s.currency.minor_units();
-        let column =
-            |f: fn(&Installment) -> Decimal| Some(s.installments.iter().map(|i| at_scale(f(i), scale)).collect());
-        InstallmentArrays {
-            loan: None,
-            number: s.installments.iter().map(|i| i.number).collect(),
-            due_date: s.installments.iter().map(|i| date32(i.due_date)).collect(),
-            days: s.installments.iter().map(|i| i.days).collect(),
-            money: [
-                column(|i| i.principal),
-                column(|i| i.interest),
-                column(|i| i.fees),
-                column(|i| i.insurance),
-                column(|i| i.savings),
-                column(|i| i.total),
-                column(|i| i.balance),
-            ],
-            scale: scale as i8,
-        }
-        .into_batch()
-        .map_err(|e| invalid("schedule", "table", Reason::Unreadable { detail: e.to_string() }))
+        InstallmentArrays::of(&self.inner)
+            .into_batch()
+            .map_err(|e| invalid("schedule", "table", Reason::Unreadable { detail: e.to_string() }))
     }
 }
 

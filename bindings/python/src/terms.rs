@@ -16,7 +16,7 @@ use pyo3::types::{PyDict, PyString};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::convert::{Arg, MAX_NAME_TEXT, Quoted, dir_with, name_text, short_text, show, to_json, to_python};
+use crate::convert::{Arg, MAX_NAME_TEXT, dir_with, name_text, short_text, show, to_json, to_python};
 use crate::errors::{IntoPy, guard, invalid, to_pyerr, wrong_type};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
@@ -50,15 +50,8 @@ pub fn list_items<'py>(
 pub fn frequency(obj: &Arg) -> PyResult<Frequency> {
     if obj.is_instance_of::<PyString>() {
         let s = name_text(obj, "frequency", "a frequency name")?;
-        return Frequency::from_name(&s).ok_or_else(|| {
-            invalid(
-                "frequency",
-                Quoted(&s),
-                Reason::UnknownName {
-                    detail: "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a dict like {'unit': 'weeks', 'every': 2}".into(),
-                },
-            )
-        });
+        let other = "a dict like {'unit': 'weeks', 'every': 2}";
+        return Frequency::from_name(&s).ok_or_else(|| to_pyerr(Frequency::unknown_name(&s, other)));
     }
     let v = to_json(obj, "frequency")?;
     serde_json::from_value::<Frequency>(v).map_err(|e| {

@@ -13,7 +13,7 @@ use arrow_buffer::NullBuffer;
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use chrono::{Datelike, NaiveDate};
 use microcredit::calendar::UNIX_EPOCH_DAY;
-use microcredit::{Currency, Error as CoreError, Reason};
+use microcredit::{Currency, Error as CoreError, Installment, Reason, Schedule};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
@@ -338,6 +338,45 @@ pub struct InstallmentArrays {
 const MONEY: [&str; 7] = ["principal", "interest", "fees", "insurance", "savings", "total", "balance"];
 
 impl InstallmentArrays {
+    /// The installments of one schedule (no `loan` column), money at its currency's minor unit.
+    ///
+    /// ```
+    /// use microcredit::{LoanTerms, Schedule};
+    /// use microcredit_tables::schedule_table::InstallmentArrays;
+    /// let terms = LoanTerms::from_json(r#"{"principal": "600", "currency": "USD", "rate": {"percent": "24"},
+    ///     "installments": 6, "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-15"}"#)?;
+    /// let batch = InstallmentArrays::of(&Schedule::generate(&terms)?).into_batch()?;
+    /// assert_eq!((batch.num_rows(), batch.schema().field(0).name().as_str()), (6, "number"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of(schedule: &Schedule) -> InstallmentArrays {
+        let rows = &schedule.installments;
+        let scale = schedule.currency.minor_units();
+        let column = |f: fn(&Installment) -> Decimal| {
+            let at_scale = |mut d: Decimal| {
+                d.rescale(scale);
+                d.mantissa()
+            };
+            Some(rows.iter().map(|i| at_scale(f(i))).collect())
+        };
+        InstallmentArrays {
+            loan: None,
+            number: rows.iter().map(|i| i.number).collect(),
+            due_date: rows.iter().map(|i| date32(i.due_date)).collect(),
+            days: rows.iter().map(|i| i.days).collect(),
+            money: [
+                column(|i| i.principal),
+                column(|i| i.interest),
+                column(|i| i.fees),
+                column(|i| i.insurance),
+                column(|i| i.savings),
+                column(|i| i.total),
+                column(|i| i.balance),
+            ],
+            scale: scale as i8,
+        }
+    }
+
     /// The record batch (no copy: each vector becomes its column's buffer).
     pub fn into_batch(self) -> Result<RecordBatch, ArrowError> {
         let dec = DataType::Decimal128(38, self.scale);
