@@ -239,7 +239,7 @@ fn fv(rate: &Arg, nper: &Arg, pmt: &Arg, pv: &Arg, when: Option<&Arg>) -> PyResu
 type PaymentPart = fn(Decimal, Decimal, Decimal, Decimal, Decimal, When) -> microcredit::Result<Decimal>;
 
 fn payment_part(
-    what: &str,
+    what: &'static str,
     part: PaymentPart,
     [rate, per, nper, pv]: [&Arg; 4],
     fv: Option<&Arg>,

@@ -955,6 +955,24 @@ impl Error {
         }
     }
 
+    /// The rejected value, as text (already bounded), where the error carries one: an invalid
+    /// field's value, an unknown currency's code, the amount a limit was exceeded by.
+    ///
+    /// ```
+    /// # use microcredit::{Error, Reason};
+    /// assert_eq!(Error::invalid("installments", 0, Reason::NotPositive).value(), Some("0".to_string()));
+    /// assert_eq!(Error::unknown_currency("XYZ").value(), Some("XYZ".to_string()));
+    /// assert_eq!(Error::Overflow { what: "pmt".into() }.value(), None);
+    /// ```
+    pub fn value(&self) -> Option<String> {
+        match self {
+            Error::InvalidField { value, .. } | Error::TooManyDecimals { value, .. } => Some(value.clone()),
+            Error::UnknownCurrency { code } => Some(code.clone()),
+            Error::LimitExceeded { requested, .. } => Some(requested.to_string()),
+            _ => None,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidField`].
     ///
     /// ```
