@@ -14,7 +14,7 @@ use microcredit_tables::schedule_table::schedule_tables;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::convert::{name_text, show};
+use crate::convert::{Arg, name_text, show};
 use crate::errors::{guard, internal, invalid, to_pyerr, wrong_type};
 use crate::table::PyArrowTable;
 
@@ -22,7 +22,7 @@ const PROGRESS_CHUNK: usize = 16_384;
 
 /// A flag given as a bool or a numpy bool (None: `default`); anything else, an int included, is a
 /// `ValidationError`.
-fn flag(obj: Option<&Bound<'_, PyAny>>, field: &str, default: bool) -> PyResult<bool> {
+fn flag(obj: Option<&Arg>, field: &str, default: bool) -> PyResult<bool> {
     match obj {
         Some(o) if !o.is_none() => o.extract::<bool>().map_err(|_| invalid(field, show(o), wrong_type("a bool"))),
         _ => Ok(default),
@@ -30,7 +30,7 @@ fn flag(obj: Option<&Bound<'_, PyAny>>, field: &str, default: bool) -> PyResult<
 }
 
 /// The memory limit in bytes: a whole number >= 0 (None: the core's default).
-fn memory_limit(obj: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
+fn memory_limit(obj: Option<&Arg>) -> PyResult<u64> {
     match obj {
         Some(o) if !o.is_none() => {
             if o.is_instance_of::<pyo3::types::PyBool>() || !o.is_instance_of::<pyo3::types::PyInt>() {
@@ -46,7 +46,7 @@ fn memory_limit(obj: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
 
 /// How the frame's columns beyond the ones `schedules` reads are treated: `keep` names columns to
 /// carry through; `unknown_columns` is "error" (the default) or "keep".
-fn read_options(keep: Option<&Bound<'_, PyAny>>, unknown: Option<&Bound<'_, PyAny>>) -> PyResult<ReadOptions> {
+fn read_options(keep: Option<&Arg>, unknown: Option<&Arg>) -> PyResult<ReadOptions> {
     let mut names = Vec::new();
     if let Some(keep) = keep.filter(|k| !k.is_none()) {
         if keep.is_instance_of::<pyo3::types::PyString>() {
@@ -92,12 +92,12 @@ fn read_options(keep: Option<&Bound<'_, PyAny>>, unknown: Option<&Bound<'_, PyAn
 #[allow(clippy::too_many_arguments)]
 pub fn schedules(
     py: Python<'_>,
-    frame: &Bound<'_, PyAny>,
-    pricing: Option<&Bound<'_, PyAny>>,
-    progress: Option<&Bound<'_, PyAny>>,
-    memory_limit: Option<&Bound<'_, PyAny>>,
-    keep: Option<&Bound<'_, PyAny>>,
-    unknown_columns: Option<&Bound<'_, PyAny>>,
+    frame: &Arg,
+    pricing: Option<&Arg>,
+    progress: Option<&Arg>,
+    memory_limit: Option<&Arg>,
+    keep: Option<&Arg>,
+    unknown_columns: Option<&Arg>,
 ) -> PyResult<(PyArrowTable, PyArrowTable)> {
     guard("schedules", || {
         let pricing = flag(pricing, "pricing", true)?;
@@ -110,7 +110,7 @@ pub fn schedules(
 
 fn run(
     py: Python<'_>,
-    frame: &Bound<'_, PyAny>,
+    frame: &Arg,
     read: &ReadOptions,
     pricing: bool,
     progress: bool,

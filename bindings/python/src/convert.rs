@@ -6,7 +6,7 @@
 //! Every conversion is bounded, whatever the caller passes:
 //! - nested dicts and lists (the JSON form of a frequency) at most [`MAX_DEPTH`] levels deep (loan
 //!   terms never nest deeper than about 4), an error naming the field past that; field paths
-//!   in errors are cut to [`MAX_PATH`] characters;
+//!   in errors are cut to [`microcredit::error::MAX_PATH`] characters;
 //! - text is measured before it is copied: an amount longer than [`MAX_NUMBER_TEXT`] characters,
 //!   or a name, code or date longer than [`MAX_NAME_TEXT`], is refused without being read whole;
 //! - an int is measured in bits before it is converted (Python's int-to-str digit limit is never
@@ -16,6 +16,7 @@
 
 use chrono::NaiveDate;
 use microcredit::money::parse_decimal_exact;
+use pyo3::exceptions::PyAttributeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
@@ -24,18 +25,20 @@ use pyo3::types::{
 };
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::errors::{invalid, wrong_type};
 use microcredit::Reason;
 
+/// Any Python value, as an argument is taken before it is converted.
+pub type Arg<'py> = Bound<'py, PyAny>;
+
 /// How deep [`to_json`] follows nested dicts and lists: loan terms nest about 4 levels at most.
 pub const MAX_DEPTH: usize = 32;
-/// The longest field path an error names (a longer one is cut and ends in `...`).
-pub const MAX_PATH: usize = 128;
 /// The longest text read as a number: 28 digits, a sign, a point, an exponent and zeros that
 /// change nothing fit with room to spare.
 pub const MAX_NUMBER_TEXT: usize = 1_000;
-pub use microcredit::error::MAX_NAME_TEXT;
+pub use microcredit::error::{MAX_NAME_TEXT, child_path};
 /// The longest text inside a dict converted by [`to_json`].
 pub const MAX_JSON_TEXT: usize = 256;
 /// How many characters of a rejected value [`show`] renders, about (the core cuts echoed values
@@ -49,7 +52,7 @@ const SHOW_INT_BITS: u64 = 256;
 /// A short, safe rendering of a Python value for an error message: never longer than about
 /// [`SHOW_LIMIT`] characters, and a large str, bytes, int or container is measured, not formatted
 /// whole (a 100 MB string is never copied into a message).
-pub fn show(obj: &Bound<'_, PyAny>) -> String {
+pub fn show(obj: &Arg) -> String {
     let mut out = String::new();
     render(obj, &mut out, 0);
     if out.chars().count() > SHOW_LIMIT {
@@ -61,7 +64,7 @@ pub fn show(obj: &Bound<'_, PyAny>) -> String {
     }
 }
 
-fn push_repr(obj: &Bound<'_, PyAny>, out: &mut String) {
+fn push_repr(obj: &Arg, out: &mut String) {
     match obj.repr() {
         Ok(r) => out.push_str(&r.to_string()),
         Err(_) => out.push_str("<unprintable>"),
@@ -69,7 +72,7 @@ fn push_repr(obj: &Bound<'_, PyAny>, out: &mut String) {
 }
 
 /// Append a bounded rendering of `obj` to `out` (containers to depth 2, until the limit is passed).
-fn render(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) {
+fn render(obj: &Arg, out: &mut String, depth: usize) {
     let py = obj.py();
     if obj.is_none()
         || obj.is_instance_of::<PyBool>()
@@ -162,7 +165,7 @@ fn render(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) {
     }
 }
 
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
+fn type_name(obj: &Arg) -> String {
     obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
 }
 
@@ -177,7 +180,7 @@ pub fn short_text(s: &Bound<'_, PyString>, max: usize) -> Option<String> {
 
 /// A Python `str` of at most [`MAX_NAME_TEXT`] characters (a name, a code, a date), or
 /// `ValidationError` naming `field`: `what` says what was expected.
-pub fn name_text(obj: &Bound<'_, PyAny>, field: &str, what: &str) -> PyResult<String> {
+pub fn name_text(obj: &Arg, field: &str, what: &str) -> PyResult<String> {
     let s = obj.cast::<PyString>().map_err(|_| {
         invalid(field, show(obj), Reason::WrongType { expected: what.to_string(), found: type_name(obj) })
     })?;
@@ -185,7 +188,7 @@ pub fn name_text(obj: &Bound<'_, PyAny>, field: &str, what: &str) -> PyResult<St
 }
 
 /// An int as a decimal: measured in bits first, so no int is ever converted to text.
-fn int_decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+fn int_decimal(obj: &Arg, field: &str) -> PyResult<Decimal> {
     obj.extract::<i128>()
         .ok()
         .and_then(|v| Decimal::try_from_i128_with_scale(v, 0).ok())
@@ -195,7 +198,7 @@ fn int_decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
 /// An amount or rate: `decimal.Decimal`, `str` or `int`. Floats, NaN, infinities, booleans and
 /// anything that does not fit a 28-digit decimal raise `ValidationError` naming `field`. Text is
 /// read by the core's exact parser (`microcredit::money::parse_decimal_exact`): never rounded.
-pub fn decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+pub fn decimal(obj: &Arg, field: &str) -> PyResult<Decimal> {
     if obj.is_instance_of::<PyBool>() {
         return Err(invalid(field, show(obj), wrong_type("an amount")));
     }
@@ -211,7 +214,7 @@ pub fn decimal(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
 
 /// The text of a `str` or a finite `decimal.Decimal` (`None` when longer than
 /// [`MAX_NUMBER_TEXT`]); any other type is an error.
-fn decimal_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<String>> {
+fn decimal_text(obj: &Arg, field: &str) -> PyResult<Option<String>> {
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(short_text(s, MAX_NUMBER_TEXT));
     }
@@ -231,7 +234,7 @@ fn decimal_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<String>>
 }
 
 /// Whether `obj` is a `decimal.Decimal`.
-fn is_decimal(obj: &Bound<'_, PyAny>) -> bool {
+fn is_decimal(obj: &Arg) -> bool {
     let py = obj.py();
     py.import(intern!(py, "decimal"))
         .and_then(|m| m.getattr(intern!(py, "Decimal")))
@@ -242,7 +245,7 @@ fn is_decimal(obj: &Bound<'_, PyAny>) -> bool {
 /// A number for the spreadsheet and pricing functions, which compute in 28-digit decimals: like
 /// [`decimal`], but digits beyond the 28 a decimal holds are rounded (`Decimal(1) / 3` works), as
 /// the functions' own arithmetic would round them. Floats are still refused.
-pub fn decimal_rounded(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+pub fn decimal_rounded(obj: &Arg, field: &str) -> PyResult<Decimal> {
     match decimal(obj, field) {
         Ok(d) => Ok(d),
         Err(e) => {
@@ -263,7 +266,7 @@ pub fn decimal_rounded(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal>
 /// its shortest round-trip decimal, the digits Python's `repr` shows (`0.1` is 0.1, not
 /// 0.1000000000000000055511151231257827). NaN and infinities raise `ValidationError` naming
 /// `field`; a float too large for 28 digits is refused, one too small to show rounds to 0.
-pub fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+pub fn number(obj: &Arg, field: &str) -> PyResult<Decimal> {
     let py = obj.py();
     if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>() {
         return decimal_rounded(obj, field);
@@ -296,9 +299,9 @@ pub fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
 
 /// An optional argument read with `read`: absent or `None` stays `None`.
 pub fn optional<T>(
-    obj: Option<&Bound<'_, PyAny>>,
+    obj: Option<&Arg>,
     field: &str,
-    read: impl FnOnce(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+    read: impl FnOnce(&Arg, &str) -> PyResult<T>,
 ) -> PyResult<Option<T>> {
     match obj {
         Some(o) if !o.is_none() => read(o, field).map(Some),
@@ -308,7 +311,7 @@ pub fn optional<T>(
 
 /// A date: `datetime.date` or an ISO `YYYY-MM-DD` string. A `datetime.datetime` is refused
 /// (pass `.date()` explicitly) so a time of day or a time zone is never dropped silently.
-pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
+pub fn date(obj: &Arg, field: &str) -> PyResult<NaiveDate> {
     if obj.is_instance_of::<PyDateTime>() {
         return Err(invalid(field, show(obj), Reason::HasTimeOfDay));
     }
@@ -324,7 +327,7 @@ pub fn date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
 }
 
 /// A whole number that fits a `u32` (bools and floats refused).
-pub fn count(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
+pub fn count(obj: &Arg, field: &str) -> PyResult<u32> {
     if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
         return Err(invalid(field, show(obj), Reason::WrongType { expected: "an int".into(), found: type_name(obj) }));
     }
@@ -333,7 +336,7 @@ pub fn count(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
 }
 
 /// A str naming an enum variant (`"flat"`, `"act_365f"`...), parsed by the core's own serde names.
-pub fn enum_str<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<T> {
+pub fn enum_str<T: DeserializeOwned>(obj: &Arg, field: &str) -> PyResult<T> {
     let s = name_text(obj, field, "a str naming an option")?;
     enum_text(&s, field)
 }
@@ -352,32 +355,15 @@ pub fn enum_text<T: DeserializeOwned>(s: &str, field: &str) -> PyResult<T> {
 
 pub use microcredit::error::Quoted;
 
-/// `field` extended by `.key` (or `[i]`), the key cut to [`MAX_NAME_TEXT`] characters and the
-/// whole path to [`MAX_PATH`]: a path never grows without bound, however deep or wide the input.
-pub fn child_path(field: &str, key: &str) -> String {
-    let mut path = String::with_capacity(field.len() + key.len().min(MAX_NAME_TEXT) + 1);
-    path.push_str(field);
-    if !key.starts_with('[') {
-        path.push('.');
-    }
-    path.extend(key.chars().take(MAX_NAME_TEXT));
-    if path.chars().count() > MAX_PATH {
-        let mut cut: String = path.chars().take(MAX_PATH - 3).collect();
-        cut.push_str("...");
-        return cut;
-    }
-    path
-}
-
 /// Python value to JSON for the core's serde forms: dict, list/tuple/set, str, int, bool, None,
 /// Decimal (as a string) and date (ISO). Floats are refused. Bounded: at most [`MAX_DEPTH`]
 /// levels of dicts and lists (an error naming the field past that), dict keys of at most
 /// [`MAX_NAME_TEXT`] characters and texts of at most [`MAX_JSON_TEXT`].
-pub fn to_json(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<serde_json::Value> {
+pub fn to_json(obj: &Arg, field: &str) -> PyResult<serde_json::Value> {
     to_json_at(obj, field, 0)
 }
 
-fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<serde_json::Value> {
+fn to_json_at(obj: &Arg, field: &str, depth: usize) -> PyResult<serde_json::Value> {
     use serde_json::Value;
     if obj.is_none() {
         return Ok(Value::Null);
@@ -435,4 +421,93 @@ fn to_json_at(obj: &Bound<'_, PyAny>, field: &str, depth: usize) -> PyResult<ser
     // decimal.Decimal
     let d = decimal(obj, field)?;
     Ok(Value::String(d.to_string()))
+}
+
+/// Keys whose text is free text (a label, a code, a convention's name), never read back as a
+/// number or a date.
+const TEXT_KEYS: [&str; 3] = ["name", "currency", "convention"];
+/// Keys whose names read back lowercase, as the keyword takes them (`["sat", "sun"]`).
+const LOWERCASE_KEYS: [&str; 1] = ["non_working_weekdays"];
+
+/// A form value as Python: decimal text as `Decimal`, ISO text as `datetime.date`, whole numbers
+/// as `int`, lists and dicts converted item by item; free text (a fee's `name`) stays text.
+pub fn to_python<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into_pyobject(py)?.into_any(),
+            None => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(s) if TEXT_KEYS.contains(&key) => PyString::new(py, s).into_any(),
+        Value::String(s) => {
+            if let Some(d) = looks_like_date(s) {
+                d.into_pyobject(py)?.into_any()
+            } else if let Some(d) = looks_like_decimal(s) {
+                d.into_pyobject(py)?.into_any()
+            } else if LOWERCASE_KEYS.contains(&key) {
+                PyString::new(py, &s.to_lowercase()).into_any()
+            } else {
+                PyString::new(py, s).into_any()
+            }
+        }
+        Value::Array(items) => {
+            let out = PyList::empty(py);
+            for item in items {
+                out.append(to_python(py, item, key)?)?;
+            }
+            out.into_any()
+        }
+        Value::Object(m) => {
+            let out = PyDict::new(py);
+            for (k, item) in m {
+                out.set_item(k, to_python(py, item, k)?)?;
+            }
+            out.into_any()
+        }
+    })
+}
+
+/// ISO date text as the form writes it (`2025-01-15`, `+262142-12-31`).
+fn looks_like_date(s: &str) -> Option<NaiveDate> {
+    if !s.contains('-') || !s.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+        return None;
+    }
+    microcredit::calendar::parse_date_exact(s)
+}
+
+/// Decimal text as the form writes it: digits, at most one point, a leading minus.
+fn looks_like_decimal(s: &str) -> Option<rust_decimal::Decimal> {
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+        return None;
+    }
+    parse_decimal_exact(s)
+}
+
+/// Attribute `name` of a value read from its JSON form `form`, or `AttributeError`.
+pub fn form_attribute<'py>(py: Python<'py>, class: &str, form: &Value, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    match form.get(name) {
+        Some(v) => to_python(py, v, name),
+        None => Err(PyAttributeError::new_err(format!("'{class}' object has no attribute '{name}'"))),
+    }
+}
+
+/// `Class(key=value, ...)` of the form's `keys`: free text quoted, numbers and dates as written.
+pub fn form_repr(class: &str, form: &Value, keys: &[&str]) -> String {
+    let shown = |k: &str| match form.get(k) {
+        Some(Value::String(s)) if TEXT_KEYS.contains(&k) => format!("'{s}'"),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let parts: Vec<String> = keys.iter().map(|k| format!("{k}={}", shown(k))).collect();
+    format!("{class}({})", parts.join(", "))
+}
+
+/// `dir()` of an object whose attributes include `names` read through `__getattr__`.
+pub fn dir_with(obj: &Arg, names: impl Iterator<Item = String>) -> PyResult<Vec<String>> {
+    let base = obj.py().import("builtins")?.getattr("object")?.getattr("__dir__")?.call1((obj,))?;
+    let mut out: Vec<String> = base.extract()?;
+    out.extend(names);
+    Ok(out)
 }

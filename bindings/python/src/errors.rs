@@ -22,6 +22,7 @@ use microcredit::{Error as CoreError, ErrorKind, Lang, Reason};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::types::IntoPyDict;
 
 create_exception!(microcredit, Error, PyException, "Base class of every error raised by microcredit.");
 create_exception!(
@@ -52,58 +53,29 @@ create_exception!(
      cost. `lent` and `repaid` are the two sums, as `Decimal`."
 );
 
-/// Warn (`UnfinishedLoanWarning`) that dated flows pay back less than they lend, with the two sums
-/// as the warning's `lent` and `repaid`. Under a filter that turns warnings into errors, this
-/// returns that error.
+/// Warn (`UnfinishedLoanWarning`, the core's message) that dated flows pay back less than they
+/// lend, with the two sums as the warning's `lent` and `repaid`. Under a filter that turns
+/// warnings into errors, this returns that error.
 pub fn warn_unfinished(py: Python<'_>, r: &microcredit::pricing::FlowsRepayment) -> PyResult<()> {
-    let message = format!(
-        "the flows pay back {} of the {} lent: the loan is not finished, so this rate is not its \
-         cost (the money still owed counts as never paid); price the whole schedule, or the flows \
-         once the loan is repaid",
-        r.repaid, r.lent
-    );
-    let warning = py.get_type::<UnfinishedLoanWarning>().call1((message,))?;
+    let warning = py.get_type::<UnfinishedLoanWarning>().call1((r.message(Lang::En),))?;
     warning.setattr("lent", r.lent)?;
     warning.setattr("repaid", r.repaid)?;
     py.import("warnings")?.call_method1("warn", (warning,))?;
     Ok(())
 }
 
-/// The rejected value, as text, where the core error carries one (already bounded by the core).
-fn value_of(e: &CoreError) -> Option<String> {
-    match e {
-        CoreError::InvalidField { value, .. } | CoreError::TooManyDecimals { value, .. } => Some(value.clone()),
-        CoreError::UnknownCurrency { code } => Some(code.clone()),
-        CoreError::LimitExceeded { requested, .. } => Some(requested.to_string()),
-        _ => None,
-    }
-}
-
-/// What an exception carries besides its (English) message.
-struct Attributes<'a> {
-    kind: &'a str,
-    code: &'a str,
-    field: Option<&'a str>,
-    value: Option<String>,
-    params: Vec<(&'static str, String)>,
-    message_es: String,
-}
-
-/// Set `.kind`, `.code`, `.field`, `.value`, `.params` and `.message_es` on a fresh exception.
-fn with_attributes(err: PyErr, a: Attributes<'_>) -> PyErr {
+/// Set `.kind`, `.code`, `.field`, `.value` and `.params` of `e`, and `.message_es`, on a fresh
+/// exception.
+fn with_attributes(err: PyErr, e: &CoreError, message_es: String) -> PyErr {
     Python::attach(|py| {
         let v = err.value(py);
         // Setting attributes on a fresh exception instance cannot fail in practice; ignore if it does.
-        let _ = v.setattr("kind", a.kind);
-        let _ = v.setattr("code", a.code);
-        let _ = v.setattr("field", a.field);
-        let _ = v.setattr("value", a.value);
-        let params = pyo3::types::PyDict::new(py);
-        for (k, val) in a.params {
-            let _ = params.set_item(k, val);
-        }
-        let _ = v.setattr("params", params);
-        let _ = v.setattr("message_es", a.message_es);
+        let _ = v.setattr("kind", e.kind());
+        let _ = v.setattr("code", e.code());
+        let _ = v.setattr("field", e.field());
+        let _ = v.setattr("value", e.value());
+        let _ = e.params().into_py_dict(py).and_then(|p| v.setattr("params", p));
+        let _ = v.setattr("message_es", message_es);
     });
     err
 }
@@ -120,15 +92,8 @@ pub fn to_pyerr(e: CoreError) -> PyErr {
         // Validation, and any family added later.
         _ => ValidationError::new_err(msg),
     };
-    let attributes = Attributes {
-        kind: e.kind(),
-        code: e.code(),
-        field: e.field(),
-        value: value_of(&e),
-        params: e.params(),
-        message_es: e.message(Lang::Es),
-    };
-    with_attributes(err, attributes)
+    let message_es = e.message(Lang::Es);
+    with_attributes(err, &e, message_es)
 }
 
 /// A validation error raised by the binding itself (wrong Python type, float amount, ...), in the
@@ -143,21 +108,12 @@ pub fn wrong_type(expected: &str) -> Reason {
     Reason::wrong_type(expected)
 }
 
-/// `microcredit.Error` of kind and code `internal`: a bug in the library, not a problem with the
-/// input.
-pub fn internal(what: &str) -> PyErr {
-    let attributes = Attributes {
-        kind: "internal",
-        code: "internal",
-        field: None,
-        value: None,
-        params: vec![("what", what.to_string())],
-        message_es: format!("error interno en {what}; por favor, repórtelo con los datos que lo causaron"),
-    };
-    with_attributes(
-        Error::new_err(format!("internal error in {what}; please report it with the input that caused it")),
-        attributes,
-    )
+/// `microcredit.Error` of kind and code `internal` (the core's [`CoreError::Internal`]): a bug in
+/// the library, not a problem with the input.
+pub fn internal(what: &'static str) -> PyErr {
+    let message_es = format!("error interno en {what}; por favor, repórtelo con los datos que lo causaron");
+    let err = Error::new_err(format!("internal error in {what}; please report it with the input that caused it"));
+    with_attributes(err, &CoreError::Internal { what }, message_es)
 }
 
 /// Extension to map core results to Python results.
@@ -174,7 +130,7 @@ impl<T> IntoPy<T> for Result<T, CoreError> {
 
 /// Run `f`, turning a Rust panic into `microcredit.Error` of kind `internal` instead of
 /// `PanicException`. Entry points wrap their whole body, argument conversion included.
-pub fn guard<T>(what: &str, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+pub fn guard<T>(what: &'static str, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(_) => Err(internal(what)),

@@ -20,27 +20,27 @@ use microcredit::pricing::{self, DatedAmount};
 use microcredit::spreadsheet::{self, NpvStyle, When};
 use microcredit::{Annualisation, Convention};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyList, PyTuple};
 use rust_decimal::Decimal;
 
-use crate::convert::{date, decimal, decimal_rounded, enum_str, name_text, number, optional, show};
+use crate::convert::{Arg, date, decimal, decimal_rounded, enum_str, name_text, number, optional, show};
 use crate::errors::{IntoPy, guard, invalid, wrong_type};
 use crate::schedule::{PyCostOfCredit, PySchedule};
 use crate::terms::list_items;
 use microcredit::Reason;
 
-fn convention(name: &Bound<'_, PyAny>) -> PyResult<Convention> {
+fn convention(name: &Arg) -> PyResult<Convention> {
     let s = name_text(name, "convention", "a convention name")?;
     Convention::by_name(&s).py_err()
 }
 
-fn when(w: &Bound<'_, PyAny>) -> PyResult<When> {
+fn when(w: &Arg) -> PyResult<When> {
     enum_str(w, "when")
 }
 
 /// Values of a spreadsheet function: a list, tuple, numpy array or other iterable of numbers
 /// (floats included, see [`number`]).
-fn decimals(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Decimal>> {
+fn decimals(values: &Arg, field: &str) -> PyResult<Vec<Decimal>> {
     let iter = list_items(values, field, "a sequence of amounts")?;
     iter.enumerate().map(|(i, v)| number(&v?, &format!("{field}[{i}]"))).collect()
 }
@@ -48,11 +48,7 @@ fn decimals(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Decimal>> {
 /// The true cost of a schedule under one convention.
 #[pyfunction]
 #[pyo3(signature = (schedule, convention = None))]
-fn cost_of_credit(
-    py: Python<'_>,
-    schedule: &Bound<'_, PyAny>,
-    convention: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PyCostOfCredit> {
+fn cost_of_credit(py: Python<'_>, schedule: &Arg, convention: Option<&Arg>) -> PyResult<PyCostOfCredit> {
     guard("cost_of_credit", || {
         let s = schedule
             .cast::<PySchedule>()
@@ -79,9 +75,9 @@ fn cost_of_credit(
 #[pyo3(signature = (flows, frequency = None, convention = None))]
 fn cost_of_flows(
     py: Python<'_>,
-    flows: &Bound<'_, PyAny>,
-    frequency: Option<&Bound<'_, PyAny>>,
-    convention: Option<&Bound<'_, PyAny>>,
+    flows: &Arg,
+    frequency: Option<&Arg>,
+    convention: Option<&Arg>,
 ) -> PyResult<PyCostOfCredit> {
     guard("cost_of_flows", || {
         let flows = dated_amounts(flows)?;
@@ -98,33 +94,54 @@ fn cost_of_flows(
 }
 
 /// Cash flows given as `{'date': ..., 'amount': ...}` dicts or `(date, amount)` pairs.
-fn dated_amounts(flows: &Bound<'_, PyAny>) -> PyResult<Vec<DatedAmount>> {
-    let mut out = Vec::new();
+fn dated_amounts(flows: &Arg) -> PyResult<Vec<DatedAmount>> {
     let iter = list_items(flows, "flows", "a sequence of (date, amount) pairs")?;
-    for (i, f) in iter.enumerate() {
-        let f = f?;
+    let pair = |(i, f): (usize, PyResult<Arg<'_>>)| {
         let field = format!("flows[{i}]");
-        let (d, a) = if let Ok(d) = f.cast::<PyDict>() {
-            match (d.get_item("date")?, d.get_item("amount")?) {
-                (Some(d), Some(a)) => (d, a),
-                _ => return Err(invalid(&field, show(&f), wrong_type("{'date': ..., 'amount': ...}"))),
+        let [d, a] = record(&f?, &field, ["date", "amount"], 2, "a (date, amount) pair", true)?;
+        Ok(DatedAmount { date: date(&d, &format!("{field}.date"))?, amount: decimal(&a, &format!("{field}.amount"))? })
+    };
+    iter.enumerate().map(pair).collect()
+}
+
+/// One record of a sequence: a dict with the `keys` (the first `required` of them present), or a
+/// tuple (with `lists`, a list too) of `required` to all of them in order; `what` names the tuple
+/// in errors. An absent part is `None`.
+fn record<'py, const N: usize>(
+    f: &Arg<'py>,
+    field: &str,
+    keys: [&str; N],
+    required: usize,
+    what: &str,
+    lists: bool,
+) -> PyResult<[Arg<'py>; N]> {
+    let fail = |expected: &str| invalid(field, show(f), wrong_type(expected));
+    let mut parts: [Arg<'py>; N] = std::array::from_fn(|_| f.py().None().into_bound(f.py()));
+    if let Ok(d) = f.cast::<PyDict>() {
+        for (i, (part, key)) in parts.iter_mut().zip(keys).enumerate() {
+            match d.get_item(key)? {
+                Some(v) => *part = v,
+                None if i < required => {
+                    let shape: Vec<String> = keys.iter().map(|k| format!("'{k}': ...")).collect();
+                    return Err(fail(&format!("{{{}}}", shape.join(", "))));
+                }
+                None => {}
             }
-        } else if let Ok(t) =
-            f.cast::<PyTuple>().cloned().or_else(|_| f.cast::<pyo3::types::PyList>().map(|l| l.to_tuple()))
-        {
-            if t.len() != 2 {
-                return Err(invalid(&field, show(&f), wrong_type("a (date, amount) pair")));
-            }
-            (t.get_item(0)?, t.get_item(1)?)
-        } else {
-            return Err(invalid(&field, show(&f), wrong_type("a (date, amount) pair")));
-        };
-        out.push(DatedAmount {
-            date: date(&d, &format!("{field}.date"))?,
-            amount: decimal(&a, &format!("{field}.amount"))?,
-        });
+        }
+        return Ok(parts);
     }
-    Ok(out)
+    let items = match f.cast::<PyTuple>() {
+        Ok(t) => t.to_owned(),
+        Err(_) if lists && f.is_instance_of::<PyList>() => f.cast::<PyList>()?.to_tuple(),
+        Err(_) => return Err(fail(what)),
+    };
+    if items.len() < required || items.len() > N {
+        return Err(fail(what));
+    }
+    for (part, item) in parts.iter_mut().zip(items.iter()) {
+        *part = item;
+    }
+    Ok(parts)
 }
 
 /// A periodic rate as an annual rate: `nominal` (r × m) or `effective` ((1 + r)^m − 1, the
@@ -134,11 +151,7 @@ fn dated_amounts(flows: &Bound<'_, PyAny>) -> PyResult<Vec<DatedAmount>> {
 /// Decimal('0.5200000000')
 #[pyfunction]
 #[pyo3(signature = (periodic_rate, periods_per_year, how = None))]
-fn annualise(
-    periodic_rate: &Bound<'_, PyAny>,
-    periods_per_year: &Bound<'_, PyAny>,
-    how: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Decimal> {
+fn annualise(periodic_rate: &Arg, periods_per_year: &Arg, how: Option<&Arg>) -> PyResult<Decimal> {
     guard("annualise", || {
         let r = number(periodic_rate, "periodic_rate")?;
         // A count of periods, not an amount: int, Decimal, str or float (e.g. 365/255) are accepted.
@@ -149,7 +162,7 @@ fn annualise(
 }
 
 /// A count or fraction of time (not an amount): int, float, Decimal or str.
-fn real(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
+fn real(obj: &Arg, field: &str) -> PyResult<f64> {
     if obj.is_instance_of::<pyo3::types::PyBool>() {
         return Err(invalid(field, show(obj), wrong_type("a number")));
     }
@@ -170,46 +183,22 @@ fn real(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<f64> {
 /// each flow is `(amount, t, odd)` (or a dict with those keys): client-side amount, whole unit
 /// periods `t` from the start, and the odd fraction of a unit period.
 #[pyfunction]
-fn reg_z_apr(py: Python<'_>, flows: &Bound<'_, PyAny>, unit_periods_per_year: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+fn reg_z_apr(py: Python<'_>, flows: &Arg, unit_periods_per_year: &Arg) -> PyResult<Decimal> {
     guard("reg_z_apr", || unit_period_apr(py, flows, unit_periods_per_year))
 }
 
-fn unit_period_apr(
-    py: Python<'_>,
-    flows: &Bound<'_, PyAny>,
-    unit_periods_per_year: &Bound<'_, PyAny>,
-) -> PyResult<Decimal> {
+fn unit_period_apr(py: Python<'_>, flows: &Arg, unit_periods_per_year: &Arg) -> PyResult<Decimal> {
     let iter = list_items(flows, "flows", "a sequence of (amount, t, odd)")?;
-    let mut out = Vec::new();
-    for (i, f) in iter.enumerate() {
-        let f = f?;
+    let flow = |(i, f): (usize, PyResult<Arg<'_>>)| {
         let field = format!("flows[{i}]");
-        let (a, t, o) = if let Ok(d) = f.cast::<PyDict>() {
-            match (d.get_item("amount")?, d.get_item("t")?, d.get_item("odd")?) {
-                (Some(a), Some(t), o) => (a, t, o),
-                _ => return Err(invalid(&field, show(&f), wrong_type("{'amount': ..., 't': ..., 'odd': ...}"))),
-            }
-        } else {
-            let items: Vec<Bound<'_, PyAny>> = match f.cast::<PyTuple>() {
-                Ok(t) => t.iter().collect(),
-                Err(_) => return Err(invalid(&field, show(&f), wrong_type("an (amount, t, odd) tuple"))),
-            };
-            match items.as_slice() {
-                [a, t] => (a.clone(), t.clone(), None),
-                [a, t, o] => (a.clone(), t.clone(), Some(o.clone())),
-                _ => return Err(invalid(&field, show(&f), wrong_type("an (amount, t, odd) tuple"))),
-            }
-        };
-        let odd = match o {
-            Some(o) if !o.is_none() => real(&o, &format!("{field}.odd"))?,
-            _ => 0.0,
-        };
-        out.push(pricing::UnitPeriodFlow {
+        let [a, t, o] = record(&f?, &field, ["amount", "t", "odd"], 2, "an (amount, t, odd) tuple", false)?;
+        Ok(pricing::UnitPeriodFlow {
             amount: decimal_rounded(&a, &format!("{field}.amount"))?,
             t: convert::count(&t, &format!("{field}.t"))?,
-            odd,
-        });
-    }
+            odd: if o.is_none() { 0.0 } else { real(&o, &format!("{field}.odd"))? },
+        })
+    };
+    let out = iter.enumerate().map(flow).collect::<PyResult<Vec<_>>>()?;
     let m = real(unit_periods_per_year, "unit_periods_per_year")?;
     py.detach(|| pricing::reg_z_apr(&out, m)).py_err()
 }
@@ -224,13 +213,7 @@ fn unit_period_apr(
 /// Decimal('-94.55959662...')
 #[pyfunction]
 #[pyo3(signature = (rate, nper, pv, fv = None, when = None))]
-fn pmt(
-    rate: &Bound<'_, PyAny>,
-    nper: &Bound<'_, PyAny>,
-    pv: &Bound<'_, PyAny>,
-    fv: Option<&Bound<'_, PyAny>>,
-    when: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Decimal> {
+fn pmt(rate: &Arg, nper: &Arg, pv: &Arg, fv: Option<&Arg>, when: Option<&Arg>) -> PyResult<Decimal> {
     guard("pmt", || {
         let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
         let [r, n, p] = amounts([(rate, "rate"), (nper, "nper"), (pv, "pv")])?;
@@ -244,13 +227,7 @@ fn pmt(
 /// Decimal('110.0')
 #[pyfunction]
 #[pyo3(signature = (rate, nper, pmt, pv, when = None))]
-fn fv(
-    rate: &Bound<'_, PyAny>,
-    nper: &Bound<'_, PyAny>,
-    pmt: &Bound<'_, PyAny>,
-    pv: &Bound<'_, PyAny>,
-    when: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Decimal> {
+fn fv(rate: &Arg, nper: &Arg, pmt: &Arg, pv: &Arg, when: Option<&Arg>) -> PyResult<Decimal> {
     guard("fv", || {
         let w = opt_when(when)?;
         let [r, n, p, v] = amounts([(rate, "rate"), (nper, "nper"), (pmt, "pmt"), (pv, "pv")])?;
@@ -262,11 +239,11 @@ fn fv(
 type PaymentPart = fn(Decimal, Decimal, Decimal, Decimal, Decimal, When) -> microcredit::Result<Decimal>;
 
 fn payment_part(
-    what: &str,
+    what: &'static str,
     part: PaymentPart,
-    [rate, per, nper, pv]: [&Bound<'_, PyAny>; 4],
-    fv: Option<&Bound<'_, PyAny>>,
-    when: Option<&Bound<'_, PyAny>>,
+    [rate, per, nper, pv]: [&Arg; 4],
+    fv: Option<&Arg>,
+    when: Option<&Arg>,
 ) -> PyResult<Decimal> {
     guard(what, || {
         let (fv, w) = (opt(fv, "fv")?, opt_when(when)?);
@@ -282,14 +259,7 @@ fn payment_part(
 /// Decimal('-66.67')
 #[pyfunction]
 #[pyo3(signature = (rate, per, nper, pv, fv = None, when = None))]
-fn ipmt(
-    rate: &Bound<'_, PyAny>,
-    per: &Bound<'_, PyAny>,
-    nper: &Bound<'_, PyAny>,
-    pv: &Bound<'_, PyAny>,
-    fv: Option<&Bound<'_, PyAny>>,
-    when: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Decimal> {
+fn ipmt(rate: &Arg, per: &Arg, nper: &Arg, pv: &Arg, fv: Option<&Arg>, when: Option<&Arg>) -> PyResult<Decimal> {
     payment_part("ipmt", spreadsheet::ipmt, [rate, per, nper, pv], fv, when)
 }
 
@@ -300,14 +270,7 @@ fn ipmt(
 /// Decimal('-75.62')
 #[pyfunction]
 #[pyo3(signature = (rate, per, nper, pv, fv = None, when = None))]
-fn ppmt(
-    rate: &Bound<'_, PyAny>,
-    per: &Bound<'_, PyAny>,
-    nper: &Bound<'_, PyAny>,
-    pv: &Bound<'_, PyAny>,
-    fv: Option<&Bound<'_, PyAny>>,
-    when: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Decimal> {
+fn ppmt(rate: &Arg, per: &Arg, nper: &Arg, pv: &Arg, fv: Option<&Arg>, when: Option<&Arg>) -> PyResult<Decimal> {
     payment_part("ppmt", spreadsheet::ppmt, [rate, per, nper, pv], fv, when)
 }
 
@@ -320,12 +283,12 @@ fn ppmt(
 #[pyfunction]
 #[pyo3(signature = (nper, pmt, pv, fv = None, when = None, guess = None))]
 fn rate(
-    nper: &Bound<'_, PyAny>,
-    pmt: &Bound<'_, PyAny>,
-    pv: &Bound<'_, PyAny>,
-    fv: Option<&Bound<'_, PyAny>>,
-    when: Option<&Bound<'_, PyAny>>,
-    guess: Option<&Bound<'_, PyAny>>,
+    nper: &Arg,
+    pmt: &Arg,
+    pv: &Arg,
+    fv: Option<&Arg>,
+    when: Option<&Arg>,
+    guess: Option<&Arg>,
 ) -> PyResult<Decimal> {
     guard("rate", || {
         let _ = opt(guess, "guess")?;
@@ -343,7 +306,7 @@ fn rate(
 /// Decimal('0.28095')
 #[pyfunction]
 #[pyo3(signature = (values, guess = None))]
-fn irr(values: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+fn irr(values: &Arg, guess: Option<&Arg>) -> PyResult<Decimal> {
     guard("irr", || {
         let _ = opt(guess, "guess")?;
         let v = decimals(values, "values")?;
@@ -364,7 +327,7 @@ fn irr(values: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<
 /// Decimal('0.100000')
 #[pyfunction]
 #[pyo3(signature = (dates, amounts, *, guess = None))]
-fn xirr(dates: &Bound<'_, PyAny>, amounts: &Bound<'_, PyAny>, guess: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+fn xirr(dates: &Arg, amounts: &Arg, guess: Option<&Arg>) -> PyResult<Decimal> {
     guard("xirr", || {
         let _ = opt(guess, "guess")?;
         let dates: Vec<Bound<'_, PyAny>> =
@@ -381,32 +344,14 @@ fn xirr(dates: &Bound<'_, PyAny>, amounts: &Bound<'_, PyAny>, guess: Option<&Bou
             .enumerate()
             .map(|(i, x)| number(x, &format!("amounts[{i}]")))
             .collect::<PyResult<Vec<_>>>()?;
-        spreadsheet::xirr(&v, &d).map_err(rename_values).py_err()
+        // The core names the amounts `values`, as Excel; pyxirr calls them `amounts`.
+        spreadsheet::xirr(&v, &d).map_err(|e| e.renamed("values", "amounts")).py_err()
     })
 }
 
 /// Whether a value reads as a number rather than a date (an amount where a date belongs).
-fn is_number(v: &Bound<'_, PyAny>) -> bool {
+fn is_number(v: &Arg) -> bool {
     date(v, "").is_err() && number(v, "").is_ok()
-}
-
-/// The core names xirr's amounts `values`; this function calls them `amounts`, as pyxirr.
-fn rename_values(e: microcredit::Error) -> microcredit::Error {
-    match e {
-        microcredit::Error::InvalidField { field, value, reason } if field == "values" => {
-            microcredit::Error::InvalidField { field: "amounts".into(), value, reason }
-        }
-        microcredit::Error::InvalidField { field, value, reason: Reason::LengthMismatch { count, .. } }
-            if field == "dates" =>
-        {
-            microcredit::Error::InvalidField {
-                field,
-                value,
-                reason: Reason::LengthMismatch { other: "amounts".into(), count },
-            }
-        }
-        other => other,
-    }
 }
 
 /// Net present value: `style="numpy"` (the default) puts the first value at t=0,
@@ -416,7 +361,7 @@ fn rename_values(e: microcredit::Error) -> microcredit::Error {
 /// Decimal('0')
 #[pyfunction]
 #[pyo3(signature = (rate, values, style = None))]
-fn npv(rate: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, style: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+fn npv(rate: &Arg, values: &Arg, style: Option<&Arg>) -> PyResult<Decimal> {
     guard("npv", || {
         let r = number(rate, "rate")?;
         let v = decimals(values, "values")?;
@@ -427,7 +372,7 @@ fn npv(rate: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>, style: Option<&Bound<
 
 /// The named arguments of a spreadsheet function as numbers (28 digits, floats read as
 /// numpy-financial takes them: see [`number`]), in order.
-fn amounts<const N: usize>(args: [(&Bound<'_, PyAny>, &str); N]) -> PyResult<[Decimal; N]> {
+fn amounts<const N: usize>(args: [(&Arg, &str); N]) -> PyResult<[Decimal; N]> {
     let mut out = [Decimal::ZERO; N];
     for (o, (v, field)) in out.iter_mut().zip(args) {
         *o = number(v, field)?;
@@ -435,11 +380,11 @@ fn amounts<const N: usize>(args: [(&Bound<'_, PyAny>, &str); N]) -> PyResult<[De
     Ok(out)
 }
 
-fn opt(v: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Decimal> {
+fn opt(v: Option<&Arg>, field: &str) -> PyResult<Decimal> {
     Ok(optional(v, field, number)?.unwrap_or(Decimal::ZERO))
 }
 
-fn opt_when(w: Option<&Bound<'_, PyAny>>) -> PyResult<When> {
+fn opt_when(w: Option<&Arg>) -> PyResult<When> {
     Ok(optional(w, "when", |x, _| when(x))?.unwrap_or(When::End))
 }
 

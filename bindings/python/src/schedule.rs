@@ -1,147 +1,81 @@
-//! `Schedule`, `Quote` and the small value classes they hand out.
+//! `Schedule`, `Quote` and the small value classes they hand out. The value classes
+//! (`Installment`, `Totals`, `Disbursement`, `CostOfCredit`, `CostBreakdown`) read their
+//! attributes from the core value's JSON form, as `LoanTerms` does: each key is an attribute
+//! (amounts as `Decimal`, dates as `datetime.date`, counts as `int`, names as `str`), so a field
+//! the core adds is an attribute here with no code; the stub names them.
 
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
-use microcredit::{CostBreakdown, CostOfCredit, Installment, Quote, Schedule};
+use microcredit::{Installment, Quote, Schedule};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
 use rust_decimal::Decimal;
+use serde_json::Value;
 
-use crate::convert::{Quoted, name_text, show};
+use crate::convert::{Arg, Quoted, dir_with, form_attribute, form_repr, name_text, show, to_python};
 use crate::errors::{IntoPy, guard, invalid, wrong_type};
 use crate::html;
 use crate::table::{PyArrowTable, stream_capsule};
-use crate::terms::{PyLoanTerms, json_value};
+use crate::terms::PyLoanTerms;
 use microcredit::Reason;
 use microcredit_tables::schedule_table::InstallmentArrays;
 
-pub use microcredit_tables::schedule_table::date32;
+/// A value class of the core read through its JSON form: `$name` in Python, made from a `$core`,
+/// its repr naming the keys `$shown`.
+macro_rules! value_class {
+    ($(#[$doc:meta])* $class:ident = $name:literal of $core:ty, repr [$($shown:literal),*]) => {
+        $(#[$doc])*
+        #[pyclass(name = $name, module = "microcredit", frozen)]
+        pub struct $class(Value);
 
-/// A decimal as an i128 mantissa at `scale` (the amount fits by construction).
-pub fn at_scale(d: Decimal, scale: u32) -> i128 {
-    let mut x = d;
-    x.rescale(scale);
-    x.mantissa()
+        impl From<&$core> for $class {
+            fn from(v: &$core) -> Self {
+                // A struct of numbers, dates and names always serializes.
+                $class(serde_json::to_value(v).unwrap_or_default())
+            }
+        }
+
+        #[pymethods]
+        impl $class {
+            fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+                guard(concat!($name, ".__getattr__"), || form_attribute(py, $name, &self.0, name))
+            }
+            /// The attributes, the form's keys included (for tab completion).
+            fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
+                dir_with(slf.as_any(), slf.get().0.as_object().into_iter().flat_map(|m| m.keys().cloned()))
+            }
+            fn __repr__(&self) -> PyResult<String> {
+                guard(concat!($name, ".__repr__"), || Ok(form_repr($name, &self.0, &[$($shown),*])))
+            }
+        }
+    };
 }
 
-/// `Name(field=value, ...)`: the repr of the value classes.
-fn repr(name: &str, fields: &[(&str, &dyn std::fmt::Display)]) -> PyResult<String> {
-    guard(name, || {
-        let parts: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        Ok(format!("{name}({})", parts.join(", ")))
-    })
-}
-
-/// One installment of a schedule.
-#[pyclass(name = "Installment", module = "microcredit", frozen, get_all)]
-pub struct PyInstallment {
-    /// 1-based number.
-    pub number: u32,
-    /// Due date.
-    pub due_date: NaiveDate,
-    /// Days since the previous due date (or the disbursement).
-    pub days: u32,
-    /// Principal part.
-    pub principal: Decimal,
-    /// Interest part.
-    pub interest: Decimal,
-    /// Per-installment fees.
-    pub fees: Decimal,
-    /// Insurance premium.
-    pub insurance: Decimal,
-    /// Compulsory savings deposited.
-    pub savings: Decimal,
-    /// What the family pays on the due date.
-    pub total: Decimal,
-    /// Principal still owed after this installment.
-    pub balance: Decimal,
-}
-
-#[pymethods]
-impl PyInstallment {
-    fn __repr__(&self) -> PyResult<String> {
-        repr(
-            "Installment",
-            &[
-                ("number", &self.number),
-                ("due_date", &self.due_date),
-                ("principal", &self.principal),
-                ("interest", &self.interest),
-                ("fees", &self.fees),
-                ("total", &self.total),
-                ("balance", &self.balance),
-            ],
-        )
-    }
-}
-
-/// Column sums of a schedule.
-#[pyclass(name = "Totals", module = "microcredit", frozen, get_all)]
-pub struct PyTotals {
-    /// Sum of principal parts.
-    pub principal: Decimal,
-    /// Sum of interest.
-    pub interest: Decimal,
-    /// Sum of per-installment fees.
-    pub fees: Decimal,
-    /// Sum of insurance premiums paid with installments.
-    pub insurance: Decimal,
-    /// Sum of savings deposited with installments.
-    pub savings: Decimal,
-    /// Sum of installment totals.
-    pub total: Decimal,
-}
-
-#[pymethods]
-impl PyTotals {
-    fn __repr__(&self) -> PyResult<String> {
-        repr(
-            "Totals",
-            &[
-                ("principal", &self.principal),
-                ("interest", &self.interest),
-                ("fees", &self.fees),
-                ("insurance", &self.insurance),
-                ("savings", &self.savings),
-                ("total", &self.total),
-            ],
-        )
-    }
-}
-
-/// What happens at disbursement.
-#[pyclass(name = "Disbursement", module = "microcredit", frozen, get_all)]
-pub struct PyDisbursement {
-    /// Date.
-    pub date: NaiveDate,
-    /// Loan balance at disbursement (financed charges included).
-    pub loan_amount: Decimal,
-    /// Upfront fees.
-    pub fees: Decimal,
-    /// Upfront insurance.
-    pub insurance: Decimal,
-    /// Savings withheld.
-    pub savings: Decimal,
-    /// What the family receives in hand.
-    pub net_amount: Decimal,
-}
-
-#[pymethods]
-impl PyDisbursement {
-    fn __repr__(&self) -> PyResult<String> {
-        repr(
-            "Disbursement",
-            &[
-                ("date", &self.date),
-                ("loan_amount", &self.loan_amount),
-                ("fees", &self.fees),
-                ("insurance", &self.insurance),
-                ("savings", &self.savings),
-                ("net_amount", &self.net_amount),
-            ],
-        )
-    }
-}
+value_class!(
+    /// One installment of a schedule.
+    PyInstallment = "Installment" of Installment,
+    repr ["number", "due_date", "principal", "interest", "fees", "total", "balance"]
+);
+value_class!(
+    /// Column sums of a schedule.
+    PyTotals = "Totals" of microcredit::Totals,
+    repr ["principal", "interest", "fees", "insurance", "savings", "total"]
+);
+value_class!(
+    /// What happens at disbursement.
+    PyDisbursement = "Disbursement" of microcredit::Disbursement,
+    repr ["date", "loan_amount", "fees", "insurance", "savings", "net_amount"]
+);
+value_class!(
+    /// The true cost of a loan under one convention.
+    PyCostOfCredit = "CostOfCredit" of microcredit::CostOfCredit,
+    repr ["convention", "percent", "annual_rate"]
+);
+value_class!(
+    /// The cost by component, and the APR layer by layer.
+    PyCostBreakdown = "CostBreakdown" of microcredit::CostBreakdown,
+    repr ["total_cost", "apr_interest", "apr_with_fees", "apr_with_insurance", "apr_all_in"]
+);
 
 /// A loan's repayment schedule.
 #[pyclass(name = "Schedule", module = "microcredit", frozen, eq)]
@@ -152,27 +86,9 @@ pub struct PySchedule {
 
 impl PySchedule {
     fn batch(&self) -> PyResult<RecordBatch> {
-        let s = &self.inner;
-        let scale = s.currency.minor_units();
-        let column = |f: fn(&Installment) -> Decimal| s.installments.iter().map(|i| at_scale(f(i), scale)).collect();
-        InstallmentArrays {
-            loan: None,
-            number: s.installments.iter().map(|i| i.number).collect(),
-            due_date: s.installments.iter().map(|i| date32(i.due_date)).collect(),
-            days: s.installments.iter().map(|i| i.days).collect(),
-            money: [
-                Some(column(|i| i.principal)),
-                Some(column(|i| i.interest)),
-                Some(column(|i| i.fees)),
-                Some(column(|i| i.insurance)),
-                Some(column(|i| i.savings)),
-                Some(column(|i| i.total)),
-                Some(column(|i| i.balance)),
-            ],
-            scale: scale as i8,
-        }
-        .into_batch()
-        .map_err(|e| invalid("schedule", "table", Reason::Unreadable { detail: e.to_string() }))
+        InstallmentArrays::of(&self.inner)
+            .into_batch()
+            .map_err(|e| invalid("schedule", "table", Reason::Unreadable { detail: e.to_string() }))
     }
 }
 
@@ -186,56 +102,24 @@ impl PySchedule {
     /// The frequency in its JSON form.
     #[getter]
     fn frequency<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard("Schedule.frequency", || json_value(py, &serde_json::to_value(self.inner.frequency).unwrap_or_default()))
+        guard("Schedule.frequency", || {
+            to_python(py, &serde_json::to_value(self.inner.frequency).unwrap_or_default(), "")
+        })
     }
     /// The installments, in order.
     #[getter]
     fn installments(&self) -> PyResult<Vec<PyInstallment>> {
-        guard("Schedule.installments", || {
-            Ok(self
-                .inner
-                .installments
-                .iter()
-                .map(|i| PyInstallment {
-                    number: i.number,
-                    due_date: i.due_date,
-                    days: i.days,
-                    principal: i.principal,
-                    interest: i.interest,
-                    fees: i.fees,
-                    insurance: i.insurance,
-                    savings: i.savings,
-                    total: i.total,
-                    balance: i.balance,
-                })
-                .collect())
-        })
+        guard("Schedule.installments", || Ok(self.inner.installments.iter().map(PyInstallment::from).collect()))
     }
     /// Column sums.
     #[getter]
     fn totals(&self) -> PyTotals {
-        let t = &self.inner.totals;
-        PyTotals {
-            principal: t.principal,
-            interest: t.interest,
-            fees: t.fees,
-            insurance: t.insurance,
-            savings: t.savings,
-            total: t.total,
-        }
+        PyTotals::from(&self.inner.totals)
     }
     /// The disbursement.
     #[getter]
     fn disbursement(&self) -> PyDisbursement {
-        let d = &self.inner.disbursement;
-        PyDisbursement {
-            date: d.date,
-            loan_amount: d.loan_amount,
-            fees: d.fees,
-            insurance: d.insurance,
-            savings: d.savings,
-            net_amount: d.net_amount,
-        }
+        PyDisbursement::from(&self.inner.disbursement)
     }
     /// Compulsory savings refunded with the last installment.
     #[getter]
@@ -318,97 +202,6 @@ impl PySchedule {
     }
 }
 
-/// The true cost of a loan under one convention.
-#[pyclass(name = "CostOfCredit", module = "microcredit", frozen, get_all)]
-#[derive(Clone)]
-pub struct PyCostOfCredit {
-    /// The convention's name, e.g. `mft_apr`.
-    pub convention: String,
-    /// The annual rate as a fraction (0.2684 = 26.84 %).
-    pub annual_rate: Decimal,
-    /// The rate per installment period, as a fraction.
-    pub periodic_rate: Decimal,
-    /// The annual rate in percent, rounded as the convention displays it.
-    pub percent: Decimal,
-}
-
-impl From<&CostOfCredit> for PyCostOfCredit {
-    fn from(c: &CostOfCredit) -> Self {
-        PyCostOfCredit {
-            convention: c.convention.clone(),
-            annual_rate: c.annual_rate,
-            periodic_rate: c.periodic_rate,
-            percent: c.percent,
-        }
-    }
-}
-
-#[pymethods]
-impl PyCostOfCredit {
-    fn __repr__(&self) -> PyResult<String> {
-        let convention = format!("'{}'", self.convention);
-        repr(
-            "CostOfCredit",
-            &[("convention", &convention), ("percent", &self.percent), ("annual_rate", &self.annual_rate)],
-        )
-    }
-}
-
-/// The cost by component, and the APR layer by layer.
-#[pyclass(name = "CostBreakdown", module = "microcredit", frozen, get_all)]
-pub struct PyCostBreakdown {
-    /// Total interest.
-    pub interest: Decimal,
-    /// Total fees, upfront included.
-    pub fees: Decimal,
-    /// Total insurance, upfront included.
-    pub insurance: Decimal,
-    /// Compulsory savings held by the lender (refunded at the end).
-    pub savings_held: Decimal,
-    /// Interest + fees + insurance.
-    pub total_cost: Decimal,
-    /// APR (percent) of interest alone.
-    pub apr_interest: Decimal,
-    /// APR with fees.
-    pub apr_with_fees: Decimal,
-    /// APR with fees and insurance.
-    pub apr_with_insurance: Decimal,
-    /// APR with everything, savings included (MFTransparency).
-    pub apr_all_in: Decimal,
-}
-
-impl From<&CostBreakdown> for PyCostBreakdown {
-    fn from(b: &CostBreakdown) -> Self {
-        PyCostBreakdown {
-            interest: b.interest,
-            fees: b.fees,
-            insurance: b.insurance,
-            savings_held: b.savings_held,
-            total_cost: b.total_cost,
-            apr_interest: b.apr_interest,
-            apr_with_fees: b.apr_with_fees,
-            apr_with_insurance: b.apr_with_insurance,
-            apr_all_in: b.apr_all_in,
-        }
-    }
-}
-
-#[pymethods]
-impl PyCostBreakdown {
-    fn __repr__(&self) -> PyResult<String> {
-        repr(
-            "CostBreakdown",
-            &[
-                ("total_cost", &self.total_cost),
-                ("apr_interest", &self.apr_interest),
-                ("apr_with_fees", &self.apr_with_fees),
-                ("apr_with_insurance", &self.apr_with_insurance),
-                ("apr_all_in", &self.apr_all_in),
-            ],
-        )
-    }
-}
-
 /// Schedule and true cost of one loan.
 #[pyclass(name = "Quote", module = "microcredit", frozen)]
 pub struct PyQuote {
@@ -445,7 +238,7 @@ impl PyQuote {
     }
     /// The cost under one convention (`mft_apr`, `mft_eir`, `xirr_act365`, `eu_aprc`, `us_reg_z`,
     /// `ecuador_tea`, `peru_tcea`, `mexico_cat`).
-    fn cost(&self, convention: &Bound<'_, PyAny>) -> PyResult<PyCostOfCredit> {
+    fn cost(&self, convention: &Arg) -> PyResult<PyCostOfCredit> {
         guard("Quote.cost", || {
             let name = name_text(convention, "convention", "a convention name")?;
             match self.inner.cost_named(&name) {

@@ -3,11 +3,10 @@
 
 use std::sync::Arc;
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::{Decimal128Type, Int64Type};
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use arrow_schema::{ArrowError, DataType, Field, SchemaRef};
 use microcredit::Reason;
+use microcredit_tables::schedule_table::money_as;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use pyo3_arrow::ffi::{ArrayIterator, to_schema_pycapsule, to_stream_pycapsule};
@@ -28,34 +27,6 @@ impl PyArrowTable {
     pub fn one(batch: RecordBatch) -> Self {
         PyArrowTable { schema: batch.schema(), batches: vec![batch] }
     }
-}
-
-/// The table with its Decimal128 (money) columns as `to`: Float64 (nearest float), or Int64 of
-/// the mantissas (minor units at the column's scale, exact; a mantissa beyond int64 is an error).
-fn money_as(batches: &[RecordBatch], schema: &SchemaRef, to: &DataType) -> Result<PyArrowTable, ArrowError> {
-    let field = |f: &Field| match f.data_type() {
-        DataType::Decimal128(..) => Field::new(f.name(), to.clone(), f.is_nullable()),
-        _ => f.clone(),
-    };
-    let schema: SchemaRef = Arc::new(Schema::new(schema.fields().iter().map(|f| field(f)).collect::<Vec<_>>()));
-    let column = |a: &ArrayRef| -> Result<ArrayRef, ArrowError> {
-        match (a.data_type(), to) {
-            (DataType::Decimal128(..), DataType::Int64) => {
-                let mantissas = a.as_primitive::<Decimal128Type>();
-                let ints = mantissas.try_unary::<_, Int64Type, _>(|m| {
-                    i64::try_from(m).map_err(|_| ArrowError::CastError(format!("{m} minor units exceed int64")))
-                })?;
-                Ok(Arc::new(ints))
-            }
-            (DataType::Decimal128(..), _) => arrow_cast::cast(a, to),
-            _ => Ok(a.clone()),
-        }
-    };
-    let batches = batches
-        .iter()
-        .map(|b| RecordBatch::try_new(schema.clone(), b.columns().iter().map(column).collect::<Result<_, _>>()?))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(PyArrowTable { batches, schema })
 }
 
 /// Export batches as an Arrow C stream capsule.
@@ -137,9 +108,9 @@ impl PyArrowTable {
                 }
             };
             let table = slf.get();
-            let converted = money_as(&table.batches, &table.schema, &to)
+            let (batches, schema) = money_as(&table.batches, &table.schema, &to)
                 .map_err(|e| invalid("money", form.as_str(), Reason::Unreadable { detail: e.to_string() }))?;
-            let out = Bound::new(py, converted)?;
+            let out = Bound::new(py, PyArrowTable { batches, schema })?;
             pyarrow.call_method1("table", (out,))?.call_method0("to_pandas")
         })
     }

@@ -6,11 +6,8 @@
 //! an attribute here with no code: only the stub and the docs name it. Every rule is the core's
 //! (`LoanTerms::validate`); errors name the field by its path in the form (`fees[0].amount`).
 
-use std::str::FromStr;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
-use microcredit::money::parse_decimal_exact;
 use microcredit::{Currency, Error as CoreError, Frequency, LoanTerms, Quote, Schedule};
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
@@ -19,7 +16,7 @@ use pyo3::types::{PyDict, PyString};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::convert::{MAX_NAME_TEXT, Quoted, child_path, name_text, short_text, show, to_json};
+use crate::convert::{Arg, MAX_NAME_TEXT, dir_with, name_text, short_text, show, to_json, to_python};
 use crate::errors::{IntoPy, guard, invalid, to_pyerr, wrong_type};
 use crate::html;
 use crate::schedule::{PyQuote, PySchedule};
@@ -50,18 +47,11 @@ pub fn list_items<'py>(
 }
 
 /// Frequency from a shorthand name or the JSON form as a dict.
-pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
+pub fn frequency(obj: &Arg) -> PyResult<Frequency> {
     if obj.is_instance_of::<PyString>() {
         let s = name_text(obj, "frequency", "a frequency name")?;
-        return Frequency::from_name(&s).ok_or_else(|| {
-            invalid(
-                "frequency",
-                Quoted(&s),
-                Reason::UnknownName {
-                    detail: "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a dict like {'unit': 'weeks', 'every': 2}".into(),
-                },
-            )
-        });
+        let other = "a dict like {'unit': 'weeks', 'every': 2}";
+        return Frequency::from_name(&s).ok_or_else(|| to_pyerr(Frequency::unknown_name(&s, other)));
     }
     let v = to_json(obj, "frequency")?;
     serde_json::from_value::<Frequency>(v).map_err(|e| {
@@ -75,7 +65,7 @@ pub fn frequency(obj: &Bound<'_, PyAny>) -> PyResult<Frequency> {
     })
 }
 
-fn currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
+fn currency(obj: &Arg) -> PyResult<Currency> {
     let s =
         obj.cast::<PyString>().map_err(|_| invalid("currency", show(obj), wrong_type("an ISO 4217 code as a str")))?;
     match short_text(s, MAX_NAME_TEXT) {
@@ -89,10 +79,6 @@ fn currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
 const NESTED: [(&str, [&str; 2]); 2] = [("rate_percent", ["rate", "percent"]), ("rate_per", ["rate", "per"])];
 /// Keys of the JSON form that are not keywords: `rate` is given as `rate_percent` and `rate_per`.
 const NOT_KEYWORDS: [&str; 2] = ["version", "rate"];
-/// Keys whose text is free text (a label, a code), never read back as a number or a date.
-const TEXT_KEYS: [&str; 2] = ["name", "currency"];
-/// Keys whose names read back lowercase, as the keyword takes them (`["sat", "sun"]`).
-const LOWERCASE_KEYS: [&str; 1] = ["non_working_weekdays"];
 /// The smallest terms: serialized once, they list every top-level key of the form.
 const MINIMAL_FORM: &str = r#"{"principal": "1", "currency": "USD", "rate": {"percent": "0"}, "installments": 1,
     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-01"}"#;
@@ -146,164 +132,11 @@ fn put(form: &mut serde_json::Map<String, Value>, path: &[&str], value: Value) {
 
 /// One keyword argument in the JSON form: a frequency given by its name (`"weekly"`) becomes its
 /// form; every other value is converted by [`to_json`], which names the field in its errors.
-fn form_value(keyword: &str, field: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
+fn form_value(keyword: &str, field: &str, value: &Arg) -> PyResult<Value> {
     if keyword == "frequency" && value.is_instance_of::<PyString>() {
         return serde_json::to_value(frequency(value)?).map_err(|e| to_pyerr(e.into()));
     }
     to_json(value, field)
-}
-
-/// Read the form into terms and validate them. A whole number where the form wants decimal text
-/// (`principal=1000`) is retried as that text; a value serde cannot read is an error naming its
-/// path; a key that the terms do not keep (a misspelled option) is an unknown key.
-fn terms_from_form(mut form: Value) -> PyResult<LoanTerms> {
-    loop {
-        match serde_path_to_error::deserialize::<_, LoanTerms>(&form) {
-            Ok(terms) => {
-                let read = serde_json::to_value(&terms).map_err(|e| to_pyerr(e.into()))?;
-                unknown_keys(&form, &read, "")?;
-                terms.validate().py_err()?;
-                return Ok(terms);
-            }
-            Err(e) => {
-                let message = e.inner().to_string();
-                if message.starts_with("invalid type: integer")
-                    && let Some(slot) = value_at(&mut form, e.path())
-                    && slot.is_number()
-                {
-                    *slot = Value::String(slot.to_string());
-                    continue;
-                }
-                let field = e.path().to_string();
-                let shown = value_at(&mut form, e.path()).map(|v| shown(v)).unwrap_or_default();
-                return Err(invalid(if field == "." { "terms" } else { &field }, shown, serde_reason(&message)));
-            }
-        }
-    }
-}
-
-/// The value at a serde path in the form, if the path leads to one.
-fn value_at<'a>(form: &'a mut Value, path: &serde_path_to_error::Path) -> Option<&'a mut Value> {
-    use serde_path_to_error::Segment;
-    let mut v = form;
-    for segment in path.iter() {
-        v = match segment {
-            Segment::Map { key } => v.get_mut(key.as_str())?,
-            Segment::Seq { index } => v.get_mut(*index)?,
-            _ => return None,
-        };
-    }
-    Some(v)
-}
-
-/// A short rendering of a form value for an error: a scalar as text, a list or dict summarized.
-fn shown(v: &Value) -> String {
-    match v {
-        Value::String(s) => format!("'{}'", s.chars().take(MAX_NAME_TEXT).collect::<String>()),
-        Value::Array(_) => "[...]".into(),
-        Value::Object(_) => "{...}".into(),
-        other => other.to_string(),
-    }
-}
-
-/// The core's rule for a serde message: an unknown option, a wrong type, or unreadable text.
-fn serde_reason(message: &str) -> microcredit::Reason {
-    use microcredit::Reason;
-    let message = message.replace('`', "'");
-    let detail: String = message.chars().take(160).collect();
-    if let Some(rest) = detail.strip_prefix("invalid type: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
-    {
-        return Reason::WrongType { expected: expected.to_string(), found: found.to_string() };
-    }
-    if detail.starts_with("unknown variant") || detail.starts_with("unknown field") {
-        return Reason::UnknownName { detail };
-    }
-    Reason::Unreadable { detail }
-}
-
-/// Every key given must be one the terms keep: a key of `given` missing from `read` (the terms
-/// serialized back) was not part of the form. A key given as `None` changes nothing and is skipped.
-fn unknown_keys(given: &Value, read: &Value, field: &str) -> PyResult<()> {
-    match (given, read) {
-        (Value::Object(g), Value::Object(r)) => {
-            for (k, v) in g {
-                if v.is_null() {
-                    continue;
-                }
-                match r.get(k) {
-                    Some(back) if field.is_empty() => unknown_keys(v, back, k)?,
-                    Some(back) => unknown_keys(v, back, &child_path(field, k))?,
-                    None => {
-                        return Err(invalid(
-                            if field.is_empty() { "terms" } else { field },
-                            Quoted(k),
-                            microcredit::Reason::UnknownKey,
-                        ));
-                    }
-                }
-            }
-        }
-        (Value::Array(g), Value::Array(r)) if g.len() == r.len() => {
-            for (i, (v, back)) in g.iter().zip(r).enumerate() {
-                unknown_keys(v, back, &child_path(field, &format!("[{i}]")))?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// A form value as Python: decimal text as `Decimal`, ISO text as `datetime.date`, whole numbers
-/// as `int`, lists and dicts converted item by item; free text (a fee's `name`) stays text.
-fn to_python<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(_) => json_value(py, v)?,
-        Value::String(s) if TEXT_KEYS.contains(&key) => PyString::new(py, s).into_any(),
-        Value::String(s) => {
-            if let Some(d) = looks_like_date(s) {
-                d.into_pyobject(py)?.into_any()
-            } else if let Some(d) = looks_like_decimal(s) {
-                d.into_pyobject(py)?.into_any()
-            } else if LOWERCASE_KEYS.contains(&key) {
-                PyString::new(py, &s.to_lowercase()).into_any()
-            } else {
-                PyString::new(py, s).into_any()
-            }
-        }
-        Value::Array(items) => {
-            let out = pyo3::types::PyList::empty(py);
-            for item in items {
-                out.append(to_python(py, item, key)?)?;
-            }
-            out.into_any()
-        }
-        Value::Object(m) => {
-            let out = PyDict::new(py);
-            for (k, item) in m {
-                out.set_item(k, to_python(py, item, k)?)?;
-            }
-            out.into_any()
-        }
-    })
-}
-
-/// ISO date text as the form writes it (`2025-01-15`, `+262142-12-31`).
-fn looks_like_date(s: &str) -> Option<NaiveDate> {
-    if !s.contains('-') || !s.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
-        return None;
-    }
-    NaiveDate::from_str(s).ok()
-}
-
-/// Decimal text as the form writes it: digits, at most one point, a leading minus.
-fn looks_like_decimal(s: &str) -> Option<rust_decimal::Decimal> {
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
-        return None;
-    }
-    parse_decimal_exact(s)
 }
 
 /// The terms of one loan, validated by the core when built.
@@ -341,11 +174,11 @@ impl PyLoanTerms {
     #[new]
     #[pyo3(signature = (principal, currency, rate_percent, installments, *, disbursement_date, **options))]
     fn new(
-        principal: &Bound<'_, PyAny>,
-        currency: &Bound<'_, PyAny>,
-        rate_percent: &Bound<'_, PyAny>,
-        installments: &Bound<'_, PyAny>,
-        disbursement_date: &Bound<'_, PyAny>,
+        principal: &Arg,
+        currency: &Arg,
+        rate_percent: &Arg,
+        installments: &Arg,
+        disbursement_date: &Arg,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         guard("LoanTerms", || {
@@ -391,7 +224,7 @@ impl PyLoanTerms {
                     serde_json::to_value(Frequency::monthly()).map_err(|e| to_pyerr(e.into()))?,
                 );
             }
-            Ok(PyLoanTerms { inner: terms_from_form(Value::Object(form))? })
+            Ok(PyLoanTerms { inner: LoanTerms::from_form(Value::Object(form)).py_err()? })
         })
     }
 
@@ -402,7 +235,7 @@ impl PyLoanTerms {
     /// ...     ' "disbursement_date": "2025-01-15"}').installments
     /// 6
     #[staticmethod]
-    fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn from_json(json: &Arg) -> PyResult<Self> {
         guard("LoanTerms.from_json", || {
             let s = json.cast::<PyString>().map_err(|_| invalid("json", show(json), wrong_type("a str")))?.to_string();
             Ok(PyLoanTerms { inner: LoanTerms::from_json(&s).py_err()? })
@@ -448,11 +281,7 @@ impl PyLoanTerms {
 
     /// The attributes, the keywords included (for tab completion).
     fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
-        let py = slf.py();
-        let base = py.import("builtins")?.getattr("object")?.getattr("__dir__")?.call1((slf,))?;
-        let mut names: Vec<String> = base.extract()?;
-        names.extend(keywords().iter().cloned());
-        Ok(names)
+        dir_with(slf.as_any(), keywords().iter().cloned())
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -478,9 +307,4 @@ impl PyLoanTerms {
             self.inner.disbursement_date
         )
     }
-}
-
-/// A JSON value as a Python object (via the json module).
-pub fn json_value<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
-    py.import("json")?.call_method1("loads", (v.to_string(),))
 }

@@ -414,6 +414,20 @@ impl Frequency {
         })
     }
 
+    /// The error for a frequency name that [`Frequency::from_name`] does not know: the names it
+    /// knows, then `other`, how the caller writes any other frequency.
+    ///
+    /// ```
+    /// use microcredit::Frequency;
+    /// let e = Frequency::unknown_name("weekly ", "a dict like {'unit': 'weeks', 'every': 2}");
+    /// assert_eq!(e.code(), "unknown_name");
+    /// assert!(e.to_string().contains("expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a dict"));
+    /// ```
+    pub fn unknown_name(name: &str, other: &str) -> Error {
+        let detail = format!("expected {} or {other}", Self::NAMES.join(", "));
+        Error::invalid("frequency", crate::error::Quoted(name), Reason::UnknownName { detail })
+    }
+
     /// Check the frequency's own numbers.
     pub fn validate(&self) -> Result<()> {
         match *self {

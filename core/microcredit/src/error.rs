@@ -12,6 +12,33 @@ pub const ECHO_LIMIT: usize = 64;
 /// The longest name, code or date text read from a caller (a longer one is refused unread).
 pub const MAX_NAME_TEXT: usize = 64;
 
+/// The longest field path an error names (a longer one is cut and ends in `...`).
+pub const MAX_PATH: usize = 128;
+
+/// `field` extended by `.key` (or `[i]`), the key cut to [`MAX_NAME_TEXT`] characters and the
+/// whole path to [`MAX_PATH`]: a path never grows without bound, however deep or wide the input.
+///
+/// ```
+/// use microcredit::error::{MAX_PATH, child_path};
+/// assert_eq!(child_path("fees", "[0]"), "fees[0]");
+/// assert_eq!(child_path("fees[0]", "amount"), "fees[0].amount");
+/// assert_eq!(child_path(&"a".repeat(200), "b").chars().count(), MAX_PATH);
+/// ```
+pub fn child_path(field: &str, key: &str) -> String {
+    let mut path = String::with_capacity(field.len() + key.len().min(MAX_NAME_TEXT) + 1);
+    path.push_str(field);
+    if !key.starts_with('[') {
+        path.push('.');
+    }
+    path.extend(key.chars().take(MAX_NAME_TEXT));
+    if path.chars().count() > MAX_PATH {
+        let mut cut: String = path.chars().take(MAX_PATH - 3).collect();
+        cut.push_str("...");
+        return cut;
+    }
+    path
+}
+
 /// Text shown in an error between single quotes (`'weekly '`), so spaces and empty text show.
 ///
 /// ```
@@ -1013,6 +1040,24 @@ impl Error {
         }
     }
 
+    /// The rejected value, as text (already bounded), where the error carries one: an invalid
+    /// field's value, an unknown currency's code, the amount a limit was exceeded by.
+    ///
+    /// ```
+    /// # use microcredit::{Error, Reason};
+    /// assert_eq!(Error::invalid("installments", 0, Reason::NotPositive).value(), Some("0".to_string()));
+    /// assert_eq!(Error::unknown_currency("XYZ").value(), Some("XYZ".to_string()));
+    /// assert_eq!(Error::Overflow { what: "pmt".into() }.value(), None);
+    /// ```
+    pub fn value(&self) -> Option<String> {
+        match self {
+            Error::InvalidField { value, .. } | Error::TooManyDecimals { value, .. } => Some(value.clone()),
+            Error::UnknownCurrency { code } => Some(code.clone()),
+            Error::LimitExceeded { requested, .. } => Some(requested.to_string()),
+            _ => None,
+        }
+    }
+
     /// Shorthand for [`Error::InvalidField`].
     ///
     /// ```
@@ -1035,6 +1080,31 @@ impl Error {
     /// [`Error::UnknownCurrency`] for a code as given, echoing at most [`ECHO_LIMIT`] characters.
     pub fn unknown_currency(code: &str) -> Self {
         Error::UnknownCurrency { code: bounded(&code) }
+    }
+
+    /// The error with the field `from` called `to` wherever it names it (its field, or the other
+    /// list of a length mismatch): for a front end whose argument has another name than the
+    /// core's (Python's `xirr(dates, amounts)` calls the core's `values` `amounts`).
+    ///
+    /// ```
+    /// # use microcredit::{Error, Reason};
+    /// let e = Error::invalid("dates", 3, Reason::LengthMismatch { other: "values".into(), count: 2 });
+    /// assert_eq!(e.renamed("values", "amounts").to_string(), "invalid dates: 3 (must have as many entries as amounts (2))");
+    /// assert_eq!(Error::invalid("values", 0, Reason::TooFewFlows).renamed("values", "amounts").field(), Some("amounts"));
+    /// ```
+    pub fn renamed(self, from: &str, to: &str) -> Self {
+        match self {
+            Error::InvalidField { field, value, reason } => {
+                let reason = match reason {
+                    Reason::LengthMismatch { other, count } if other == from => {
+                        Reason::LengthMismatch { other: to.into(), count }
+                    }
+                    other => other,
+                };
+                Error::InvalidField { field: if field == from { to.into() } else { field }, value, reason }
+            }
+            other => other,
+        }
     }
 
     /// Prefix the field path with a parent, e.g. `amount` inside `fees[0]`.

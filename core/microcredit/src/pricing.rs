@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Frequency;
-use crate::error::{Error, Reason, Result};
+use crate::error::{Error, Lang, Reason, Result};
 use crate::money::RoundingMode;
 use crate::schedule::Schedule;
 use crate::solver::{self, Discount, Flow};
@@ -791,6 +791,32 @@ impl FlowsRepayment {
     pub fn is_complete(&self) -> bool {
         self.repaid >= self.lent
     }
+
+    /// The warning that flows which are not a finished loan deserve, in `lang`: how much of
+    /// the money lent they pay back, and why their rate is not the loan's cost. A front end shows
+    /// it when [`FlowsRepayment::is_complete`] is false (Python: `UnfinishedLoanWarning`).
+    ///
+    /// ```
+    /// use microcredit::{Lang, pricing::FlowsRepayment};
+    /// let r = FlowsRepayment { lent: "1000".parse().unwrap(), repaid: "600".parse().unwrap() };
+    /// assert!(r.message(Lang::En).starts_with("the flows pay back 600 of the 1000 lent"));
+    /// assert!(r.message(Lang::Es).starts_with("los flujos devuelven 600 de los 1000 prestados"));
+    /// ```
+    pub fn message(&self, lang: Lang) -> String {
+        let FlowsRepayment { lent, repaid } = self;
+        match lang {
+            Lang::En => format!(
+                "the flows pay back {repaid} of the {lent} lent: the loan is not finished, so this rate is not its \
+                 cost (the money still owed counts as never paid); price the whole schedule, or the flows \
+                 once the loan is repaid"
+            ),
+            Lang::Es => format!(
+                "los flujos devuelven {repaid} de los {lent} prestados: el préstamo no ha terminado, así que esta \
+                 tasa no es su costo (el dinero que aún se debe cuenta como nunca pagado); calcule el costo con \
+                 el calendario completo, o con los flujos cuando el préstamo esté pagado"
+            ),
+        }
+    }
 }
 
 /// Annualise a periodic rate: nominal `r × m` (APR) or effective `(1 + r)^m − 1` (EIR).
@@ -865,6 +891,18 @@ pub fn reg_z_apr(flows: &[UnitPeriodFlow], unit_periods_per_year: f64) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unfinished_loan_message_in_spanish() {
+        let r = FlowsRepayment { lent: Decimal::from(1000), repaid: Decimal::from(600) };
+        assert_eq!(
+            r.message(Lang::Es),
+            "los flujos devuelven 600 de los 1000 prestados: el préstamo no ha terminado, así que esta tasa no \
+             es su costo (el dinero que aún se debe cuenta como nunca pagado); calcule el costo con el \
+             calendario completo, o con los flujos cuando el préstamo esté pagado"
+        );
+        assert!(r.message(Lang::En).contains("the loan is not finished"));
+    }
     use crate::terms::LoanTerms;
 
     /// A loan repaid in part is not complete (its rate is not its cost); repaid in full, or more,

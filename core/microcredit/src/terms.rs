@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{BusinessDays, DayCount, Frequency, Ratio, YearFraction};
-use crate::error::{Error, Reason, Result};
+use crate::error::{Error, Reason, Result, child_path};
 use crate::money::{Currency, RoundingMode, pow10};
 
 /// Version of the JSON form of terms and schedules written by this library.
@@ -628,6 +628,124 @@ fn check_percent(field: &str, p: Decimal) -> Result<()> {
     }
     if p.scale() > 10 && p.normalize().scale() > 10 {
         return Err(Error::invalid(field, p, Reason::TooManyDecimalPlaces { max: 10 }));
+    }
+    Ok(())
+}
+
+impl LoanTerms {
+    /// Terms from their JSON form as a value that a front end built key by key (a binding's
+    /// keyword arguments), validated. Beside [`LoanTerms::from_json`]'s reading:
+    /// - a whole number where the form wants decimal text (`"principal": 1000`) is read as that
+    ///   text;
+    /// - a value that does not read is an [`Error::InvalidField`] naming its path in the form
+    ///   (`fees[0].amount`; `terms` for the whole form): a [`Reason::WrongType`], an unknown
+    ///   option ([`Reason::UnknownName`]) or [`Reason::Unreadable`];
+    /// - a key the terms do not keep (a misspelled option) is [`Reason::UnknownKey`], naming the
+    ///   object it is in; a key set to `null` changes nothing.
+    ///
+    /// ```
+    /// use microcredit::LoanTerms;
+    /// let mut form = serde_json::json!({"principal": 1000, "currency": "USD", "rate": {"percent": "24"},
+    ///     "installments": 12, "frequency": {"unit": "months", "every": 1},
+    ///     "disbursement_date": "2025-01-15", "fees": [{"kind": "upfront", "percent": "2"}]});
+    /// assert_eq!(LoanTerms::from_form(form.clone())?.principal.to_string(), "1000");
+    /// form["fees"][0]["colour"] = "red".into();
+    /// let err = LoanTerms::from_form(form).unwrap_err();
+    /// assert_eq!((err.field(), err.code()), (Some("fees[0]"), "unknown_key"));
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn from_form(mut form: serde_json::Value) -> Result<LoanTerms> {
+        loop {
+            let e = match serde_path_to_error::deserialize::<_, LoanTerms>(&form) {
+                Ok(terms) => {
+                    unknown_keys(&form, &serde_json::to_value(&terms)?, "")?;
+                    terms.validate()?;
+                    return Ok(terms);
+                }
+                Err(e) => e,
+            };
+            let message = e.inner().to_string();
+            let slot = value_at(&mut form, e.path());
+            if let Some(slot) = slot
+                && slot.is_number()
+                && message.starts_with("invalid type: integer")
+            {
+                *slot = serde_json::Value::String(slot.to_string());
+                continue;
+            }
+            let field = e.path().to_string();
+            let shown = value_at(&mut form, e.path()).map(|v| shown(v)).unwrap_or_default();
+            return Err(Error::invalid(if field == "." { "terms" } else { &field }, shown, serde_reason(&message)));
+        }
+    }
+}
+
+/// The value at a serde path in the form, if the path leads to one.
+fn value_at<'a>(
+    form: &'a mut serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'a mut serde_json::Value> {
+    use serde_path_to_error::Segment;
+    let mut v = form;
+    for segment in path.iter() {
+        v = match segment {
+            Segment::Map { key } => v.get_mut(key.as_str())?,
+            Segment::Seq { index } => v.get_mut(*index)?,
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// A short rendering of a form value for an error: a scalar as text, a list or dict summarized.
+fn shown(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => format!("'{}'", s.chars().take(crate::error::MAX_NAME_TEXT).collect::<String>()),
+        Value::Array(_) => "[...]".into(),
+        Value::Object(_) => "{...}".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The rule a serde message reports: a wrong type, an unknown option, or unreadable text.
+fn serde_reason(message: &str) -> Reason {
+    let message = message.replace('`', "'");
+    let detail: String = message.chars().take(160).collect();
+    if let Some(rest) = detail.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return Reason::WrongType { expected: expected.to_string(), found: found.to_string() };
+    }
+    if detail.starts_with("unknown variant") || detail.starts_with("unknown field") {
+        return Reason::UnknownName { detail };
+    }
+    Reason::Unreadable { detail }
+}
+
+/// Every key given must be one the terms keep: a key of `given` missing from `read` (the terms
+/// serialized back) was not part of the form. A key given as `null` is skipped.
+fn unknown_keys(given: &serde_json::Value, read: &serde_json::Value, field: &str) -> Result<()> {
+    use serde_json::Value;
+    match (given, read) {
+        (Value::Object(g), Value::Object(r)) => {
+            for (k, v) in g.iter().filter(|(_, v)| !v.is_null()) {
+                let Some(back) = r.get(k) else {
+                    return Err(Error::invalid(
+                        if field.is_empty() { "terms" } else { field },
+                        crate::error::Quoted(k),
+                        Reason::UnknownKey,
+                    ));
+                };
+                unknown_keys(v, back, &if field.is_empty() { k.clone() } else { child_path(field, k) })?;
+            }
+        }
+        (Value::Array(g), Value::Array(r)) if g.len() == r.len() => {
+            for (i, (v, back)) in g.iter().zip(r).enumerate() {
+                unknown_keys(v, back, &child_path(field, &format!("[{i}]")))?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -571,13 +571,7 @@ impl Parsers {
             let v = match Frequency::from_name(s) {
                 Some(f) => f,
                 None => serde_json::from_str::<Frequency>(s).map_err(|_| {
-                    CoreError::invalid(
-                        "frequency",
-                        Quoted(s),
-                        Reason::UnknownName {
-                            detail: "expected daily, weekly, fortnightly, four_weekly, monthly, quarterly or a JSON object like {\"unit\": \"weeks\", \"every\": 2}".into(),
-                        },
-                    )
+                    Frequency::unknown_name(s, "a JSON object like {\"unit\": \"weeks\", \"every\": 2}")
                 })?,
             };
             if self.frequency.len() < 64 {

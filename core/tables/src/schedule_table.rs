@@ -6,14 +6,16 @@
 
 use std::sync::Arc;
 
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Decimal128Type, Int64Type};
 use arrow_array::{
     Array, ArrayRef, Date32Array, Decimal128Array, RecordBatch, StringArray, UInt32Array, new_null_array,
 };
 use arrow_buffer::NullBuffer;
-use arrow_schema::{ArrowError, DataType, Field, Schema};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use chrono::{Datelike, NaiveDate};
 use microcredit::calendar::UNIX_EPOCH_DAY;
-use microcredit::{Currency, Error as CoreError, Reason};
+use microcredit::{Currency, Error as CoreError, Installment, Reason, Schedule};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
@@ -338,6 +340,45 @@ pub struct InstallmentArrays {
 const MONEY: [&str; 7] = ["principal", "interest", "fees", "insurance", "savings", "total", "balance"];
 
 impl InstallmentArrays {
+    /// The installments of one schedule (no `loan` column), money at its currency's minor unit.
+    ///
+    /// ```
+    /// use microcredit::{LoanTerms, Schedule};
+    /// use microcredit_tables::schedule_table::InstallmentArrays;
+    /// let terms = LoanTerms::from_json(r#"{"principal": "600", "currency": "USD", "rate": {"percent": "24"},
+    ///     "installments": 6, "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-15"}"#)?;
+    /// let batch = InstallmentArrays::of(&Schedule::generate(&terms)?).into_batch()?;
+    /// assert_eq!((batch.num_rows(), batch.schema().field(0).name().as_str()), (6, "number"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of(schedule: &Schedule) -> InstallmentArrays {
+        let rows = &schedule.installments;
+        let scale = schedule.currency.minor_units();
+        let column = |f: fn(&Installment) -> Decimal| {
+            let at_scale = |mut d: Decimal| {
+                d.rescale(scale);
+                d.mantissa()
+            };
+            Some(rows.iter().map(|i| at_scale(f(i))).collect())
+        };
+        InstallmentArrays {
+            loan: None,
+            number: rows.iter().map(|i| i.number).collect(),
+            due_date: rows.iter().map(|i| date32(i.due_date)).collect(),
+            days: rows.iter().map(|i| i.days).collect(),
+            money: [
+                column(|i| i.principal),
+                column(|i| i.interest),
+                column(|i| i.fees),
+                column(|i| i.insurance),
+                column(|i| i.savings),
+                column(|i| i.total),
+                column(|i| i.balance),
+            ],
+            scale: scale as i8,
+        }
+    }
+
     /// The record batch (no copy: each vector becomes its column's buffer).
     pub fn into_batch(self) -> Result<RecordBatch, ArrowError> {
         let dec = DataType::Decimal128(38, self.scale);
@@ -365,4 +406,49 @@ impl InstallmentArrays {
         }
         RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
     }
+}
+
+/// The batches with their Decimal128 (money) columns as `to`: Float64 (the nearest float), or
+/// Int64 of the mantissas (minor units at the column's scale, exact; a mantissa beyond int64 is
+/// an error). Other columns, and other targets, are kept as they are.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, RecordBatch, cast::AsArray, types::Int64Type};
+/// use arrow_schema::DataType;
+/// use microcredit_tables::schedule_table::{decimal_array, money_as};
+/// let batch = RecordBatch::try_from_iter([("total", decimal_array(vec![15050, 99], 2))])?;
+/// let (batches, schema) = money_as(&[batch.clone()], &batch.schema(), &DataType::Int64)?;
+/// assert_eq!(schema.field(0).data_type(), &DataType::Int64);
+/// assert_eq!(batches[0].column(0).as_primitive::<Int64Type>().values(), &[15050, 99]);
+/// # Ok::<(), arrow_schema::ArrowError>(())
+/// ```
+pub fn money_as(
+    batches: &[RecordBatch],
+    schema: &SchemaRef,
+    to: &DataType,
+) -> Result<(Vec<RecordBatch>, SchemaRef), ArrowError> {
+    let field = |f: &Field| match f.data_type() {
+        DataType::Decimal128(..) => Field::new(f.name(), to.clone(), f.is_nullable()),
+        _ => f.clone(),
+    };
+    let schema: SchemaRef = Arc::new(Schema::new(schema.fields().iter().map(|f| field(f)).collect::<Vec<_>>()));
+    let column = |a: &ArrayRef| -> Result<ArrayRef, ArrowError> {
+        match (a.data_type(), to) {
+            (DataType::Decimal128(..), DataType::Int64) => {
+                let mantissas = a.as_primitive::<Decimal128Type>();
+                let ints = mantissas.try_unary::<_, Int64Type, _>(|m| {
+                    i64::try_from(m).map_err(|_| ArrowError::CastError(format!("{m} minor units exceed int64")))
+                })?;
+                Ok(Arc::new(ints))
+            }
+            (DataType::Decimal128(..), _) => arrow_cast::cast(a, to),
+            _ => Ok(a.clone()),
+        }
+    };
+    let batches = batches
+        .iter()
+        .map(|b| RecordBatch::try_new(schema.clone(), b.columns().iter().map(column).collect::<Result<_, _>>()?))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((batches, schema))
 }

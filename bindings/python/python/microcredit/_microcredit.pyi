@@ -197,86 +197,67 @@ class LoanTerms:
     def _repr_html_(self) -> str:
         """HTML view for Jupyter."""
 
+# Installment, Totals, Disbursement, CostOfCredit and CostBreakdown read their attributes from
+# the core value's JSON form (read-only, like every attribute of these frozen classes).
+
 @final
 class Installment:
     """One installment of a schedule."""
 
-    @property
-    def number(self) -> int:
-        """1-based number."""
-    @property
-    def due_date(self) -> datetime.date:
-        """Due date."""
-    @property
-    def days(self) -> int:
-        """Days since the previous due date (or the disbursement)."""
-    @property
-    def principal(self) -> Decimal:
-        """Principal part."""
-    @property
-    def interest(self) -> Decimal:
-        """Interest part."""
-    @property
-    def fees(self) -> Decimal:
-        """Per-installment fees."""
-    @property
-    def insurance(self) -> Decimal:
-        """Insurance premium."""
-    @property
-    def savings(self) -> Decimal:
-        """Compulsory savings deposited."""
-    @property
-    def total(self) -> Decimal:
-        """What the family pays on the due date."""
-    @property
-    def balance(self) -> Decimal:
-        """Principal still owed after this installment."""
+    number: int
+    """1-based number."""
+    due_date: datetime.date
+    """Due date."""
+    days: int
+    """Days since the previous due date (or the disbursement)."""
+    principal: Decimal
+    """Principal part."""
+    interest: Decimal
+    """Interest part."""
+    fees: Decimal
+    """Per-installment fees."""
+    insurance: Decimal
+    """Insurance premium."""
+    savings: Decimal
+    """Compulsory savings deposited."""
+    total: Decimal
+    """What the family pays on the due date."""
+    balance: Decimal
+    """Principal still owed after this installment."""
 
 @final
 class Totals:
     """Column sums of a schedule."""
 
-    @property
-    def principal(self) -> Decimal:
-        """Sum of principal parts."""
-    @property
-    def interest(self) -> Decimal:
-        """Sum of interest."""
-    @property
-    def fees(self) -> Decimal:
-        """Sum of per-installment fees."""
-    @property
-    def insurance(self) -> Decimal:
-        """Sum of insurance premiums paid with installments."""
-    @property
-    def savings(self) -> Decimal:
-        """Sum of savings deposited with installments."""
-    @property
-    def total(self) -> Decimal:
-        """Sum of installment totals."""
+    principal: Decimal
+    """Sum of principal parts."""
+    interest: Decimal
+    """Sum of interest."""
+    fees: Decimal
+    """Sum of per-installment fees."""
+    insurance: Decimal
+    """Sum of insurance premiums paid with installments."""
+    savings: Decimal
+    """Sum of savings deposited with installments."""
+    total: Decimal
+    """Sum of installment totals."""
 
 @final
 class Disbursement:
     """What happens at disbursement."""
 
-    @property
-    def date(self) -> datetime.date:
-        """Date."""
-    @property
-    def loan_amount(self) -> Decimal:
-        """Loan balance at disbursement (financed charges included)."""
-    @property
-    def fees(self) -> Decimal:
-        """Upfront fees."""
-    @property
-    def insurance(self) -> Decimal:
-        """Upfront insurance."""
-    @property
-    def savings(self) -> Decimal:
-        """Savings withheld."""
-    @property
-    def net_amount(self) -> Decimal:
-        """What the family receives in hand."""
+    date: datetime.date
+    """Date."""
+    loan_amount: Decimal
+    """Loan balance at disbursement (financed charges included)."""
+    fees: Decimal
+    """Upfront fees."""
+    insurance: Decimal
+    """Upfront insurance."""
+    savings: Decimal
+    """Savings withheld."""
+    net_amount: Decimal
+    """What the family receives in hand."""
 
 @final
 class Table:
@@ -353,50 +334,37 @@ class Schedule:
 class CostOfCredit:
     """The true cost of a loan under one convention."""
 
-    @property
-    def convention(self) -> str:
-        """The convention's name, e.g. ``mft_apr``."""
-    @property
-    def annual_rate(self) -> Decimal:
-        """The annual rate as a fraction (0.2684 = 26.84 %)."""
-    @property
-    def periodic_rate(self) -> Decimal:
-        """The rate per installment period, as a fraction."""
-    @property
-    def percent(self) -> Decimal:
-        """The annual rate in percent, rounded as the convention displays it."""
+    convention: str
+    """The convention's name, e.g. ``mft_apr``."""
+    annual_rate: Decimal
+    """The annual rate as a fraction (0.2684 = 26.84 %)."""
+    periodic_rate: Decimal
+    """The rate per installment period, as a fraction."""
+    percent: Decimal
+    """The annual rate in percent, rounded as the convention displays it."""
 
 @final
 class CostBreakdown:
     """The cost by component, and the APR layer by layer (percent)."""
 
-    @property
-    def interest(self) -> Decimal:
-        """Total interest."""
-    @property
-    def fees(self) -> Decimal:
-        """Total fees, upfront included."""
-    @property
-    def insurance(self) -> Decimal:
-        """Total insurance, upfront included."""
-    @property
-    def savings_held(self) -> Decimal:
-        """Compulsory savings held by the lender."""
-    @property
-    def total_cost(self) -> Decimal:
-        """Interest + fees + insurance."""
-    @property
-    def apr_interest(self) -> Decimal:
-        """APR of interest alone."""
-    @property
-    def apr_with_fees(self) -> Decimal:
-        """APR with fees."""
-    @property
-    def apr_with_insurance(self) -> Decimal:
-        """APR with fees and insurance."""
-    @property
-    def apr_all_in(self) -> Decimal:
-        """APR with everything, savings included (MFTransparency)."""
+    interest: Decimal
+    """Total interest."""
+    fees: Decimal
+    """Total fees, upfront included."""
+    insurance: Decimal
+    """Total insurance, upfront included."""
+    savings_held: Decimal
+    """Compulsory savings held by the lender."""
+    total_cost: Decimal
+    """Interest + fees + insurance."""
+    apr_interest: Decimal
+    """APR of interest alone."""
+    apr_with_fees: Decimal
+    """APR with fees."""
+    apr_with_insurance: Decimal
+    """APR with fees and insurance."""
+    apr_all_in: Decimal
+    """APR with everything, savings included (MFTransparency)."""
 
 @final
 class Quote:
