@@ -127,3 +127,44 @@ pub fn quote(q: &Quote) -> String {
     s.push_str("</div>");
     s
 }
+
+/// An account's state (its JSON form): the standing, then one row per installment with what is
+/// due, paid and outstanding.
+pub fn account_state(state: &serde_json::Value) -> String {
+    let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let total = |parts: &serde_json::Value| -> String {
+        let sum: rust_decimal::Decimal = ["principal", "interest", "fees", "penalties"]
+            .iter()
+            .filter_map(|k| {
+                parts.get(*k).and_then(|v| v.as_str()).and_then(|s| s.parse::<rust_decimal::Decimal>().ok())
+            })
+            .sum();
+        sum.to_string()
+    };
+    let mut s = format!("<table {STYLE}><caption>Account on {}</caption>", esc(&text(&state["date"])));
+    for key in ["status", "days_past_due", "bucket"] {
+        row(&mut s, key, &text(&state[key]));
+    }
+    for key in ["overdue", "due_by_date", "outstanding", "payoff"] {
+        row(&mut s, key, &total(&state[key]));
+    }
+    row(&mut s, "overpaid", &text(&state["overpaid"]));
+    s.push_str("</table><table ");
+    s.push_str(STYLE);
+    s.push_str("><tr><th>#</th><th>due date</th><th>due</th><th>paid</th><th>outstanding</th><th>settled on</th></tr>");
+    for i in state["installments"].as_array().into_iter().flatten() {
+        let settled = if i["settled_on"].is_null() { String::new() } else { text(&i["settled_on"]) };
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td style=\"text-align:right\">{}</td><td style=\"text-align:right\">{}</td><td style=\"text-align:right\">{}</td><td>{}</td></tr>",
+            esc(&text(&i["number"])),
+            esc(&text(&i["due_date"])),
+            total(&i["due"]),
+            total(&i["paid"]),
+            total(&i["outstanding"]),
+            esc(&settled)
+        );
+    }
+    s.push_str("</table>");
+    s
+}

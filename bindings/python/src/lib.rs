@@ -8,6 +8,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod account;
 mod batch;
 mod convert;
 mod errors;
@@ -423,6 +424,8 @@ mod _microcredit {
         annualise, conventions, cost_of_credit, cost_of_flows, currencies, fv, ipmt, irr, npv, pmt, ppmt, rate,
         reg_z_apr, xirr,
     };
+    #[pymodule_export]
+    use crate::account::{PyAccount, PyAccountState, account_states};
     #[pymodule_export]
     use crate::batch::schedules;
     #[pymodule_export]

@@ -376,9 +376,11 @@ pub fn account_states(
                 if let Some(amounts) = &rep_amounts {
                     for &r in &rep_order[pj.clone()] {
                         let amount = minor(amounts, r, "amount", currency)?;
-                        if amount <= 0 {
+                        // A zero row (an export's placeholder) pays nothing; a negative one is an
+                        // error (a reversal is not a negative repayment).
+                        if amount < 0 {
                             let shown = Decimal::from_i128_with_scale(amount, currency.minor_units());
-                            return Err(CoreError::invalid("amount", shown, Reason::NotPositive));
+                            return Err(CoreError::invalid("amount", shown, Reason::Negative));
                         }
                         pays.push((day(rep_days[r])?, amount));
                     }
@@ -503,7 +505,7 @@ mod tests {
         let e = account_states(&[inst], &[pay], Currency::USD, &rules, &on).unwrap_err();
         assert_eq!((e.code(), e.field()), ("unknown_name", Some("repayments.loan_id")));
         let (inst, pay) = tables(vec![-1.0], vec![7]);
-        assert_eq!(account_states(&[inst], &[pay], Currency::USD, &rules, &on).unwrap_err().code(), "not_positive");
+        assert_eq!(account_states(&[inst], &[pay], Currency::USD, &rules, &on).unwrap_err().code(), "negative");
         let (inst, pay) = tables(vec![1.0], vec![7]);
         let no_money = inst.project(&[0, 1]).unwrap();
         let renamed = RecordBatch::try_from_iter([

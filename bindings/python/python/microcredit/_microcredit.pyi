@@ -485,3 +485,112 @@ def schedules(
     estimated from the loans' numbers of installments before anything is allocated. A larger book
     raises :class:`ValidationError` with ``kind == "limit_exceeded"``, ``field == "memory_limit"``
     and ``value`` the bytes it would need (as text); raise the limit or split the frame."""
+
+# Loan accounts: events recorded on a loan, its state on any date.
+
+@final
+class AccountState:
+    """The state of a loan account on a date, read from the core's JSON form: ``status``
+    (``approved``, ``active``, ``in_arrears``, ``closed``, ``overpaid``, ``written_off``,
+    ``recovered``), ``days_past_due``, ``delinquent_days``, ``bucket``; parts (dicts of
+    ``principal``, ``interest``, ``fees``, ``penalties`` as Decimal) ``due``, ``paid``, ``waived``,
+    ``written_off``, ``outstanding``, ``overdue``, ``due_by_date``, ``payoff``; ``installments``,
+    ``applied`` (what each payment paid), ``penalties_charged``, ``problems``."""
+
+    date: datetime.date
+    currency: str
+    status: str
+    days_past_due: int
+    delinquent_days: int
+    bucket: str
+    disbursed: Decimal
+    overpaid: Decimal
+    refunded: Decimal
+    recovered: Decimal
+    last_payment: datetime.date | None
+    due: dict[str, Decimal]
+    paid: dict[str, Decimal]
+    waived: dict[str, Decimal]
+    written_off: dict[str, Decimal]
+    outstanding: dict[str, Decimal]
+    overdue: dict[str, Decimal]
+    due_by_date: dict[str, Decimal]
+    payoff: dict[str, Decimal]
+    installments: list[dict[str, Any]]
+    applied: list[dict[str, Any]]
+    penalties_charged: list[dict[str, Any]]
+    problems: list[dict[str, Any]]
+    def __getattr__(self, name: str) -> Any: ...
+    def to_json(self) -> str:
+        """The state in the JSON form."""
+    def _repr_html_(self) -> str: ...
+
+class Account:
+    """A loan account: terms, the account's rules (a dict in the JSON form: ``allocation``,
+    ``arrears``, ``prepayment``, ``penalties``) and the events recorded on it. Events are never
+    edited; :meth:`reverse` cancels one. Every ``record_*`` returns ``{"outcome": "recorded" |
+    "already_recorded", "changed": [ids of payments re-allocated]}``; a refused event raises
+    :class:`ValidationError` (or :class:`CurrencyError`) with a stable ``code`` and leaves the
+    account unchanged.
+
+    Example::
+
+        >>> import datetime as dt, microcredit as mc
+        >>> t = mc.LoanTerms(principal="1000", currency="USD", rate_percent="24", installments=4,
+        ...                  disbursement_date=dt.date(2025, 1, 10))
+        >>> a = mc.Account(t)
+        >>> _ = a.record_disbursement()
+        >>> a.record_repayment("262.62", dt.date(2025, 2, 10), receipt="R-1")["outcome"]
+        'recorded'
+        >>> s = a.state(dt.date(2025, 3, 25))
+        >>> s.status, s.days_past_due, s.overdue["principal"]
+        ('in_arrears', 15, Decimal('247.47'))
+    """
+
+    def __init__(self, terms: LoanTerms, rules: Mapping[str, Any] | None = None) -> None: ...
+    def record_disbursement(
+        self, amount: _Number | None = None, date: _DateLike | None = None, *, device: str = "", officer: str = ""
+    ) -> dict[str, Any]:
+        """Record the disbursement (the whole principal on the terms' date unless given)."""
+    def record_repayment(
+        self,
+        amount: _Number,
+        date: _DateLike,
+        *,
+        receipt: str | None = None,
+        channel: str | None = None,
+        device: str = "",
+        officer: str = "",
+    ) -> dict[str, Any]:
+        """Record a repayment; a receipt already held with the same amount and date changes nothing."""
+    def reverse(self, event_id: str, date: _DateLike, *, device: str = "", officer: str = "") -> dict[str, Any]:
+        """Cancel an earlier event: the account is replayed as if it had never been recorded."""
+    def record(self, event: Mapping[str, Any], *, device: str = "", officer: str = "") -> dict[str, Any]:
+        """Record any event given in the JSON form (``effective``, ``kind`` and its fields)."""
+    def state(self, on: _DateLike) -> AccountState:
+        """The state on ``on``: the events effective on or before it, replayed."""
+    def payoff(self, on: _DateLike) -> Decimal:
+        """The amount that closes the loan on ``on``."""
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Every event recorded, in the order recorded, in the JSON form."""
+    def events_json(self) -> str:
+        """The events as JSON text."""
+    def _repr_html_(self) -> str: ...
+
+def account_states(
+    installments: Any,
+    repayments: Any,
+    *,
+    on: _DateLike | Sequence[_DateLike],
+    currency: str = "USD",
+    rules: Mapping[str, Any] | None = None,
+) -> Table:
+    """The state of every loan of a book on one or several dates, from an installments table
+    (``loan_id``, ``due_date``, and ``amount_due`` or ``principal_due``/``interest_due``/
+    ``fees_due``/``penalties_due``; optionally ``disbursement_date``) and a repayments table
+    (``loan_id``, ``date``, ``amount``), as pandas, polars or pyarrow tables. One row per loan and
+    date: ``status``, ``due``, ``paid``, ``outstanding``, ``overdue``, ``due_by_date``,
+    ``payoff``, the parts outstanding and overdue, ``days_past_due``, ``delinquent_days``,
+    ``bucket``, ``overpaid``. A column it does not read raises :class:`ValidationError` naming the
+    nearest known one."""
