@@ -1,10 +1,11 @@
 //! `LoanTerms`: the Python face of the core's terms, built generically. The keyword arguments
 //! become the core's JSON form (`core/microcredit/src/json_form.md`) key by key, Python values
 //! converted as everywhere else (`Decimal`, `str` and `int` amounts as decimal text, dates as ISO
-//! text, option names as they are), and serde reads the form into `microcredit::LoanTerms`;
+//! text, option names as they are), and the core reads the form (`LoanTerms::from_form`);
 //! attributes read the serialized form back. So a new optional term of the core is a keyword and
 //! an attribute here with no code: only the stub and the docs name it. Every rule is the core's
-//! (`LoanTerms::validate`); errors name the field by its path in the form (`fees[0].amount`).
+//! (`from_form`, `LoanTerms::validate`); errors name the field by its path in the form
+//! (`fees[0].amount`).
 
 use std::sync::OnceLock;
 
