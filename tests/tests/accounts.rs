@@ -139,3 +139,33 @@ fn account_scenarios_hold() {
     }
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Hostile amounts (found from Kotlin: 7.9e26 was accepted, then the state panicked) are refused
+/// when recorded or merged, and the account stays usable.
+#[test]
+fn amounts_beyond_the_limit_are_refused_and_the_account_stays_usable() {
+    use microcredit::account::{EventId, EventKind};
+    use microcredit::{Currency, Decimal, Money};
+    let case = &load_cases("accounts.json")[0];
+    let mut account = account_of(case);
+    let on: NaiveDate = "2025-03-01".parse().unwrap();
+    let before = account.state_on(on).unwrap();
+    for amount in [
+        Decimal::MAX,
+        Decimal::from_i128_with_scale(79_228_162_514_264_337_593_543_950, 2),
+        Decimal::new(1_000_000_000_001, 0),
+    ] {
+        let big = Money::new(amount, Currency::USD).unwrap();
+        for kind in [
+            EventKind::repayment(big, None),
+            EventKind::Disbursement { amount: big },
+            EventKind::Charge { charge: microcredit::account::ChargeKind::Fee, amount: big, name: None },
+        ] {
+            let e = Event::new(EventId::from_u128(u128::MAX), on, kind);
+            assert_eq!(account.record(e.clone()).unwrap_err().code(), "too_large");
+            let merged = account.clone().merging(vec![e]);
+            assert_eq!(merged.unwrap_err().code(), "too_large");
+        }
+    }
+    assert_eq!(account.state_on(on).unwrap(), before);
+}

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use serde_json::{Value, json};
 
-use crate::convert::{Arg, date, decimal, dir_with, form_attribute, form_repr, show, to_json, to_python};
+use crate::convert::{Arg, date, decimal, dir_with, form_attribute, form_repr, name_text, show, to_json, to_python};
 use crate::errors::{IntoPy, guard, invalid, wrong_type};
 use crate::table::PyArrowTable;
 use crate::terms::PyLoanTerms;
@@ -69,6 +69,11 @@ fn recording(device: &str, officer: &str) -> Recording {
     Recording::new(i64::try_from(now).unwrap_or(i64::MAX), device, officer)
 }
 
+/// Optional text (a receipt, a device id): None, or a str of at most 64 characters.
+fn text(obj: Option<&Arg>, field: &str) -> PyResult<Option<String>> {
+    obj.filter(|o| !o.is_none()).map(|o| name_text(o, field, "a str")).transpose()
+}
+
 fn rules_of(rules: Option<&Arg>) -> PyResult<AccountRules> {
     match rules.filter(|r| !r.is_none()) {
         None => Ok(AccountRules::default()),
@@ -84,10 +89,18 @@ impl PyAccount {
     }
 
     /// Record an event of the JSON form built here; the outcome as a dict.
-    fn record_form(&mut self, py: Python<'_>, mut form: Value, device: &str, officer: &str) -> PyResult<Py<PyAny>> {
+    fn record_form(
+        &mut self,
+        py: Python<'_>,
+        mut form: Value,
+        device: Option<&Arg>,
+        officer: Option<&Arg>,
+    ) -> PyResult<Py<PyAny>> {
+        let device = text(device, "device")?.unwrap_or_default();
+        let officer = text(officer, "officer")?.unwrap_or_default();
         if let Value::Object(m) = &mut form {
             m.entry("id").or_insert_with(|| json!(new_id().to_string()));
-            m.entry("recorded").or_insert_with(|| json!(recording(device, officer)));
+            m.entry("recorded").or_insert_with(|| json!(recording(&device, &officer)));
         }
         let event: Event = serde_json::from_value(form).map_err(microcredit::Error::from).py_err()?;
         let recorded = self.0.record(event).py_err()?;
@@ -109,14 +122,14 @@ impl PyAccount {
     }
 
     /// Record the disbursement (the whole principal on the terms' date unless given).
-    #[pyo3(signature = (amount = None, date = None, *, device = "", officer = ""))]
+    #[pyo3(signature = (amount = None, date = None, *, device = None, officer = None))]
     fn record_disbursement(
         &mut self,
         py: Python<'_>,
         amount: Option<&Arg>,
         date: Option<&Arg>,
-        device: &str,
-        officer: &str,
+        device: Option<&Arg>,
+        officer: Option<&Arg>,
     ) -> PyResult<Py<PyAny>> {
         guard("Account.record_disbursement", || {
             let terms = self.0.terms().cloned();
@@ -136,46 +149,38 @@ impl PyAccount {
     /// Record a repayment. A receipt the account already holds with the same amount and date
     /// changes nothing (`outcome` is `already_recorded`); with another amount or date it raises
     /// `ValidationError` (`receipt_conflict`).
-    #[pyo3(signature = (amount, date, *, receipt = None, channel = None, device = "", officer = ""))]
+    #[pyo3(signature = (amount, date, *, receipt = None, channel = None, device = None, officer = None))]
     #[allow(clippy::too_many_arguments)]
     fn record_repayment(
         &mut self,
         py: Python<'_>,
         amount: &Arg,
         date: &Arg,
-        receipt: Option<String>,
-        channel: Option<String>,
-        device: &str,
-        officer: &str,
+        receipt: Option<&Arg>,
+        channel: Option<&Arg>,
+        device: Option<&Arg>,
+        officer: Option<&Arg>,
     ) -> PyResult<Py<PyAny>> {
         guard("Account.record_repayment", || {
             let form = json!({"effective": self::date(date, "date")?, "kind": "repayment", "amount": self.money(amount)?,
-                              "receipt": receipt, "channel": channel});
-            let form = Value::Object(
-                form.as_object()
-                    .into_iter()
-                    .flatten()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            );
+                              "receipt": text(receipt, "receipt")?, "channel": text(channel, "channel")?});
             self.record_form(py, form, device, officer)
         })
     }
 
     /// Reverse an earlier event by its id: the account is replayed as if it had never been
     /// recorded.
-    #[pyo3(signature = (event_id, date, *, device = "", officer = ""))]
+    #[pyo3(signature = (event_id, date, *, device = None, officer = None))]
     fn reverse(
         &mut self,
         py: Python<'_>,
         event_id: &Arg,
         date: &Arg,
-        device: &str,
-        officer: &str,
+        device: Option<&Arg>,
+        officer: Option<&Arg>,
     ) -> PyResult<Py<PyAny>> {
         guard("Account.reverse", || {
-            let of = EventId::parse(&crate::convert::name_text(event_id, "event_id", "an event id")?).py_err()?;
+            let of = EventId::parse(&name_text(event_id, "event_id", "an event id")?).py_err()?;
             let form = json!({"effective": self::date(date, "date")?, "kind": "reversal", "of": of});
             self.record_form(py, form, device, officer)
         })
@@ -183,8 +188,14 @@ impl PyAccount {
 
     /// Record any event given in the JSON form (a dict: `effective`, `kind` and the kind's
     /// fields; `id` and `recorded` are filled in when absent).
-    #[pyo3(signature = (event, *, device = "", officer = ""))]
-    fn record(&mut self, py: Python<'_>, event: &Arg, device: &str, officer: &str) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (event, *, device = None, officer = None))]
+    fn record(
+        &mut self,
+        py: Python<'_>,
+        event: &Arg,
+        device: Option<&Arg>,
+        officer: Option<&Arg>,
+    ) -> PyResult<Py<PyAny>> {
         guard("Account.record", || {
             let form = to_json(event, "event")?;
             if !form.is_object() {
@@ -248,17 +259,18 @@ fn batches(frame: &Arg, field: &str) -> PyResult<Vec<RecordBatch>> {
 /// polars or pyarrow tables; one row per loan and date out (see `microcredit-tables`'
 /// `account_table`), as an Arrow table.
 #[pyfunction]
-#[pyo3(signature = (installments, repayments, *, on, currency = "USD", rules = None))]
+#[pyo3(signature = (installments, repayments, *, on, currency = None, rules = None))]
 pub fn account_states(
     py: Python<'_>,
     installments: &Arg,
     repayments: &Arg,
     on: &Arg,
-    currency: &str,
+    currency: Option<&Arg>,
     rules: Option<&Arg>,
 ) -> PyResult<PyArrowTable> {
     guard("account_states", || {
-        let currency = Currency::from_code(currency).py_err()?;
+        let code = text(currency, "currency")?.unwrap_or_else(|| "USD".into());
+        let currency = Currency::from_code(&code).py_err()?;
         let rules = rules_of(rules)?;
         let dates: Vec<NaiveDate> =
             if on.is_instance_of::<pyo3::types::PyList>() || on.is_instance_of::<pyo3::types::PyTuple>() {

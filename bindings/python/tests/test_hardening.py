@@ -541,6 +541,8 @@ def _baseline() -> dict[str, Any]:
     sched = t.schedule()
     frame = _frame([{"principal": "1000", "currency": "USD", "rate_percent": "24", "installments": 6,
                      "disbursement_date": "2025-01-15"}] * 2)
+    account = mc.Account(t)
+    account.record_disbursement()
     return {
         # LoanTerms
         "principal": "1000", "currency": "USD", "rate_percent": "24", "installments": 12,
@@ -562,11 +564,20 @@ def _baseline() -> dict[str, Any]:
         # batch and Arrow
         "frame": frame, "pricing": True, "progress": False, "memory_limit": None,
         "requested_schema": None, "minor_units": [100, 250], "scale": 2,
+        # loan accounts
+        "terms": t, "rules": None, "amount": "10", "date": D + dt.timedelta(days=40), "receipt": None,
+        "channel": None, "device": "", "officer": "", "on": D + dt.timedelta(days=60),
+        "event": {"effective": str(D + dt.timedelta(days=45)), "kind": "repayment", "amount": "5 USD"},
+        "event_id": account.events[0]["id"], "_account": account,
+        "repayments": _frame([{"loan_id": 1, "date": D + dt.timedelta(days=40), "amount": "10.00"}]),
     }
 
 
 OVERRIDES: dict[tuple[str, str], Any] = {
     ("reg_z_apr", "flows"): [("1000", 0), ("-520", 1), ("-520", 2)],
+    ("account_states", "installments"): _frame(
+        [{"loan_id": 1, "due_date": D + dt.timedelta(days=30 * k), "amount_due": "100.00"} for k in (1, 2)]
+    ),
 }
 
 
@@ -578,6 +589,7 @@ def _instances(base: dict[str, Any]) -> dict[type, Any]:
         mc.LoanTerms: t, mc.Quote: q, mc.Schedule: s, mc.Table: s.to_arrow(),
         mc.Installment: s.installments[0], mc.Totals: s.totals, mc.Disbursement: s.disbursement,
         mc.CostOfCredit: q.cost("mft_apr"), mc.CostBreakdown: q.breakdown,
+        mc.Account: base["_account"], mc.AccountState: base["_account"].state(base["on"]),
     }
 
 

@@ -68,7 +68,7 @@ pub struct Book {
 impl Book {
     /// A book in `currency` whose accounts follow `rules` (checked).
     pub fn new(currency: Currency, rules: &AccountRules) -> Result<Book> {
-        rules.validate()?;
+        rules.validate_for(currency)?;
         Ok(Book { currency, rules: rules.clone(), steps: rules.allocation.steps(), rounding: RoundingMode::default() })
     }
 

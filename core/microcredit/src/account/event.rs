@@ -157,10 +157,11 @@ impl Event {
 
     /// Texts bounded and amounts positive: the checks that need no account.
     pub(crate) fn check_shape(&self) -> Result<()> {
-        if let Some(amount) = self.amount()
-            && amount.amount() <= Decimal::ZERO
-        {
-            return Err(Error::invalid("amount", amount.amount(), Reason::NotPositive));
+        if let Some(amount) = self.amount() {
+            if amount.amount() <= Decimal::ZERO {
+                return Err(Error::invalid("amount", amount.amount(), Reason::NotPositive));
+            }
+            super::check_amount("amount", amount.amount())?;
         }
         let texts: [(&str, Option<&str>); 5] = match &self.kind {
             EventKind::Repayment { channel, receipt, .. } => {

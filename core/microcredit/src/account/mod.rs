@@ -66,6 +66,23 @@ use crate::schedule::Schedule;
 use crate::terms::LoanTerms;
 use replay::{Ledger, Plan, in_replay_order, reversed_ids};
 
+/// The largest amount an account takes anywhere (an event, an installment, a tolerance, a
+/// penalty): 10^12 in the loan's currency, the largest principal loan terms take. Sums of up to
+/// [`MAX_EVENTS`] such amounts stay exact in minor units.
+///
+/// ```
+/// assert_eq!(microcredit::account::MAX_AMOUNT.to_string(), "1000000000000");
+/// ```
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+/// Refuse an amount above [`MAX_AMOUNT`] (a typing error, or a hostile value).
+pub(crate) fn check_amount(field: &str, amount: Decimal) -> Result<()> {
+    if amount.abs() > MAX_AMOUNT {
+        return Err(Error::invalid(field, amount, Reason::AtMost { limit: "1e12".into() }));
+    }
+    Ok(())
+}
+
 /// The most events one account holds (a weekly loan over ten years with several events a week
 /// stays far below it).
 pub const MAX_EVENTS: usize = 100_000;
@@ -115,12 +132,47 @@ impl AccountRules {
     pub fn validate(&self) -> Result<()> {
         self.allocation.validate()?;
         self.arrears.validate()?;
+        check_amount("arrears.tolerance", self.arrears.tolerance)?;
         if self.penalties.len() > MAX_PENALTY_RULES {
             let limit = MAX_PENALTY_RULES.to_string();
             return Err(Error::invalid("penalties", self.penalties.len(), Reason::AtMost { limit }));
         }
         for (i, rule) in self.penalties.iter().enumerate() {
-            rule.validate().map_err(|e| e.within(&format!("penalties[{i}]")))?;
+            let within = |e: Error| e.within(&format!("penalties[{i}]"));
+            rule.validate().map_err(within)?;
+            let flat = match rule.amount {
+                PenaltyAmount::Flat { amount } => Some(amount),
+                _ => None,
+            };
+            for (field, amount) in [
+                ("amount", flat),
+                ("cap_per_installment", rule.cap_per_installment),
+                ("cap_per_loan", rule.cap_per_loan),
+            ] {
+                if let Some(amount) = amount {
+                    check_amount(field, amount).map_err(within)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`AccountRules::validate`], and every amount of the rules (tolerance, flat penalties,
+    /// caps) within `currency`'s minor unit.
+    pub fn validate_for(&self, currency: crate::money::Currency) -> Result<()> {
+        self.validate()?;
+        currency.check_scale("arrears.tolerance", self.arrears.tolerance)?;
+        for (i, rule) in self.penalties.iter().enumerate() {
+            let within = |e: Error| e.within(&format!("penalties[{i}]"));
+            if let PenaltyAmount::Flat { amount } = rule.amount {
+                currency.check_scale("amount", amount).map_err(within)?;
+            }
+            for (field, cap) in [("cap_per_installment", rule.cap_per_installment), ("cap_per_loan", rule.cap_per_loan)]
+            {
+                if let Some(cap) = cap {
+                    currency.check_scale(field, cap).map_err(within)?;
+                }
+            }
         }
         Ok(())
     }
@@ -185,7 +237,7 @@ pub struct Account {
 impl Account {
     /// An approved account with no events yet (record a disbursement to make it active).
     pub fn open(terms: LoanTerms, rules: AccountRules) -> Result<Account> {
-        rules.validate()?;
+        rules.validate_for(terms.currency)?;
         let schedule = Schedule::generate(&terms)?;
         let rows = Ledger::new(&schedule)?.rows.iter().map(|r| (r.number, r.due_date, r.due)).collect();
         Ok(Account {
@@ -225,7 +277,7 @@ impl Account {
         installments: Vec<InstallmentDue>,
         rules: AccountRules,
     ) -> Result<Account> {
-        rules.validate()?;
+        rules.validate_for(currency)?;
         let max = crate::terms::MAX_INSTALLMENTS as usize;
         if installments.is_empty() || installments.len() > max {
             let reason = Reason::Between { min: "1".into(), max: max.to_string() };
@@ -246,6 +298,7 @@ impl Account {
                 if amount.is_sign_negative() {
                     return Err(Error::invalid(field("due"), amount, Reason::Negative));
                 }
+                check_amount(&field("due"), amount)?;
                 due[p] = currency.to_minor(&field("due"), amount)?;
             }
             principal += inst.due.principal;
