@@ -22,6 +22,7 @@ use crate::money::Currency;
 /// # Ok::<(), rust_decimal::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Parts {
     /// Principal.
     #[serde(with = "crate::money::exact")]
@@ -61,6 +62,7 @@ impl Parts {
 
 /// One installment on the date asked about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InstallmentState {
     /// 1-based number.
     pub number: u32,
@@ -82,6 +84,7 @@ pub struct InstallmentState {
 
 /// Where the loan is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Status {
@@ -118,6 +121,7 @@ impl Status {
 
 /// What one payment, recovery or waiver did: the parts of each installment it paid or forgave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Applied {
     /// The event.
     pub event: EventId,
@@ -139,6 +143,7 @@ pub struct Applied {
 
 /// The parts of one installment that a payment paid (or a waiver forgave).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InstallmentShare {
     /// The installment's number.
     pub number: u32,
@@ -149,6 +154,7 @@ pub struct InstallmentShare {
 /// An event that could not be applied in full when the account was replayed (e.g. a waiver larger
 /// than what was left to forgive once a backdated payment was recorded), with the rule's code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Problem {
     /// The event.
     pub event: EventId,
@@ -158,6 +164,7 @@ pub struct Problem {
 
 /// The state of an account on a date: a deterministic replay of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AccountState {
     /// The date asked about (events effective after it are not counted).
     pub date: NaiveDate,
