@@ -9,7 +9,8 @@
 //!
 //! Calls are coarse, because each call across the FFI has a fixed cost: [`quote`] returns the whole
 //! schedule with its cost under every convention in one call. The spreadsheet functions and the
-//! cost of plain cash flows are exported one to one from the core ([`finance`]).
+//! cost of plain cash flows are exported one to one from the core ([`finance`]). A loan account
+//! after disbursement is the object [`account::LoanAccount`].
 //!
 //! ```kotlin
 //! val q = quote(termsFromJson("""{"principal": "800", "currency": "USD",
@@ -26,6 +27,7 @@
 
 uniffi::setup_scaffolding!();
 
+pub mod account;
 pub mod finance;
 
 use microcredit::{CostBreakdown, CostOfCredit, Currency, Frequency, InterestRate, LoanTerms, NamedConvention};

@@ -4,8 +4,13 @@
 //! The core's records and enums derive their uniffi form where they are defined
 //! (`#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]`), so a new loan term is added in one
 //! place. This module holds what has no such place: the custom types (money, dates, weekdays,
-//! currencies, the two days of a semi-monthly frequency, holidays), read through the core's own
-//! parsers, and [`MicrocreditError`], the one error the bindings throw.
+//! currencies, the two days of a semi-monthly frequency, holidays, loan-account event ids), read
+//! through the core's own parsers, and [`MicrocreditError`], the one error the bindings throw.
+//!
+//! A loan account's events ([`crate::account::Event`]) do not cross as records: they cross in
+//! their JSON form (the one every binding and the golden scenarios share, amounts as
+//! `"250.00 USD"`), so an event synced from another device is the same text whatever wrote it.
+//! What a screen reads (the account's state, what recording did, the rules) crosses as records.
 //!
 //! Every `try_lift` fails with a [`MicrocreditError`], because uniffi turns a failed lift into the
 //! exported function's error only when the error is of that type: an export that takes these types
@@ -17,6 +22,7 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, Weekday};
 use rust_decimal::Decimal;
 
+use crate::account::EventId;
 use crate::error::{Error, Lang, Reason};
 use crate::money::Currency;
 
@@ -61,6 +67,13 @@ uniffi::custom_type!(Weekday, u8, {
 uniffi::custom_type!(Currency, String, {
     try_lift: |code| Currency::from_code(&code).map_err(|e| MicrocreditError::from(e).into()),
     lower: |currency| currency.code().to_string(),
+});
+
+// Loan-account event ids: the UUID's text form (`0194a000-0000-7000-8000-000000000001`); Kotlin
+// `String`. Text that is not a UUID is a `Validation` error on `id`.
+uniffi::custom_type!(EventId, String, {
+    try_lift: |text| EventId::parse(&text).map_err(|e| MicrocreditError::from(e).into()),
+    lower: |id| id.to_string(),
 });
 
 uniffi::custom_type!(DayPair, Vec<u32>, {
@@ -284,6 +297,19 @@ mod tests {
         for text in ["1000.000000000000000000000000001", "1E+40", "", "NaN"] {
             let e = lift_text::<Decimal>(text).unwrap_err();
             assert!(matches!(e, MicrocreditError::Validation { ref field, .. } if field == "decimal"), "{text}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn event_ids_are_their_uuid_text() {
+        let id = EventId::v7(1_765_000_000_000, [7; 10]);
+        assert_eq!(lift_text::<EventId>(&id.to_string()).unwrap(), id);
+        let text = <EventId as FfiConverter<crate::UniFfiTag>>::lower(id);
+        assert_eq!(<String as FfiConverter<crate::UniFfiTag>>::try_lift(text).unwrap(), id.to_string());
+        for bad in ["", "not-a-uuid", &"f".repeat(10 << 20)] {
+            let e = lift_text::<EventId>(bad).unwrap_err();
+            assert!(matches!(e, MicrocreditError::Validation { ref field, .. } if field == "id"), "{e:?}");
+            assert!(e.to_string().len() < 1_000);
         }
     }
 

@@ -20,6 +20,7 @@ use crate::error::{Error, Reason, Result};
 
 /// A part of what an installment owes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Part {
     /// Principal.
@@ -44,6 +45,7 @@ impl Part {
 
 /// An installment's timing on the day of a payment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Timing {
     /// Its due date is before the payment's date.
@@ -64,6 +66,7 @@ pub enum Timing {
 /// assert_eq!(overdue_interest_first.parts, vec![Part::Interest]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// The timings of the installments this step pays.
@@ -81,6 +84,7 @@ impl Step {
 
 /// The named allocations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum NamedAllocation {
@@ -188,6 +192,7 @@ impl NamedAllocation {
 /// assert!(Allocation::Steps(vec![]).validate().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Allocation {
     /// A named allocation.

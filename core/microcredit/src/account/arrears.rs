@@ -23,6 +23,7 @@ use crate::error::{Error, Reason, Result};
 /// assert!(b.holds(45) && !b.holds(61));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct AgeBucket {
     /// The bucket's name, as reports show it.
@@ -59,6 +60,7 @@ impl AgeBucket {
 /// assert_eq!(rules.bucket(400), ">180");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields, default)]
 pub struct ArrearsRules {
     /// An overdue total at or below this amount does not count as overdue.

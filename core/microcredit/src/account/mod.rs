@@ -97,6 +97,7 @@ pub const MAX_EVENTS: usize = 100_000;
 /// # Ok::<(), microcredit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct AccountRules {
@@ -187,6 +188,7 @@ impl AccountRules {
 
 /// What recording an event did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Recorded {
     /// Whether the event was added, or was already there.
     pub outcome: Outcome,
@@ -198,6 +200,7 @@ pub struct Recorded {
 
 /// Whether an event was added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Added to the ledger.

@@ -21,6 +21,7 @@ use crate::error::{Error, Reason, Result};
 /// What a penalty is computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PenaltyAmount {
     /// A flat amount each time.
     Flat {
@@ -45,6 +46,7 @@ pub enum PenaltyAmount {
 /// How often a penalty is charged on one installment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PenaltyFrequency {
     /// Once per late installment.
     #[default]
@@ -65,6 +67,7 @@ pub enum PenaltyFrequency {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PenaltyRule {
     /// What each charge is.
     pub amount: PenaltyAmount,

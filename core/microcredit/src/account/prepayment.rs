@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 /// How money paid ahead of the schedule affects interest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PrepaymentInterest {
     /// Interest follows the real balance: principal paid ahead lowers the interest of every
     /// later period, and paying off owes only the current period's interest.
@@ -38,6 +39,7 @@ pub enum PrepaymentInterest {
 /// [`PrepaymentInterest::RealBalance`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ExtraPayment {
     /// The fewest installments whose equal installment is no larger than before: the loan ends
     /// sooner (Fineract `REDUCE_NUMBER_OF_INSTALLMENTS`).
@@ -57,6 +59,7 @@ pub enum ExtraPayment {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Prepayment {
     /// What money paid ahead does to interest.
     pub interest: PrepaymentInterest,

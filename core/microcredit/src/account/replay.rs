@@ -156,6 +156,7 @@ pub(crate) struct Applied {
 
 /// What kind of money an applied amount was (see [`crate::account::Applied`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum AppliedKind {
     /// A repayment allocated to installments.

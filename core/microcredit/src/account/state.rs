@@ -23,6 +23,7 @@ use crate::money::Currency;
 /// # Ok::<(), rust_decimal::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Parts {
     /// Principal.
     #[serde(with = "crate::money::exact")]
@@ -62,6 +63,7 @@ impl Parts {
 
 /// One installment on the date asked about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InstallmentState {
     /// 1-based number.
     pub number: u32,
@@ -83,6 +85,7 @@ pub struct InstallmentState {
 
 /// Where the loan is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Status {
@@ -119,6 +122,7 @@ impl Status {
 
 /// What one payment, recovery or waiver did: the parts of each installment it paid or forgave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Applied {
     /// The event.
     pub event: EventId,
@@ -140,6 +144,7 @@ pub struct Applied {
 
 /// The parts of one installment that a payment paid (or a waiver forgave).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct InstallmentShare {
     /// The installment's number.
     pub number: u32,
@@ -150,6 +155,7 @@ pub struct InstallmentShare {
 /// An event that could not be applied in full when the account was replayed (e.g. a waiver larger
 /// than what was left to forgive once a backdated payment was recorded), with the rule's code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Problem {
     /// The event.
     pub event: EventId,
@@ -228,6 +234,7 @@ fn payoff(ledger: &Ledger, date: NaiveDate, interest: PrepaymentInterest) -> Min
 
 /// The state of an account on a date: a deterministic replay of its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AccountState {
     /// The date asked about (events effective after it are not counted).
     pub date: NaiveDate,
@@ -288,6 +295,7 @@ pub struct AccountState {
 
 /// A penalty a rule charged: when, on which installment, how much.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PenaltyCharged {
     /// The day it was charged.
     pub date: NaiveDate,

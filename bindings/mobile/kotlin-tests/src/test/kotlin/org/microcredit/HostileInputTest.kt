@@ -21,6 +21,7 @@ import java.time.DayOfWeek
 import java.time.LocalDate
 import org.microcredit.core.*
 import org.microcredit.core.Collection
+import org.json.JSONArray
 
 /**
  * Every exported function of the Kotlin API called with hostile values (issue 14, "Show"): 40-digit
@@ -43,12 +44,19 @@ class HostileInputTest {
             "quote", "schedule", "termsFromJson", "termsToJson", "quoteFromJson", "quoteToJson",
             "loanTermsWithDefaults", "pmt", "ipmt", "ppmt", "fv", "rate", "irr", "xirr", "npv", "costOfFlows", "flowsRepayment",
             "annualise", "regZApr", "debugPanic",
+            // LoanAccount: its constructors (companion functions) and its methods.
+            "open", "fromEventsJson", "LoanAccount.recordRepayment", "LoanAccount.recordDisbursement",
+            "LoanAccount.recordEventJson", "LoanAccount.reverse", "LoanAccount.stateOn", "LoanAccount.eventsJson",
+            "LoanAccount.rules", "LoanAccount.payoffOn",
         )
-        // The generated top-level functions (indented four spaces, backquoted names).
+        // The generated top-level functions and constructors (indented four spaces, backquoted
+        // names), and each object's methods (declared in its `<Object>Interface`).
         val source = java.io.File("target/generated-sources/uniffi/org/microcredit/microcredit_mobile.kt").readText()
-        val generated = Regex("""(?m)^(?:    @Throws\(\w+::class\) |\s+\*/ )fun `(\w+)`\(""").findAll(source)
+        val functions = Regex("""(?m)^(?:    @Throws\(\w+::class\) |\s+\*/ )fun `(\w+)`\(""").findAll(source)
             .map { it.groupValues[1] }
-            .toSet()
+        val methods = Regex("""(?s)public interface (\w+)Interface \{(.*?)\n    companion object""").findAll(source)
+            .flatMap { block -> Regex("""(?m)^    fun `(\w+)`\(""").findAll(block.groupValues[2]).map { "${block.groupValues[1]}.${it.groupValues[1]}" } }
+        val generated = (functions + methods).toSet()
         assertEquals(exported.toSet(), generated, "exported functions changed: add hostile cases for the new ones")
     }
 
@@ -328,6 +336,166 @@ class HostileInputTest {
         out += case("regZApr empty") { regZApr(emptyList(), 12.0) }
         out += case("regZApr one") { regZApr(flows.take(1), 12.0) }
         out += case("regZApr 10000") { regZApr(flows + List(10_000) { UnitPeriodFlow(BigDecimal("-1"), it.toUInt(), 0.5) }, 12.0) }
+        return out
+    }
+
+    /** A 1000 USD monthly loan's account, disbursed. */
+    private val accountTerms: LoanTerms = termsFromJson(
+        """{"principal": "1000", "currency": "USD", "rate": {"percent": "24", "per": "year"},
+        "installments": 4, "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-10"}""",
+    )
+    private val d0 = LocalDate.of(2025, 1, 10)
+    private fun disbursed(): LoanAccount =
+        LoanAccount.open(accountTerms, null).also { it.recordDisbursement(BigDecimal("1000"), d0, "d", "o") }
+
+    /**
+     * Known gap of the core (reported): the core does not bound an event's amount, and an amount
+     * from about 7.9E+26 USD up makes it panic: a second disbursement adds it to the first and
+     * overflows (`Decimal` `+`), and a repayment or charge is recorded but the state that sums its
+     * minor units then panics (`Currency::amount_of_minor`, past a decimal's 96 bits). While it
+     * does, those cases are skipped here (a probe on a fresh account shows the panic), not passed;
+     * once the core refuses such amounts, they run as the others do.
+     */
+    /**
+     * [check] the call on a fresh [account], then its state on [on] and its events: each returns a
+     * value or a typed error. [amount] is the amount the call records, if any (amounts past 1e12,
+     * which once broke an account's state, are refused now; the parameter stays for the reader).
+     */
+    @Suppress("UNUSED_PARAMETER")
+    private fun recordThenState(label: String, account: () -> LoanAccount, amount: BigDecimal?, on: LocalDate, call: (LoanAccount) -> Any?): DynamicTest =
+        dynamicTest(label) {
+            val a = account()
+            check(label) { call(a) }
+            check("$label, then stateOn") { a.stateOn(on) }
+            check("$label, then payoffOn") { a.payoffOn(on) }
+            check("$label, then eventsJson") { a.eventsJson() }
+        }
+
+    private val texts: List<Pair<String, String?>> = listOf(
+        "null" to null, "empty" to "", "NUL" to "\u0000", "lone surrogate" to Hostile.LONE_SURROGATE,
+        "65 chars" to "r".repeat(65), "10 MB" to Hostile.tenMbLetters, "emoji" to "\uD83D\uDCB5".repeat(64),
+    )
+
+    @TestFactory
+    fun loanAccountRecordings(): List<DynamicTest> {
+        val out = mutableListOf<DynamicTest>()
+        val dates = Hostile.dates + listOf(d0, d0.minusDays(1), LocalDate.of(2025, 2, 10), LocalDate.of(2030, 1, 1))
+        for (d in decimals) for (date in dates) {
+            out += recordThenState("recordRepayment ${show(d)} $date", ::disbursed, d, date) {
+                it.recordRepayment(d, date, "R-1", "cash", "d", "o")
+            }
+            out += recordThenState("recordDisbursement ${show(d)} $date", { LoanAccount.open(accountTerms, null) }, d, date) {
+                it.recordDisbursement(d, date, "d", "o")
+            }
+            out += recordThenState("recordDisbursement ${show(d)} $date, after one", ::disbursed, d, date) {
+                it.recordDisbursement(d, date, "d", "o")
+            }
+            out += recordThenState("charge ${show(d)} $date", ::disbursed, d, date) {
+                it.recordEventJson("""{"id": "0194a000-0000-7000-8000-000000000001", "effective": "$date", "kind": "charge", "charge": "fee", "amount": "${d.toPlainString()} USD"}""")
+            }
+        }
+        for ((label, t) in texts) {
+            val text = t ?: ""
+            out += recordThenState("recordRepayment receipt=$label", ::disbursed, null, d0) {
+                it.recordRepayment(one, d0.plusDays(1), t, null, "d", "o")
+            }
+            out += recordThenState("recordRepayment channel=$label", ::disbursed, null, d0) {
+                it.recordRepayment(one, d0.plusDays(1), null, t, "d", "o")
+            }
+            out += recordThenState("recordRepayment device=$label", ::disbursed, null, d0) {
+                it.recordRepayment(one, d0.plusDays(1), null, null, text, "o")
+            }
+            out += recordThenState("recordDisbursement officer=$label", { LoanAccount.open(accountTerms, null) }, null, d0) {
+                it.recordDisbursement(one, d0, "d", text)
+            }
+            out += recordThenState("reverse id=$label", ::disbursed, null, d0) { it.reverse(text, d0, "d", "o") }
+            out += recordThenState("reverse device=$label", ::disbursed, null, d0) {
+                it.reverse(JSONArray(it.eventsJson()).getJSONObject(0).getString("id"), d0, text, "o")
+            }
+        }
+        for (date in dates) {
+            out += recordThenState("reverse the disbursement on $date", ::disbursed, null, date) {
+                it.reverse(JSONArray(it.eventsJson()).getJSONObject(0).getString("id"), date, "d", "o")
+            }
+            out += recordThenState("reverse an unknown id on $date", ::disbursed, null, date) {
+                it.reverse("0194a000-0000-7000-8000-000000000000", date, "d", "o")
+            }
+            out += case("stateOn $date, approved") { LoanAccount.open(accountTerms, null).stateOn(date) }
+            out += case("stateOn $date, disbursed") { disbursed().stateOn(date) }
+            out += case("payoffOn $date, approved") { LoanAccount.open(accountTerms, null).payoffOn(date) }
+            out += case("payoffOn $date, disbursed") { disbursed().payoffOn(date) }
+        }
+        out += case("stateOn after 200 repayments") {
+            val a = disbursed()
+            repeat(200) { i -> a.recordRepayment(BigDecimal("1.01"), d0.plusDays(i + 1L), "R-$i", null, "d", "o") }
+            a.stateOn(CHRONO_MAX)
+        }
+        out += case("rules") { disbursed().rules() }
+        return out
+    }
+
+    /** Event and rules texts: 10 MB, nested deep, the calendar's ends, amounts past what decimals hold. */
+    @TestFactory
+    fun loanAccountJson(): List<DynamicTest> {
+        val out = mutableListOf<DynamicTest>()
+        val id = "0194a000-0000-7000-8000-000000000009"
+        fun event(fields: String) = """{"id": "$id", "effective": "2025-02-10", $fields}"""
+        val garbage = listOf(
+            "", "   ", "null", "[]", "{}", "1e1000", "\u0000", Hostile.tenMbLetters, Hostile.tenMbDigits, Hostile.deepArrays,
+            Hostile.deepObjects, "\"" + Hostile.tenMbLetters + "\"",
+        )
+        val events = mutableListOf<String>()
+        events += garbage
+        val amounts = mutableMapOf<Int, BigDecimal>()
+        for (amount in listOf("1E+1000", "79228162514264337593543950335", "1E+27", "1E+20", "1000.000000000000000000000000001", "-1", "0", "1.001", Hostile.tenMbDigits, "NaN")) {
+            for (fields in listOf(""""kind": "repayment"""", """"kind": "charge", "charge": "fee"""", """"kind": "waiver", "part": "interest"""", """"kind": "refund"""")) {
+                amount.takeIf { it.length < 100 }?.toBigDecimalOrNull()?.let { amounts[events.size] = it }
+                events += event("""$fields, "amount": "$amount USD"""")
+            }
+        }
+        for (date in listOf("+262142-12-31", "-262143-01-01", "+262143-01-01", "2025-02-30", Hostile.tenMbDigits, "")) {
+            events += """{"id": "$id", "effective": "$date", "kind": "repayment", "amount": "1 USD"}"""
+            events += """{"id": "$id", "effective": "$date", "kind": "write_off"}"""
+        }
+        for (kind in listOf("write_off", "recovery", "nonsense", Hostile.tenMbLetters)) events += event(""""kind": "$kind", "amount": "1 USD"""")
+        events += event(""""kind": "repayment", "amount": "1 USD", "receipt": "${Hostile.tenMbLetters}"""")
+        events += event(""""kind": "repayment", "amount": "1 ${Hostile.tenMbLetters}"""")
+        events += event(""""kind": "reversal", "of": "${Hostile.tenMbLetters}"""")
+        events += event(""""kind": "reversal", "of": "$id"""")
+        events += """{"id": "${Hostile.tenMbLetters}", "effective": "2025-02-10", "kind": "write_off"}"""
+        events += event(""""kind": "repayment", "amount": "1 USD", "recorded": {"at_unix_millis": 1e400, "device": "${Hostile.tenMbLetters}"}""")
+        for ((i, e) in events.withIndex()) {
+            out += recordThenState("recordEventJson #$i ${show(e)}", ::disbursed, amounts[i], CHRONO_MAX) { it.recordEventJson(e) }
+            out += case("fromEventsJson #$i ${show(e)}") { LoanAccount.fromEventsJson(accountTerms, null, "[$e]").stateOn(CHRONO_MAX) }
+        }
+        for ((i, e) in garbage.withIndex()) out += case("fromEventsJson garbage #$i ${show(e)}") { LoanAccount.fromEventsJson(accountTerms, null, e) }
+        val rules = garbage + listOf(
+            """{"arrears": {"tolerance": "1E+1000"}}""", """{"arrears": {"tolerance": "-1"}}""",
+            """{"arrears": {"tolerance": "79228162514264337593543950335"}}""", """{"arrears": {"grace_days": 4294967296}}""",
+            """{"arrears": {"grace_days": 4294967295}}""", """{"arrears": {"buckets": []}}""",
+            """{"arrears": {"buckets": [{"name": "a", "min_days": 0, "max_days": 4294967295}, {"name": "b", "min_days": 0}]}}""",
+            """{"arrears": {"buckets": [${List(100_000) { """{"name": "b", "min_days": 0}""" }.joinToString(",")}]}}""",
+            """{"arrears": {"buckets": [{"name": "${Hostile.tenMbLetters}", "min_days": 0}]}}""",
+            """{"allocation": {"steps": []}}""", """{"allocation": {"named": "${Hostile.tenMbLetters}"}}""",
+            """{"allocation": {"steps": [${List(100_000) { """{"timings": ["due"], "parts": ["interest"]}""" }.joinToString(",")}]}}""",
+        )
+        for ((i, r) in rules.withIndex()) {
+            out += case("open rules #$i ${show(r)}") { LoanAccount.open(accountTerms, r) }
+            out += case("fromEventsJson rules #$i ${show(r)}") { LoanAccount.fromEventsJson(accountTerms, r, "[]") }
+        }
+        // Terms made hostile, with and without rules.
+        for ((label, terms) in hostileTerms().filterIndexed { i, _ -> i % 5 == 0 }) {
+            out += case("open $label") { LoanAccount.open(terms, null).stateOn(CHRONO_MAX) }
+            out += case("fromEventsJson $label") { LoanAccount.fromEventsJson(terms, "{}", "[]") }
+        }
+        // A long stored history loads in one pass (Account::merged), and its state is one replay.
+        out += case("fromEventsJson 5000 events") {
+            val pays = (1..5000).joinToString(",") { i ->
+                """{"id": "0194a000-0000-7000-8000-${"%012d".format(i)}", "effective": "${d0.plusDays(i.toLong())}", "kind": "repayment", "amount": "0.01 USD"}"""
+            }
+            val disbursement = """{"id": "0194a000-0000-7000-8000-000000000000", "effective": "$d0", "kind": "disbursement", "amount": "1000 USD"}"""
+            LoanAccount.fromEventsJson(accountTerms, null, "[$disbursement,$pays]").stateOn(CHRONO_MAX)
+        }
         return out
     }
 }
