@@ -549,7 +549,7 @@ class Account:
 
     def __init__(self, terms: LoanTerms, rules: Mapping[str, Any] | None = None) -> None: ...
     def record_disbursement(
-        self, amount: _Number | None = None, date: _DateLike | None = None, *, device: str = "", officer: str = ""
+        self, amount: _Number | None = None, date: _DateLike | None = None, *, device: str | None = None, officer: str | None = None
     ) -> dict[str, Any]:
         """Record the disbursement (the whole principal on the terms' date unless given)."""
     def record_repayment(
@@ -559,13 +559,13 @@ class Account:
         *,
         receipt: str | None = None,
         channel: str | None = None,
-        device: str = "",
-        officer: str = "",
+        device: str | None = None,
+        officer: str | None = None,
     ) -> dict[str, Any]:
         """Record a repayment; a receipt already held with the same amount and date changes nothing."""
-    def reverse(self, event_id: str, date: _DateLike, *, device: str = "", officer: str = "") -> dict[str, Any]:
+    def reverse(self, event_id: str, date: _DateLike, *, device: str | None = None, officer: str | None = None) -> dict[str, Any]:
         """Cancel an earlier event: the account is replayed as if it had never been recorded."""
-    def record(self, event: Mapping[str, Any], *, device: str = "", officer: str = "") -> dict[str, Any]:
+    def record(self, event: Mapping[str, Any], *, device: str | None = None, officer: str | None = None) -> dict[str, Any]:
         """Record any event given in the JSON form (``effective``, ``kind`` and its fields)."""
     def state(self, on: _DateLike) -> AccountState:
         """The state on ``on``: the events effective on or before it, replayed."""
@@ -583,7 +583,7 @@ def account_states(
     repayments: Any,
     *,
     on: _DateLike | Sequence[_DateLike],
-    currency: str = "USD",
+    currency: str | None = None,
     rules: Mapping[str, Any] | None = None,
 ) -> Table:
     """The state of every loan of a book on one or several dates, from an installments table

@@ -543,16 +543,7 @@ impl Account {
 
     /// The checks that need the ledger as it stands.
     fn check_against_ledger(&self, event: &Event) -> Result<()> {
-        if let Some(amount) = event.amount() {
-            let cur = self.currency;
-            if amount.currency() != cur {
-                return Err(Error::CurrencyMismatch {
-                    left: cur.code().into(),
-                    right: amount.currency().code().into(),
-                });
-            }
-            cur.check_scale("amount", amount.amount())?;
-        }
+        self.check_money(event)?;
         let reversed = reversed_ids(&self.events);
         let standing = |e: &&Event| !reversed.contains(&e.id) && !matches!(e.kind, EventKind::Reversal { .. });
         let written_off = self.events.iter().filter(standing).find(|e| matches!(e.kind, EventKind::WriteOff));
