@@ -19,6 +19,8 @@ _When = Literal["end", "begin"]
 
 __all__ = [
     "_invalid",
+    "Account",
+    "AccountState",
     "BATCH_COLUMNS",
     "CostBreakdown",
     "CostOfCredit",
@@ -36,6 +38,7 @@ __all__ = [
     "Totals",
     "UnfinishedLoanWarning",
     "ValidationError",
+    "account_states",
     "annualise",
     "conventions",
     "cost_of_credit",
@@ -520,11 +523,11 @@ class AccountState:
     applied: list[dict[str, Any]]
     penalties_charged: list[dict[str, Any]]
     problems: list[dict[str, Any]]
-    def __getattr__(self, name: str) -> Any: ...
     def to_json(self) -> str:
         """The state in the JSON form."""
     def _repr_html_(self) -> str: ...
 
+@final
 class Account:
     """A loan account: terms, the account's rules (a dict in the JSON form: ``allocation``,
     ``arrears``, ``prepayment``, ``penalties``) and the events recorded on it. Events are never
@@ -547,7 +550,7 @@ class Account:
         ('in_arrears', 15, Decimal('247.47'))
     """
 
-    def __init__(self, terms: LoanTerms, rules: Mapping[str, Any] | None = None) -> None: ...
+    def __new__(cls, terms: LoanTerms, rules: Mapping[str, Any] | None = None) -> Account: ...
     def record_disbursement(
         self, amount: _Number | None = None, date: _DateLike | None = None, *, device: str | None = None, officer: str | None = None
     ) -> dict[str, Any]:
