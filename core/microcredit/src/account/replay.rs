@@ -420,9 +420,11 @@ impl Ledger {
         // What no step took pays anything still owed, installment by installment, before it
         // becomes a surplus (a strategy that pays only principal ahead must not leave fees owed
         // on a loan paid in full).
-        for row in &mut self.rows {
-            for p in [PENALTIES, FEES, INTEREST, PRINCIPAL] {
-                paying.pay(row, p, day);
+        if paying.left > 0 {
+            for row in self.rows.iter_mut().filter(|r| r.settled_on.is_none()) {
+                for p in [PENALTIES, FEES, INTEREST, PRINCIPAL] {
+                    paying.pay(row, p, day);
+                }
             }
         }
         let Paying { left, mut shares, .. } = paying;
@@ -441,6 +443,9 @@ impl Ledger {
         let all = self.rows.len();
         for step in steps {
             for (k, row) in self.rows.iter_mut().enumerate().take(rows) {
+                if row.settled_on.is_some() {
+                    continue; // nothing owed (every change of what is due clears the mark)
+                }
                 let timing = match row.timing(day) {
                     Timing::InAdvance if rows < all && k + 1 == rows => Timing::Due,
                     t => t,
@@ -494,9 +499,11 @@ impl Ledger {
             if !keeps_fees || balance == 0 {
                 row.due[FEES] = row.settled(FEES);
             }
-            if row.outstanding_total() == 0 && row.settled_on.is_none() {
-                row.settled_on = Some(day);
-            }
+            row.settled_on = match row.settled_on {
+                _ if row.outstanding_total() > 0 => None,
+                None => Some(day),
+                kept => kept,
+            };
         }
         self.rows.retain(|r| r.due != [0; 4]);
     }
