@@ -20,7 +20,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, PrimitiveArray, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::{DataType, Field, Schema};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use microcredit::account::{AccountRules, Book, DueRow, Summary};
 use microcredit::{Currency, Error as CoreError, Reason};
 use rayon::prelude::*;
@@ -234,7 +234,7 @@ impl Dues {
 }
 
 /// Row indices in (loan id, date) order: the identity when the table is in that order already.
-fn order(keys: &Keys, dates: &[i32]) -> Vec<usize> {
+fn order(keys: &Keys, dates: &[NaiveDate]) -> Vec<usize> {
     let n = dates.len();
     let by = |a: &usize, b: &usize| keys.cmp(*a, keys, *b).then(dates[*a].cmp(&dates[*b]));
     let mut idx: Vec<usize> = (0..n).collect();
@@ -244,28 +244,15 @@ fn order(keys: &Keys, dates: &[i32]) -> Vec<usize> {
     idx
 }
 
-/// A date column as day numbers (days from the common era, as the core counts them).
-fn days(col: &Col, n: usize, name: &str) -> CoreResult<Vec<i32>> {
-    (0..n)
-        .map(|i| {
-            col.date(i, name)?
-                .map(|d| d.num_days_from_ce())
-                .ok_or_else(|| CoreError::invalid(name, "null", Reason::required()))
-        })
-        .collect()
+/// A date column's dates (none may be missing).
+fn days(col: &Col, n: usize, name: &str) -> CoreResult<Vec<NaiveDate>> {
+    (0..n).map(|i| col.date(i, name)?.ok_or_else(|| CoreError::invalid(name, "null", Reason::required()))).collect()
 }
 
 /// A repayment of a loan the installments table does not have.
 fn unknown_loan(keys: &Keys, i: usize) -> CoreError {
-    CoreError::invalid(
-        "repayments.loan_id",
-        keys.show(i),
-        Reason::UnknownName { detail: "no installments for this loan".into() },
-    )
-}
-
-fn day(d: i32) -> CoreResult<NaiveDate> {
-    microcredit::engine::date_of_day(d)
+    let reason = Reason::UnknownName { detail: "no installments for this loan".into() };
+    CoreError::invalid("repayments.loan_id", keys.show(i), reason)
 }
 
 /// The state of every loan of a book on each date of `on`, as one Arrow table (columns
@@ -374,7 +361,7 @@ pub fn account_states(
                 rows.clear();
                 pays.clear();
                 for (n, &r) in inst_order[ri.clone()].iter().enumerate() {
-                    rows.push((n as u32 + 1, day(due_dates[r])?, dues.row(r, currency)?));
+                    rows.push((n as u32 + 1, due_dates[r], dues.row(r, currency)?));
                 }
                 if let Some(amounts) = &rep_amounts {
                     for &r in &rep_order[pj.clone()] {
@@ -385,7 +372,7 @@ pub fn account_states(
                             let shown = Decimal::from_i128_with_scale(amount, currency.minor_units());
                             return Err(CoreError::invalid("amount", shown, Reason::Negative));
                         }
-                        pays.push((day(rep_days[r])?, amount));
+                        pays.push((rep_days[r], amount));
                     }
                 }
                 let start = match starts.date(*first, "disbursement_date")? {
