@@ -179,6 +179,14 @@ impl NamedAllocation {
     }
 }
 
+/// A list's length between 1 and `max`, or the error naming `field`.
+fn count_between(field: &str, len: usize, max: usize) -> Result<()> {
+    if len == 0 || len > max {
+        return Err(Error::invalid(field, len, Reason::Between { min: "1".into(), max: max.to_string() }));
+    }
+    Ok(())
+}
+
 /// How payments are allocated: a named allocation, or steps of one's own.
 ///
 /// ```
@@ -222,30 +230,10 @@ impl Allocation {
     /// Refuse steps that are empty or too many.
     pub fn validate(&self) -> Result<()> {
         if let Allocation::Steps(steps) = self {
-            if steps.is_empty() || steps.len() > MAX_STEPS {
-                return Err(Error::invalid(
-                    "allocation.steps",
-                    steps.len(),
-                    Reason::Between { min: "1".into(), max: MAX_STEPS.to_string() },
-                ));
-            }
+            count_between("allocation.steps", steps.len(), MAX_STEPS)?;
             for (i, step) in steps.iter().enumerate() {
-                if step.timings.is_empty() || step.timings.len() > 3 {
-                    let field = format!("allocation.steps[{i}].timings");
-                    return Err(Error::invalid(
-                        &field,
-                        step.timings.len(),
-                        Reason::Between { min: "1".into(), max: "3".into() },
-                    ));
-                }
-                if step.parts.is_empty() || step.parts.len() > 4 {
-                    let field = format!("allocation.steps[{i}].parts");
-                    return Err(Error::invalid(
-                        &field,
-                        step.parts.len(),
-                        Reason::Between { min: "1".into(), max: "4".into() },
-                    ));
-                }
+                count_between(&format!("allocation.steps[{i}].timings"), step.timings.len(), 3)?;
+                count_between(&format!("allocation.steps[{i}].parts"), step.parts.len(), 4)?;
             }
         }
         Ok(())
