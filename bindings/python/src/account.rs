@@ -121,7 +121,8 @@ impl PyAccount {
         })
     }
 
-    /// Record the disbursement (the whole principal on the terms' date unless given).
+    /// Record the disbursement (unless given, what is still to disburse on the terms' date: the
+    /// core's `Account::disbursement_due`).
     #[pyo3(signature = (amount = None, date = None, *, device = None, officer = None))]
     fn record_disbursement(
         &mut self,
@@ -132,14 +133,14 @@ impl PyAccount {
         officer: Option<&Arg>,
     ) -> PyResult<Py<PyAny>> {
         guard("Account.record_disbursement", || {
-            let terms = self.0.terms().cloned();
+            let (due_on, due) = self.0.disbursement_due();
             let amount = match amount.filter(|a| !a.is_none()) {
                 Some(a) => self.money(a)?,
-                None => terms.as_ref().map_or(String::new(), |t| format!("{} {}", t.principal, t.currency.code())),
+                None => due.to_string(),
             };
             let day = match date.filter(|d| !d.is_none()) {
                 Some(d) => self::date(d, "date")?,
-                None => terms.map_or(NaiveDate::MIN, |t| t.disbursement_date),
+                None => due_on,
             };
             let form = json!({"effective": day, "kind": "disbursement", "amount": amount});
             self.record_form(py, form, device, officer)

@@ -407,6 +407,36 @@ impl Account {
         &self.events
     }
 
+    /// The disbursement still to make: the principal not yet disbursed, on the terms'
+    /// disbursement date (what a front end records when the officer confirms "disbursed").
+    ///
+    /// ```
+    /// use microcredit::account::{Account, AccountRules};
+    /// use microcredit::LoanTerms;
+    /// let terms = LoanTerms::from_json(r#"{"principal": "500", "currency": "USD",
+    ///     "rate": {"percent": "2", "per": "month"}, "installments": 2,
+    ///     "frequency": {"unit": "months", "every": 1}, "disbursement_date": "2025-01-10"}"#)?;
+    /// let (date, amount) = Account::open(terms, AccountRules::default())?.disbursement_due();
+    /// assert_eq!((date.to_string(), amount.to_string()), ("2025-01-10".into(), "500.00 USD".into()));
+    /// # Ok::<(), microcredit::Error>(())
+    /// ```
+    pub fn disbursement_due(&self) -> (NaiveDate, crate::money::Money) {
+        let reversed = reversed_ids(&self.events);
+        let disbursed: Decimal = self
+            .events
+            .iter()
+            .filter(|e| !reversed.contains(&e.id))
+            .filter_map(|e| match &e.kind {
+                EventKind::Disbursement { amount } => Some(amount.amount()),
+                _ => None,
+            })
+            .sum();
+        let left = (self.principal - disbursed).max(Decimal::ZERO);
+        let amount =
+            crate::money::Money::new(left, self.currency).unwrap_or_else(|_| crate::money::Money::zero(self.currency));
+        (self.disbursement_date, amount)
+    }
+
     /// The state on `date`: the events effective on or before it, replayed.
     pub fn state_on(&self, date: NaiveDate) -> Result<AccountState> {
         let ledger = self.replay(&self.events, Some(date))?;

@@ -381,17 +381,15 @@ impl Ledger {
     fn recover(&mut self, event: EventId, day: NaiveDate, amount: i128, plan: &Plan<'_>) {
         self.recovered += amount;
         self.last_payment = Some(day);
-        if !plan.detail {
-            return;
+        let applied = Applied { event, date: day, kind: AppliedKind::Recovery, amount, shares: Vec::new(), surplus: 0 };
+        self.keep(applied, plan);
+    }
+
+    /// Keep what a payment, recovery or waiver did, when the plan asks for the detail.
+    fn keep(&mut self, applied: Applied, plan: &Plan<'_>) {
+        if plan.detail {
+            self.applied.push(applied);
         }
-        self.applied.push(Applied {
-            event,
-            date: day,
-            kind: AppliedKind::Recovery,
-            amount,
-            shares: Vec::new(),
-            surplus: 0,
-        });
     }
 
     /// How many installments are current on `day`: those past due and the one due (whose period
@@ -430,11 +428,9 @@ impl Ledger {
         let Paying { left, mut shares, .. } = paying;
         self.surplus += left;
         self.last_payment = Some(day);
-        if !plan.detail {
-            return;
-        }
-        shares.sort_by_key(|(n, _)| *n);
-        self.applied.push(Applied { event, date: day, kind: AppliedKind::Repayment, amount, shares, surplus: left });
+        shares.sort_by_key(|(n, _)| *n); // empty without the detail
+        let applied = Applied { event, date: day, kind: AppliedKind::Repayment, amount, shares, surplus: left };
+        self.keep(applied, plan);
     }
 
     /// The allocation's steps over the first `rows` installments (the last of them counted as
@@ -604,17 +600,9 @@ impl Ledger {
             let owed = self.currency.amount_of_minor(amount - left).to_string();
             self.problems.push((event, Reason::MoreThanOwed { owed }));
         }
-        if !plan.detail {
-            return;
-        }
-        self.applied.push(Applied {
-            event,
-            date: day,
-            kind: AppliedKind::Waiver,
-            amount: amount - left,
-            shares,
-            surplus: 0,
-        });
+        let applied =
+            Applied { event, date: day, kind: AppliedKind::Waiver, amount: amount - left, shares, surplus: 0 };
+        self.keep(applied, plan);
     }
 
     /// What is outstanding on installments due strictly before `day`, by part.
