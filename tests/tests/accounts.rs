@@ -169,3 +169,27 @@ fn amounts_beyond_the_limit_are_refused_and_the_account_stays_usable() {
     }
     assert_eq!(account.state_on(on).unwrap(), before);
 }
+
+/// A daily penalty without a cap, asked about centuries later: the replay stays bounded (at most
+/// 100,000 penalties, then a `too_many` problem), and settled installments cost nothing per day.
+#[test]
+fn penalties_far_in_the_future_stay_bounded() {
+    let case = &load_cases("accounts.json")[0];
+    let rules = AccountRules::from_json(
+        r#"{"penalties": [{"amount": {"kind": "flat", "amount": "0.01"}, "frequency": {"every_days": 1}}]}"#,
+    )
+    .unwrap();
+    let terms = LoanTerms::from_json(&case["terms"].to_string()).unwrap();
+    let first: Vec<Event> = vec![Event::from_json(&case["events"][0].to_string()).unwrap()];
+    let unpaid = Account::with_events(terms.clone(), rules.clone(), first.clone()).unwrap();
+    let far: NaiveDate = "+262000-01-01".parse().unwrap();
+    let t0 = std::time::Instant::now();
+    let s = unpaid.state_on(far).unwrap();
+    assert_eq!(s.penalties_charged.len(), 100_000);
+    assert!(s.problems.iter().any(|p| p.code == "too_many"));
+    let paid = account_of(case); // every installment paid on time: no penalty, whatever the date
+    assert!(paid.state_on(far).unwrap().penalties_charged.is_empty());
+    let settled = Account::with_events(terms, rules, paid.events().to_vec()).unwrap();
+    assert!(settled.state_on(far).unwrap().penalties_charged.is_empty());
+    assert!(t0.elapsed().as_secs() < 20, "took {:?}", t0.elapsed());
+}

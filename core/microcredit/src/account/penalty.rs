@@ -11,7 +11,8 @@
 //! written off: the answers to Fineract users' complaint that overdue penalties "hit every late
 //! installment, forever" (FINERACT-636, `../shared/research/fineract.md` §1c). As in Fineract the
 //! penalty is added to the installment it punishes (`../shared/research/fineract_ledger.md`,
-//! "Overdue penalties"), and it is never charged on penalties.
+//! "Overdue penalties"), and it is never charged on penalties. One account is charged at most
+//! 100,000 penalties; past that the state lists a `too_many` problem.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

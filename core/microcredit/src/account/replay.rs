@@ -84,6 +84,11 @@ impl Move {
     }
 }
 
+/// The most penalties the rules charge one account: past it the replay stops charging and lists
+/// a `too_many` problem (a daily penalty without a cap on a loan left unpaid for centuries would
+/// otherwise grow without end).
+pub(crate) const MAX_PENALTY_CHARGES: usize = 100_000;
+
 /// When a penalty rule next looks at one installment, and what it charged it so far.
 #[derive(Debug, Clone)]
 struct PenaltyClock {
@@ -288,18 +293,36 @@ impl Ledger {
             while let Some(tick) = self.clocks[c].next.filter(|t| *t <= day) {
                 let clock = self.clocks[c].clone();
                 let rule = &plan.penalties[clock.rule];
-                self.clocks[c].next = match rule.frequency {
+                let every = match rule.frequency {
                     PenaltyFrequency::Once => None,
-                    PenaltyFrequency::EveryDays(n) => tick.checked_add_days(chrono::Days::new(u64::from(n))),
+                    PenaltyFrequency::EveryDays(n) => Some(i64::from(n)),
                 };
-                if self.disbursed == 0 || self.written_off_on.is_some() {
+                self.clocks[c].next = every.and_then(|n| tick.checked_add_signed(chrono::TimeDelta::days(n)));
+                // Nothing changes before `day` (no event falls between): a tick that charges
+                // nothing means none of the ticks up to `day` will, so the clock jumps past it.
+                // This keeps the work bounded by the charges made, not by the days elapsed.
+                let skip_past_day = |next: &mut Option<NaiveDate>| {
+                    if let (Some(n), Some(at)) = (every, *next) {
+                        let steps = (day - at).num_days().div_euclid(n) + 1;
+                        *next = at.checked_add_signed(chrono::TimeDelta::days(steps.max(0) * n));
+                    }
+                };
+                if self.penalties.len() >= MAX_PENALTY_CHARGES {
+                    self.clocks[c].next = None;
+                    if !self.problems.iter().any(|(_, r)| *r == Reason::TooMany) {
+                        self.problems.push((EventId::from_u128(0), Reason::TooMany));
+                    }
                     continue;
                 }
-                let Some(k) = self.rows.iter().position(|r| r.number == clock.number) else { continue };
+                let row_at = self.rows.iter().position(|r| r.number == clock.number);
+                let owes = |r: &Row| r.outstanding(PRINCIPAL) + r.outstanding(INTEREST) + r.outstanding(FEES) > 0;
+                let Some(k) =
+                    row_at.filter(|&k| owes(&self.rows[k]) && self.disbursed > 0 && self.written_off_on.is_none())
+                else {
+                    skip_past_day(&mut self.clocks[c].next);
+                    continue;
+                };
                 let row = &self.rows[k];
-                if row.outstanding(PRINCIPAL) + row.outstanding(INTEREST) + row.outstanding(FEES) <= 0 {
-                    continue;
-                }
                 let of_percent = |base: i128, percent: Decimal| {
                     let value = cur.amount_of_minor(base) * percent / Decimal::ONE_HUNDRED;
                     cur.to_minor("penalty", plan.rounding.round(value, cur.minor_units())).unwrap_or(0)
@@ -319,6 +342,7 @@ impl Ledger {
                 let on_loan: i128 = self.clocks.iter().filter(|o| o.rule == clock.rule).map(|o| o.charged).sum();
                 amount = amount.min(cap(rule.cap_per_installment, clock.charged)).min(cap(rule.cap_per_loan, on_loan));
                 if amount <= 0 {
+                    skip_past_day(&mut self.clocks[c].next);
                     continue;
                 }
                 self.clocks[c].charged += amount;
